@@ -1,0 +1,142 @@
+package jose
+
+import (
+	"crypto"
+	"encoding/json"
+	"fmt"
+
+	"github.com/lestrrat-go/jwx/v3/jwk"
+)
+
+// privateMembers are the JWK members that only a private or symmetric key
+// has (RFC 7518 §6.2.2, §6.3.2, §6.4.1; RFC 8037 §2).
+var privateMembers = []string{"d", "p", "q", "dp", "dq", "qi", "oth", "k"}
+
+// PublicJWK is a parsed public JWK.
+type PublicJWK struct {
+	Key crypto.PublicKey
+	// Alg is the JWK "alg" member, "" when absent.
+	Alg string
+	// Kid is the JWK "kid" member, "" when absent.
+	Kid string
+}
+
+// ParsePublicJWK parses one JWK that must be a public asymmetric key: no
+// private members, not kty "oct", and a supported key type. It does not
+// require alg; callers that do check Alg.
+func ParsePublicJWK(data []byte) (*PublicJWK, error) {
+	if err := checkObject(data); err != nil {
+		return nil, jsonError("jwk", err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, errorf(CodeKey, "jwk is not a json object")
+	}
+	var kty string
+	if err := json.Unmarshal(m["kty"], &kty); err != nil {
+		return nil, errorf(CodeKey, "jwk kty is missing or not a string")
+	}
+	if kty == "oct" {
+		return nil, errorf(CodeKeyPrivate, "jwk is a symmetric key")
+	}
+	for _, p := range privateMembers {
+		if _, ok := m[p]; ok {
+			return nil, errorf(CodeKeyPrivate, "jwk has private member %q", p)
+		}
+	}
+	out := &PublicJWK{}
+	if v, ok := m["alg"]; ok {
+		if err := json.Unmarshal(v, &out.Alg); err != nil {
+			return nil, errorf(CodeKeyAlg, "jwk alg is not a string")
+		}
+	}
+	if v, ok := m["kid"]; ok {
+		if err := json.Unmarshal(v, &out.Kid); err != nil {
+			return nil, errorf(CodeKey, "jwk kid is not a string")
+		}
+	}
+	k, err := jwk.ParseKey(data)
+	if err != nil {
+		return nil, errorf(CodeKey, "jwk does not parse: %v", err)
+	}
+	var raw any
+	if err := jwk.Export(k, &raw); err != nil {
+		return nil, errorf(CodeKey, "jwk does not export: %v", err)
+	}
+	pub, ok := raw.(crypto.PublicKey)
+	if !ok || AlgForKey(pub) == "" {
+		return nil, errorf(CodeKey, "unsupported jwk key type %T", raw)
+	}
+	out.Key = pub
+	return out, nil
+}
+
+// PublicJWKJSON renders pub as a public JWK with alg (and kid, if non-empty),
+// members in sorted order.
+func PublicJWKJSON(pub crypto.PublicKey, alg, kid string) (map[string]any, error) {
+	k, err := jwk.Import(pub)
+	if err != nil {
+		return nil, fmt.Errorf("jose: import key: %w", err)
+	}
+	b, err := json.Marshal(k)
+	if err != nil {
+		return nil, fmt.Errorf("jose: encode key: %w", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("jose: encode key: %w", err)
+	}
+	if alg != "" {
+		m["alg"] = alg
+	}
+	if kid != "" {
+		m["kid"] = kid
+	}
+	return m, nil
+}
+
+// ParsePrivateJWK parses a private JWK (a key file written by this module's
+// CLI) into a crypto.Signer and its alg and kid members.
+func ParsePrivateJWK(data []byte) (crypto.Signer, string, string, error) {
+	k, err := jwk.ParseKey(data)
+	if err != nil {
+		return nil, "", "", fmt.Errorf("jose: parse private jwk: %w", err)
+	}
+	var raw any
+	if err := jwk.Export(k, &raw); err != nil {
+		return nil, "", "", fmt.Errorf("jose: export private jwk: %w", err)
+	}
+	signer, ok := raw.(crypto.Signer)
+	if !ok {
+		return nil, "", "", fmt.Errorf("jose: jwk is not a private key (%T)", raw)
+	}
+	alg := ""
+	if a, ok := k.Algorithm(); ok {
+		alg = a.String()
+	}
+	kid, _ := k.KeyID()
+	return signer, alg, kid, nil
+}
+
+// PrivateJWKJSON renders a private key as a JWK with alg and kid.
+func PrivateJWKJSON(key crypto.Signer, alg, kid string) ([]byte, error) {
+	k, err := jwk.Import(key)
+	if err != nil {
+		return nil, fmt.Errorf("jose: import key: %w", err)
+	}
+	b, err := json.Marshal(k)
+	if err != nil {
+		return nil, fmt.Errorf("jose: encode key: %w", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("jose: encode key: %w", err)
+	}
+	if alg != "" {
+		m["alg"] = alg
+	}
+	if kid != "" {
+		m["kid"] = kid
+	}
+	return json.MarshalIndent(m, "", "  ")
+}

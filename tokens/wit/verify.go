@@ -1,0 +1,247 @@
+package wit
+
+import (
+	"time"
+	"errors"
+	"slices"
+
+	"github.com/wimse-wg/wimse/internal/jose"
+	"github.com/wimse-wg/wimse/wimse"
+)
+
+// Verifier verifies WITs against a trust store and a policy. Its fields are
+// read-only once Verify has been called; a Verifier is safe for concurrent
+// use.
+type Verifier struct {
+	// Trust maps trust domains to issuer keys. Nil trusts nothing.
+	Trust *wimse.TrustStore
+	// Policy is the verification policy (clock, skew, sizes, algorithms,
+	// revisions).
+	Policy wimse.Policy
+	// Schemes lists identifier schemes accepted besides wimse and spiffe
+	// (identifier-03 §3: other schemes only when configured).
+	Schemes []string
+	// Cache, if non-nil, remembers fully verified WITs by hash so a WIT
+	// reused across requests costs no second signature check.
+	Cache *Cache
+}
+
+var joseToReason = map[jose.Code]wimse.Reason{
+	jose.CodeMalformed:       wimse.ReasonWITMalformed,
+	jose.CodeOversized:       wimse.ReasonWITOversized,
+	jose.CodeDuplicateMember: wimse.ReasonWITDuplicateMember,
+	jose.CodeTyp:             wimse.ReasonWITTyp,
+	jose.CodeAlg:             wimse.ReasonWITAlg,
+	jose.CodeCrit:            wimse.ReasonWITCrit,
+	jose.CodeHeaderKey:       wimse.ReasonWITHeaderKey,
+	jose.CodeSignature:       wimse.ReasonWITSignature,
+	jose.CodeKey:             wimse.ReasonWITSignature,
+	jose.CodeKeyAlg:          wimse.ReasonWITSignature,
+	jose.CodeKeyPrivate:      wimse.ReasonWITSignature,
+}
+
+func fromJOSE(err error, table map[jose.Code]wimse.Reason) error {
+	var je *jose.Error
+	if errors.As(err, &je) {
+		if r, ok := table[je.Code]; ok {
+			return &wimse.Error{Reason: r, Detail: "wit: " + je.Detail}
+		}
+	}
+	return &wimse.Error{Reason: wimse.ReasonInternal, Detail: "wit: unexpected failure", Err: err}
+}
+
+func fail(r wimse.Reason, format string, args ...any) error {
+	return wimse.Errorf(r, "wit: "+format, args...)
+}
+
+// Verify checks a WIT in compact serialization and returns it verified.
+// Failures are *wimse.Error values with a wit.* reason.
+func (v *Verifier) Verify(raw string) (*Token, error) {
+	now := v.Policy.Time()
+	hash := Hash(raw)
+	if v.Cache != nil {
+		if t, ok := v.Cache.get(hash); ok {
+			if err := v.recheck(t, now); err != nil {
+				return nil, err
+			}
+			return t, nil
+		}
+	}
+	t, err := v.verify(raw, hash, now)
+	if err != nil {
+		return nil, err
+	}
+	if v.Cache != nil {
+		v.Cache.put(hash, t, now)
+	}
+	return t, nil
+}
+
+// recheck repeats the checks that can change while a WIT sits in the cache.
+func (v *Verifier) recheck(t *Token, now time.Time) error {
+	anchors, ok := v.anchors(t.Subject.TrustDomain())
+	if !ok {
+		return fail(wimse.ReasonWITTrustDomain, "trust domain %q is not trusted", t.Subject.TrustDomain())
+	}
+	still := slices.ContainsFunc(anchors.Keys, func(k wimse.IssuerKey) bool {
+		return k.KeyID == t.issuerKey.KeyID && equalKeys(k.Public, t.issuerKey.Public)
+	})
+	if !still {
+		return fail(wimse.ReasonWITKeyUnknown, "issuer key %q is no longer trusted", t.issuerKey.KeyID)
+	}
+	return v.checkTimes(t, now)
+}
+
+func (v *Verifier) anchors(td wimse.TrustDomain) (wimse.Anchors, bool) {
+	if v.Trust == nil {
+		return wimse.Anchors{}, false
+	}
+	return v.Trust.Anchors(td)
+}
+
+func (v *Verifier) legacy() []string {
+	if v.Policy.Accepts(wimse.RevisionS2S06) {
+		return []string{LegacyMediaType}
+	}
+	return nil
+}
+
+func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
+	jt, err := jose.Parse(raw, v.Policy.TokenSize())
+	if err != nil {
+		return nil, fromJOSE(err, joseToReason)
+	}
+	if err := jose.CheckHeader(&jt.Header, MediaType, v.legacy(), v.Policy.AlgorithmAllowed); err != nil {
+		return nil, fromJOSE(err, joseToReason)
+	}
+	claims, err := jose.ParseClaims(jt.Payload)
+	if err != nil {
+		return nil, fromJOSE(err, joseToReason)
+	}
+	t := &Token{Raw: raw, Hash: hash, Algorithm: jt.Alg, KeyID: jt.Kid, Type: jt.Typ, Claims: claims}
+
+	// W4: sub, its trust domain, the anchors.
+	sub, present, ok := claims.String("sub")
+	switch {
+	case !present:
+		return nil, fail(wimse.ReasonWITSubMissing, "sub is missing")
+	case !ok:
+		return nil, fail(wimse.ReasonWITClaimType, "sub is not a string")
+	}
+	id, err := wimse.ParseIDWithSchemes(sub, v.Schemes...)
+	if err != nil {
+		return nil, &wimse.Error{Reason: wimse.ReasonWITSubInvalid, Detail: "wit: sub is not a valid workload identifier", Err: err}
+	}
+	t.Subject = id
+	anchors, ok := v.anchors(id.TrustDomain())
+	if !ok {
+		return nil, fail(wimse.ReasonWITTrustDomain, "trust domain %q is not trusted", id.TrustDomain())
+	}
+	if anchors.Algorithms != nil && !slices.Contains(anchors.Algorithms, jt.Alg) {
+		return nil, fail(wimse.ReasonWITAlg, "alg %q is not allowed for trust domain %q", jt.Alg, id.TrustDomain())
+	}
+
+	// W5, W6: the issuer key and the signature.
+	key, err := anchors.SelectKey(jt.Kid, jt.HasKid)
+	if err != nil {
+		return nil, err
+	}
+	if key.Algorithm != "" && key.Algorithm != jt.Alg {
+		return nil, fail(wimse.ReasonWITSignature, "issuer key %q is for %s, not %s", key.KeyID, key.Algorithm, jt.Alg)
+	}
+	if err := jose.Verify(jt, jt.Alg, key.Public); err != nil {
+		return nil, fromJOSE(err, joseToReason)
+	}
+	t.issuerKey = key
+
+	// Claim types, then W7, W8.
+	if err := t.readClaims(); err != nil {
+		return nil, err
+	}
+	if err := v.checkTimes(t, now); err != nil {
+		return nil, err
+	}
+
+	// W9: cnf.jwk.
+	if err := v.readConfirmation(t); err != nil {
+		return nil, err
+	}
+
+	// W5: iss allow-list, when configured.
+	if anchors.Issuers != nil && !slices.Contains(anchors.Issuers, t.Issuer) {
+		return nil, fail(wimse.ReasonWITIssuer, "iss %q is not an allowed issuer of %q", t.Issuer, id.TrustDomain())
+	}
+	return t, nil
+}
+
+func (t *Token) readClaims() error {
+	var ok, present bool
+	if t.Issuer, _, ok = jose.Claims(t.Claims).String("iss"); !ok {
+		return fail(wimse.ReasonWITClaimType, "iss is not a string")
+	}
+	if t.ID, _, ok = jose.Claims(t.Claims).String("jti"); !ok {
+		return fail(wimse.ReasonWITClaimType, "jti is not a string")
+	}
+	if t.Expiry, present, ok = jose.Claims(t.Claims).NumericDate("exp"); !ok {
+		return fail(wimse.ReasonWITClaimType, "exp is not a NumericDate")
+	} else if !present {
+		return fail(wimse.ReasonWITExpMissing, "exp is missing")
+	}
+	if t.IssuedAt, _, ok = jose.Claims(t.Claims).NumericDate("iat"); !ok {
+		return fail(wimse.ReasonWITClaimType, "iat is not a NumericDate")
+	}
+	if t.NotBefore, _, ok = jose.Claims(t.Claims).NumericDate("nbf"); !ok {
+		return fail(wimse.ReasonWITClaimType, "nbf is not a NumericDate")
+	}
+	return nil
+}
+
+func (v *Verifier) checkTimes(t *Token, now time.Time) error {
+	skew := v.Policy.Skew()
+	if !now.Before(t.Expiry.Add(skew)) {
+		return fail(wimse.ReasonWITExpired, "expired at %s", t.Expiry.Format(timeFormat))
+	}
+	if !t.NotBefore.IsZero() && t.NotBefore.After(now.Add(skew)) {
+		return fail(wimse.ReasonWITNotYetValid, "not valid before %s", t.NotBefore.Format(timeFormat))
+	}
+	if !t.IssuedAt.IsZero() && t.IssuedAt.After(now.Add(skew)) {
+		return fail(wimse.ReasonWITNotYetValid, "issued in the future at %s", t.IssuedAt.Format(timeFormat))
+	}
+	return nil
+}
+
+func (v *Verifier) readConfirmation(t *Token) error {
+	cnf, present, ok := jose.Claims(t.Claims).Object("cnf")
+	switch {
+	case !present:
+		return fail(wimse.ReasonWITCnfMissing, "cnf is missing")
+	case !ok:
+		return fail(wimse.ReasonWITClaimType, "cnf is not an object")
+	}
+	raw, ok := cnf["jwk"]
+	if !ok {
+		return fail(wimse.ReasonWITCnfMissing, "cnf.jwk is missing (only the jwk confirmation method is defined)")
+	}
+	if len(raw) == 0 || raw[0] != '{' {
+		return fail(wimse.ReasonWITCnfKey, "cnf.jwk is not an object")
+	}
+	k, err := jose.ParsePublicJWK(raw)
+	if err != nil {
+		var je *jose.Error
+		if errors.As(err, &je) && je.Code == jose.CodeKeyAlg {
+			return fail(wimse.ReasonWITCnfAlg, "%s", je.Detail)
+		}
+		return &wimse.Error{Reason: wimse.ReasonWITCnfKey, Detail: "wit: cnf.jwk is not a usable public key", Err: err}
+	}
+	switch {
+	case k.Alg == "":
+		return fail(wimse.ReasonWITCnfAlg, "cnf.jwk.alg is missing")
+	case !jose.IsSupported(k.Alg) || !v.Policy.AlgorithmAllowed(k.Alg):
+		return fail(wimse.ReasonWITCnfAlg, "cnf.jwk.alg %q is not allowed", k.Alg)
+	}
+	if err := jose.CheckKey(k.Alg, k.Key); err != nil {
+		return fail(wimse.ReasonWITCnfAlg, "cnf.jwk.alg %q does not fit the key", k.Alg)
+	}
+	t.Confirmation = Confirmation{Key: k.Key, Alg: k.Alg, JWK: raw}
+	return nil
+}

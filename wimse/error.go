@@ -1,0 +1,118 @@
+package wimse
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+)
+
+// Error is the one shape of every rejection in this module. Reason is the
+// stable code callers branch on; Detail is a human explanation that may
+// change between releases and must never be matched on; Err is the cause, if
+// any. Detail never contains a raw token.
+type Error struct {
+	Reason Reason
+	Detail string
+	Err    error
+}
+
+// Errorf returns an *Error with the reason and a formatted detail. A %w verb
+// in format sets Err.
+func Errorf(reason Reason, format string, args ...any) *Error {
+	err := fmt.Errorf(format, args...)
+	return &Error{Reason: reason, Detail: err.Error(), Err: errors.Unwrap(err)}
+}
+
+func (e *Error) Error() string {
+	if e.Detail == "" {
+		return string(e.Reason)
+	}
+	return string(e.Reason) + ": " + e.Detail
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// ReasonOf returns the reason of the first *Error in err's chain, or
+// ReasonInternal when err is non-nil and carries none, or "" for nil.
+func ReasonOf(err error) Reason {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return ReasonInternal
+}
+
+// Class groups reasons by what a receiver should signal.
+type Class int
+
+const (
+	// ClassCredential: the presented credentials (WIT, proof) are missing or
+	// invalid. wpt-02 §2.1 answers these with 401 and a WPT challenge;
+	// wpt-01 and creds-02 §5.2 with 400.
+	ClassCredential Class = iota + 1
+	// ClassRequest: the request is malformed in a way not tied to one
+	// credential (mixed carriages, repeated context tokens): 400.
+	ClassRequest
+	// ClassUnavailable: the receiver cannot decide now (replay cache full): 503.
+	ClassUnavailable
+	// ClassInternal: a bug or an unexpected failure: 500.
+	ClassInternal
+)
+
+// ClassOf returns the class of a reason. Unknown reasons are ClassInternal.
+func ClassOf(r Reason) Class {
+	switch r {
+	case ReasonRequestMixedCarriage, ReasonRequestCarriageNotAccepted,
+		ReasonRequestContextTokenMultiple, ReasonRequestMalformed:
+		return ClassRequest
+	case ReasonReplayCacheFull:
+		return ClassUnavailable
+	case ReasonInternal:
+		return ClassInternal
+	}
+	if _, ok := known[r]; ok {
+		return ClassCredential
+	}
+	return ClassInternal
+}
+
+// Known reports whether r is one of the reasons this module defines.
+func (r Reason) Known() bool { _, ok := known[r]; return ok }
+
+// AllReasons returns every defined reason, sorted.
+func AllReasons() []Reason {
+	out := make([]Reason, 0, len(known))
+	for r := range known {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+var known = func() map[Reason]struct{} {
+	m := map[Reason]struct{}{}
+	for _, r := range []Reason{
+		ReasonIDTooLong, ReasonIDMalformed, ReasonIDScheme, ReasonIDTrustDomain, ReasonIDPath,
+		ReasonIDQueryFragment, ReasonIDNotCanonical,
+		ReasonWITMissing, ReasonWITMultiple, ReasonWITOversized, ReasonWITMalformed,
+		ReasonWITDuplicateMember, ReasonWITTyp, ReasonWITAlg, ReasonWITCrit, ReasonWITHeaderKey,
+		ReasonWITKeyUnknown, ReasonWITSignature, ReasonWITClaimType, ReasonWITSubMissing,
+		ReasonWITSubInvalid, ReasonWITTrustDomain, ReasonWITIssuer, ReasonWITExpMissing,
+		ReasonWITExpired, ReasonWITNotYetValid, ReasonWITCnfMissing, ReasonWITCnfKey, ReasonWITCnfAlg,
+		ReasonWPTMissing, ReasonWPTMultiple, ReasonWPTOversized, ReasonWPTMalformed,
+		ReasonWPTDuplicateMember, ReasonWPTTyp, ReasonWPTAlg, ReasonWPTAlgMismatch, ReasonWPTCrit,
+		ReasonWPTHeaderKey, ReasonWPTSignature, ReasonWPTClaimType, ReasonWPTAudMissing,
+		ReasonWPTAudMismatch, ReasonWPTExpMissing, ReasonWPTExpired, ReasonWPTExpTooFar,
+		ReasonWPTNotYetValid, ReasonWPTJTIMissing, ReasonWPTReplayed, ReasonWPTWTHMissing,
+		ReasonWPTWTHMismatch, ReasonWPTATHMissing, ReasonWPTATHMismatch, ReasonWPTTTHMissing,
+		ReasonWPTTTHMismatch, ReasonWPTOTHMissing, ReasonWPTOTHMismatch, ReasonWPTOTHUnknown,
+		ReasonRequestMixedCarriage, ReasonRequestCarriageNotAccepted,
+		ReasonRequestContextTokenMultiple, ReasonRequestMalformed, ReasonReplayCacheFull, ReasonInternal,
+	} {
+		m[r] = struct{}{}
+	}
+	return m
+}()

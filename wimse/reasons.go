@@ -1,0 +1,177 @@
+package wimse
+
+// Reason is a stable, machine-readable rejection code. Reasons are part of the
+// public contract: test vectors, the conformance runner and problem bodies all
+// carry them, so a reason is never renamed once released. Each constant's doc
+// line names the requirement it enforces (digest sections refer to
+// shared/spec/wimse-w2w.md).
+type Reason string
+
+// Workload Identifier reasons (draft-ietf-wimse-identifier-03 §3, SPIFFE-ID).
+const (
+	// ReasonIDTooLong: the identifier exceeds MaxIDLength octets (I4, I6).
+	ReasonIDTooLong Reason = "id.too_long"
+	// ReasonIDMalformed: not an absolute URI with an authority (I1, I2, I9).
+	ReasonIDMalformed Reason = "id.malformed"
+	// ReasonIDScheme: a scheme other than wimse or spiffe, not configured (I7).
+	ReasonIDScheme Reason = "id.scheme"
+	// ReasonIDTrustDomain: the trust domain (authority) is empty, has a port
+	// or userinfo, a character outside [a-z0-9._-] or a trailing dot (I2, I3, §2.2).
+	ReasonIDTrustDomain Reason = "id.trust_domain"
+	// ReasonIDPath: the path is empty (wimse), has an empty, "." or ".."
+	// segment, a trailing slash or a character outside the allowed set (§2.2).
+	ReasonIDPath Reason = "id.path"
+	// ReasonIDQueryFragment: a query or fragment is present (I3).
+	ReasonIDQueryFragment Reason = "id.query_fragment"
+	// ReasonIDNotCanonical: the value is not in canonical form (percent-encoding,
+	// upper-case scheme or trust domain); it is rejected, never repaired (I8).
+	ReasonIDNotCanonical Reason = "id.not_canonical"
+)
+
+// Workload Identity Token reasons (draft-ietf-wimse-workload-creds-02 §5.1;
+// digest §3.5 W1–W11).
+const (
+	// ReasonWITMissing: no Workload-Identity-Token field (W1, W11).
+	ReasonWITMissing Reason = "wit.missing"
+	// ReasonWITMultiple: more than one Workload-Identity-Token field line or a
+	// comma-joined value (digest §3.4 [inference]).
+	ReasonWITMultiple Reason = "wit.multiple"
+	// ReasonWITOversized: the token exceeds Policy.MaxTokenSize.
+	ReasonWITOversized Reason = "wit.oversized"
+	// ReasonWITMalformed: not three base64url segments of JSON objects (W1).
+	ReasonWITMalformed Reason = "wit.malformed"
+	// ReasonWITDuplicateMember: a JSON object in the header or claims repeats
+	// a member name (RFC 7515 §5.2, RFC 7519 §4).
+	ReasonWITDuplicateMember Reason = "wit.duplicate_member"
+	// ReasonWITTyp: typ is missing or is not wit+jwt (W2, RFC 8725 §3.11).
+	ReasonWITTyp Reason = "wit.typ"
+	// ReasonWITAlg: alg is missing, none, symmetric or not allowed (W3).
+	ReasonWITAlg Reason = "wit.alg"
+	// ReasonWITCrit: the header carries crit, which we never understand (RFC 7515 §4.1.11).
+	ReasonWITCrit Reason = "wit.crit"
+	// ReasonWITHeaderKey: the header names its own key (jku, x5u, jwk, x5c);
+	// keys never come from the token (W5, RFC 8725 §3.10).
+	ReasonWITHeaderKey Reason = "wit.header_key"
+	// ReasonWITKeyUnknown: no trust-anchor key of the subject's trust domain
+	// matches kid, or kid is absent and the choice is ambiguous (W5).
+	ReasonWITKeyUnknown Reason = "wit.key_unknown"
+	// ReasonWITSignature: the JWS signature does not verify (W6).
+	ReasonWITSignature Reason = "wit.signature"
+	// ReasonWITClaimType: a registered claim has the wrong JSON type.
+	ReasonWITClaimType Reason = "wit.claim_type"
+	// ReasonWITSubMissing: sub is absent (W4).
+	ReasonWITSubMissing Reason = "wit.sub_missing"
+	// ReasonWITSubInvalid: sub is not a valid Workload Identifier (W4, I8).
+	ReasonWITSubInvalid Reason = "wit.sub_invalid"
+	// ReasonWITTrustDomain: the subject's trust domain is not trusted (W4, I12).
+	ReasonWITTrustDomain Reason = "wit.trust_domain"
+	// ReasonWITIssuer: iss is not on the trust domain's issuer allow-list (W5).
+	ReasonWITIssuer Reason = "wit.issuer"
+	// ReasonWITExpMissing: exp is absent (W7).
+	ReasonWITExpMissing Reason = "wit.exp_missing"
+	// ReasonWITExpired: exp has passed, beyond the allowed clock skew (W7).
+	ReasonWITExpired Reason = "wit.expired"
+	// ReasonWITNotYetValid: nbf or iat lies in the future beyond the skew (W8).
+	ReasonWITNotYetValid Reason = "wit.not_yet_valid"
+	// ReasonWITCnfMissing: cnf or cnf.jwk is absent, or another confirmation
+	// method is used (W9, issue #276).
+	ReasonWITCnfMissing Reason = "wit.cnf_missing"
+	// ReasonWITCnfKey: cnf.jwk is not a usable public key: private members,
+	// a symmetric key, or a malformed JWK (W9).
+	ReasonWITCnfKey Reason = "wit.cnf_key"
+	// ReasonWITCnfAlg: cnf.jwk.alg is absent, none, symmetric, an encryption
+	// algorithm, not allowed, or does not fit the key (W9).
+	ReasonWITCnfAlg Reason = "wit.cnf_alg"
+)
+
+// Workload Proof Token reasons (draft-ietf-wimse-wpt-01 §3 and -02 §2;
+// digest §4.5 P1–P14 and §13.4 V0–V12).
+const (
+	// ReasonWPTMissing: no WPT in the request (P1, V1).
+	ReasonWPTMissing Reason = "wpt.missing"
+	// ReasonWPTMultiple: more than one WPT field line, or more than one
+	// Authorization field (P1, V1).
+	ReasonWPTMultiple Reason = "wpt.multiple"
+	// ReasonWPTOversized: the token exceeds Policy.MaxTokenSize.
+	ReasonWPTOversized Reason = "wpt.oversized"
+	// ReasonWPTMalformed: the value is not a single well-formed JWT, or the
+	// Authorization credentials do not match "WPT" 1*SP token68 (P2, V2).
+	ReasonWPTMalformed Reason = "wpt.malformed"
+	// ReasonWPTDuplicateMember: a JSON object repeats a member name.
+	ReasonWPTDuplicateMember Reason = "wpt.duplicate_member"
+	// ReasonWPTTyp: typ is missing or does not convey wpt+jwt (P5, V5).
+	ReasonWPTTyp Reason = "wpt.typ"
+	// ReasonWPTAlg: alg is missing, none, symmetric or not allowed.
+	ReasonWPTAlg Reason = "wpt.alg"
+	// ReasonWPTAlgMismatch: alg differs from the WIT's cnf.jwk.alg (P3, V3).
+	ReasonWPTAlgMismatch Reason = "wpt.alg_mismatch"
+	// ReasonWPTCrit: the header carries crit.
+	ReasonWPTCrit Reason = "wpt.crit"
+	// ReasonWPTHeaderKey: the header names its own key (jku, x5u, jwk, x5c).
+	ReasonWPTHeaderKey Reason = "wpt.header_key"
+	// ReasonWPTSignature: the signature does not verify with cnf.jwk (P4, V4).
+	ReasonWPTSignature Reason = "wpt.signature"
+	// ReasonWPTClaimType: a registered claim has the wrong JSON type.
+	ReasonWPTClaimType Reason = "wpt.claim_type"
+	// ReasonWPTAudMissing: aud is absent (§3.1 "MUST contain").
+	ReasonWPTAudMissing Reason = "wpt.aud_missing"
+	// ReasonWPTAudMismatch: aud is not the configured audience for this
+	// request (P6, P14, V6).
+	ReasonWPTAudMismatch Reason = "wpt.aud_mismatch"
+	// ReasonWPTExpMissing: exp is absent (P7, V7).
+	ReasonWPTExpMissing Reason = "wpt.exp_missing"
+	// ReasonWPTExpired: exp has passed, beyond the allowed clock skew (P7, V7).
+	ReasonWPTExpired Reason = "wpt.expired"
+	// ReasonWPTExpTooFar: exp is unreasonably far in the future, beyond
+	// Policy.MaxWPTLifetime (P7, V7; SHOULD).
+	ReasonWPTExpTooFar Reason = "wpt.exp_too_far"
+	// ReasonWPTNotYetValid: nbf or iat lies in the future beyond the skew.
+	ReasonWPTNotYetValid Reason = "wpt.not_yet_valid"
+	// ReasonWPTJTIMissing: jti is absent (§3.1 "MUST contain").
+	ReasonWPTJTIMissing Reason = "wpt.jti_missing"
+	// ReasonWPTReplayed: the (sub, jti) pair was already seen within its
+	// validity window (P9, V9).
+	ReasonWPTReplayed Reason = "wpt.replayed"
+	// ReasonWPTWTHMissing: wth is absent (P8, V8).
+	ReasonWPTWTHMissing Reason = "wpt.wth_missing"
+	// ReasonWPTWTHMismatch: wth is not the hash of the WIT sent (P8, V8).
+	ReasonWPTWTHMismatch Reason = "wpt.wth_mismatch"
+	// ReasonWPTATHMissing: wpt-01 only: an access token is present but ath is absent (P10).
+	ReasonWPTATHMissing Reason = "wpt.ath_missing"
+	// ReasonWPTATHMismatch: wpt-01 only: ath is not the hash of the access token (P10).
+	ReasonWPTATHMismatch Reason = "wpt.ath_mismatch"
+	// ReasonWPTTTHMissing: a Txn-Token is present but tth is absent (P11, V10).
+	ReasonWPTTTHMissing Reason = "wpt.tth_missing"
+	// ReasonWPTTTHMismatch: tth is not the hash of the Txn-Token, or tth is
+	// present without a Txn-Token (P11, V10).
+	ReasonWPTTTHMismatch Reason = "wpt.tth_mismatch"
+	// ReasonWPTOTHMissing: a configured context token is present but oth has
+	// no entry for it (P12, V11).
+	ReasonWPTOTHMissing Reason = "wpt.oth_missing"
+	// ReasonWPTOTHMismatch: an oth entry does not match its header, or names
+	// a header that is absent or repeated (P12, P13, V11, V12).
+	ReasonWPTOTHMismatch Reason = "wpt.oth_mismatch"
+	// ReasonWPTOTHUnknown: oth has an entry the receiver does not understand (P13, V12).
+	ReasonWPTOTHUnknown Reason = "wpt.oth_unknown"
+)
+
+// Request-level reasons, not about one credential.
+const (
+	// ReasonRequestMixedCarriage: a request carries both a wpt-01
+	// Workload-Proof-Token field and a wpt-02 Authorization: WPT field
+	// (digest §13.8 step 1).
+	ReasonRequestMixedCarriage Reason = "request.mixed_carriage"
+	// ReasonRequestCarriageNotAccepted: the request uses a WPT carriage
+	// (wpt-01 or wpt-02) that the receiver's policy does not accept.
+	ReasonRequestCarriageNotAccepted Reason = "request.carriage_not_accepted"
+	// ReasonRequestContextTokenMultiple: a context token field (Txn-Token or a
+	// configured oth header) appears more than once.
+	ReasonRequestContextTokenMultiple Reason = "request.context_token_multiple"
+	// ReasonRequestMalformed: the HTTP request itself cannot be read.
+	ReasonRequestMalformed Reason = "request.malformed"
+	// ReasonReplayCacheFull: the replay cache is full of unexpired entries;
+	// the request is refused rather than risk accepting a replay.
+	ReasonReplayCacheFull Reason = "server.replay_cache_full"
+	// ReasonInternal: an unexpected internal failure.
+	ReasonInternal Reason = "server.internal"
+)
