@@ -1,0 +1,45 @@
+// Package httpwpt binds the Workload Identity Token and the Workload Proof
+// Token to HTTP requests: draft-ietf-wimse-workload-creds-02 §5.1.1 (the
+// Workload-Identity-Token field), draft-ietf-wimse-wpt-01 §3 (the
+// Workload-Proof-Token field) and draft-ietf-wimse-wpt-02 §2
+// ("Authorization: WPT <jwt>").
+//
+// The server half is Verifier.Middleware: it verifies the WIT, then the WPT,
+// and puts the authenticated Peer in the request context (PeerFromContext).
+// The client half is Transport, an http.RoundTripper that attaches the WIT
+// and a fresh WPT to every request.
+//
+//	v := &httpwpt.Verifier{
+//		WIT:      &wit.Verifier{Trust: store},
+//		WPT:      &wpt.Verifier{Replay: wimse.NewMemoryReplayCache(0)},
+//		Audience: httpwpt.AudienceFromBase("https://svc.example"),
+//	}
+//	http.ListenAndServeTLS(addr, cert, key, v.Middleware(app))
+//
+// # Carriage detection (digest §13.8)
+//
+// The revision is detected by carriage, never by token: an Authorization
+// field whose scheme is WPT (case-insensitive) is wpt-02, a
+// Workload-Proof-Token field is wpt-01, both at once is rejected with 400
+// (request.mixed_carriage). Senders default to wpt-02.
+//
+// # Signalling
+//
+// On a wpt-02 request (or one with no proof at all, when wpt-02 is accepted)
+// a credential failure answers 401 with "WWW-Authenticate: WPT" (wpt-02
+// §2.1); WIT failures count as credential failures because wpt-02 makes WIT
+// validation its first step (set Verifier.WITFailureStatus400 for creds-02
+// §5.2's 400 instead). On a wpt-01 request every failure answers 400 (wpt-01
+// §3: 401 NOT RECOMMENDED). Request-level failures (mixed carriage, repeated
+// context tokens) answer 400. Every rejection carries an RFC 9457
+// application/problem+json body whose "reason" member is the stable reason
+// code.
+//
+// # Security considerations
+//
+// The expected audience comes only from configuration (Verifier.Audience),
+// never from Host or X-Forwarded-Host (wpt-01 §4.7). Raw WIT, WPT and
+// Authorization values are never logged or echoed in problem bodies
+// (wpt-02 §3.1.5). A bearer token in a wpt-01 request is bound through ath
+// but never authenticates the caller.
+package httpwpt

@@ -1,0 +1,46 @@
+package wpt
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"time"
+)
+
+// MediaType is the WPT typ value (wpt-01 §3.1).
+const MediaType = "wpt+jwt"
+
+// LegacyMediaType is the typ of s2s-protocol-06 and earlier.
+const LegacyMediaType = "wimse-proof+jwt"
+
+// Token is a verified WPT.
+type Token struct {
+	// Raw is the compact serialization as received.
+	Raw string
+	// Algorithm and Type are the header's alg and typ.
+	Algorithm, Type string
+	// Audience is aud; ID is jti.
+	Audience, ID string
+	// Expiry is exp.
+	Expiry time.Time
+	// WITHash, AccessTokenHash and TxnTokenHash are wth, ath and tth.
+	WITHash, AccessTokenHash, TxnTokenHash string
+	// OtherTokenHashes is oth.
+	OtherTokenHashes map[string]string
+	// Claims holds every claim as raw JSON.
+	Claims map[string]json.RawMessage
+}
+
+// NewID returns a jti of 128 random bits, base64url-encoded (wpt-01 §3.1:
+// negligible collision probability). Nil r means crypto/rand.
+func NewID(r io.Reader) (string, error) {
+	if r == nil {
+		r = rand.Reader
+	}
+	var b [16]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}

@@ -1,0 +1,250 @@
+package wpt
+
+import (
+	"crypto/subtle"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/wimse-wg/wimse/internal/jose"
+	"github.com/wimse-wg/wimse/tokens/wit"
+	"github.com/wimse-wg/wimse/wimse"
+)
+
+// Expect is what the receiver knows about the request a WPT arrived with.
+// The HTTP profile fills it from configuration and the request's fields.
+type Expect struct {
+	// Revision is the carriage the WPT came in: RevisionWPT01 checks ath,
+	// RevisionWPT02 ignores it.
+	Revision wimse.Revision
+	// Audience is the expected aud, built from trusted configuration only
+	// (wpt-01 §4.7: never from Host or X-Forwarded-Host).
+	Audience string
+	// WIT is the verified WIT sent with the proof.
+	WIT *wit.Token
+	// AccessToken is the OAuth access token of a wpt-01 request (the
+	// Authorization credentials without the scheme); nil when absent.
+	AccessToken *string
+	// TxnToken is the Txn-Token field value; nil when absent.
+	TxnToken *string
+	// OtherTokens maps each configured context-token field the request
+	// carries (lower-case name) to its value with leading and trailing
+	// spaces removed (wpt-01 §3.1 oth default rule).
+	OtherTokens map[string]string
+	// KnownOther reports whether an oth entry names a field the receiver
+	// understands; nil understands none, so any oth entry is rejected.
+	KnownOther func(name string) bool
+}
+
+// Verifier verifies WPTs. It is safe for concurrent use if Replay is.
+type Verifier struct {
+	// Policy is the verification policy.
+	Policy wimse.Policy
+	// Replay records (sub, jti) pairs; nil disables the replay check
+	// (wpt-01 §4: RECOMMENDED, so only for offline use).
+	Replay wimse.ReplayCache
+}
+
+var joseToReason = map[jose.Code]wimse.Reason{
+	jose.CodeMalformed:       wimse.ReasonWPTMalformed,
+	jose.CodeOversized:       wimse.ReasonWPTOversized,
+	jose.CodeDuplicateMember: wimse.ReasonWPTDuplicateMember,
+	jose.CodeTyp:             wimse.ReasonWPTTyp,
+	jose.CodeAlg:             wimse.ReasonWPTAlg,
+	jose.CodeCrit:            wimse.ReasonWPTCrit,
+	jose.CodeHeaderKey:       wimse.ReasonWPTHeaderKey,
+	jose.CodeSignature:       wimse.ReasonWPTSignature,
+	jose.CodeKey:             wimse.ReasonWPTSignature,
+	jose.CodeKeyAlg:          wimse.ReasonWPTAlgMismatch,
+	jose.CodeKeyPrivate:      wimse.ReasonWPTSignature,
+}
+
+func fromJOSE(err error) error {
+	var je *jose.Error
+	if errors.As(err, &je) {
+		if r, ok := joseToReason[je.Code]; ok {
+			return &wimse.Error{Reason: r, Detail: "wpt: " + je.Detail}
+		}
+	}
+	return &wimse.Error{Reason: wimse.ReasonInternal, Detail: "wpt: unexpected failure", Err: err}
+}
+
+func fail(r wimse.Reason, format string, args ...any) error {
+	return wimse.Errorf(r, "wpt: "+format, args...)
+}
+
+// Verify checks a WPT in compact serialization against e. Failures are
+// *wimse.Error values with a wpt.* reason (or server.replay_cache_full).
+func (v *Verifier) Verify(raw string, e Expect) (*Token, error) {
+	if e.WIT == nil {
+		return nil, errors.New("wpt: Expect.WIT is required")
+	}
+	now := v.Policy.Time()
+	jt, err := jose.Parse(raw, v.Policy.TokenSize())
+	if err != nil {
+		return nil, fromJOSE(err)
+	}
+	var legacy []string
+	if v.Policy.Accepts(wimse.RevisionS2S06) {
+		legacy = []string{LegacyMediaType}
+	}
+	if err := jose.CheckHeader(&jt.Header, MediaType, legacy, v.Policy.AlgorithmAllowed); err != nil {
+		return nil, fromJOSE(err)
+	}
+	// P3/V3: string equality with cnf.jwk.alg, before any key is used.
+	if jt.Alg != e.WIT.Confirmation.Alg {
+		return nil, fail(wimse.ReasonWPTAlgMismatch, "alg %q is not the WIT's cnf.jwk.alg %q", jt.Alg, e.WIT.Confirmation.Alg)
+	}
+	// P4/V4.
+	if err := jose.Verify(jt, jt.Alg, e.WIT.Confirmation.Key); err != nil {
+		return nil, fromJOSE(err)
+	}
+	claims, err := jose.ParseClaims(jt.Payload)
+	if err != nil {
+		return nil, fromJOSE(err)
+	}
+	t := &Token{Raw: raw, Algorithm: jt.Alg, Type: jt.Typ, Claims: claims}
+	if err := t.readClaims(claims); err != nil {
+		return nil, err
+	}
+	if err := v.checkClaims(t, claims, e, now); err != nil {
+		return nil, err
+	}
+	// P9/V9 last: only otherwise valid proofs are recorded.
+	if v.Replay != nil {
+		key := wimse.ReplayKey(e.WIT.Subject.String(), t.ID)
+		fresh, err := v.Replay.Check(key, t.Expiry.Add(v.Policy.Skew()), now)
+		if err != nil {
+			return nil, err
+		}
+		if !fresh {
+			return nil, fail(wimse.ReasonWPTReplayed, "jti was already used by this sender")
+		}
+	}
+	return t, nil
+}
+
+func (t *Token) readClaims(c jose.Claims) error {
+	var ok, present bool
+	str := func(name string, dst *string) error {
+		if *dst, _, ok = c.String(name); !ok {
+			return fail(wimse.ReasonWPTClaimType, "%s is not a string", name)
+		}
+		return nil
+	}
+	for name, dst := range map[string]*string{"aud": &t.Audience, "jti": &t.ID, "wth": &t.WITHash, "ath": &t.AccessTokenHash, "tth": &t.TxnTokenHash} {
+		if err := str(name, dst); err != nil {
+			return err
+		}
+	}
+	if t.Expiry, present, ok = c.NumericDate("exp"); !ok {
+		return fail(wimse.ReasonWPTClaimType, "exp is not a NumericDate")
+	} else if !present {
+		return fail(wimse.ReasonWPTExpMissing, "exp is missing")
+	}
+	for _, name := range []string{"nbf", "iat"} {
+		if _, _, ok := c.NumericDate(name); !ok {
+			return fail(wimse.ReasonWPTClaimType, "%s is not a NumericDate", name)
+		}
+	}
+	oth, present, ok := c.Object("oth")
+	if !ok {
+		return fail(wimse.ReasonWPTClaimType, "oth is not an object")
+	}
+	if present {
+		t.OtherTokenHashes = make(map[string]string, len(oth))
+		for k := range oth {
+			s, _, ok := jose.Claims(oth).String(k)
+			if !ok {
+				return fail(wimse.ReasonWPTClaimType, "oth entry %q is not a string", k)
+			}
+			t.OtherTokenHashes[k] = s
+		}
+	}
+	return nil
+}
+
+func (v *Verifier) checkClaims(t *Token, c jose.Claims, e Expect, now time.Time) error {
+	skew := v.Policy.Skew()
+	// aud: required, equal to the configured audience (P6, P14, V6).
+	if _, present := c["aud"]; !present {
+		return fail(wimse.ReasonWPTAudMissing, "aud is missing")
+	}
+	if t.Audience != e.Audience {
+		return fail(wimse.ReasonWPTAudMismatch, "aud %q is not %q", t.Audience, e.Audience)
+	}
+	// exp (P7, V7).
+	if !now.Before(t.Expiry.Add(skew)) {
+		return fail(wimse.ReasonWPTExpired, "expired at %s", t.Expiry.Format(time.RFC3339))
+	}
+	if max := v.Policy.WPTLifetime(); max > 0 && t.Expiry.After(now.Add(max+skew)) {
+		return fail(wimse.ReasonWPTExpTooFar, "exp %s is more than %s ahead", t.Expiry.Format(time.RFC3339), max)
+	}
+	for _, name := range []string{"nbf", "iat"} {
+		if ts, present, _ := c.NumericDate(name); present && ts.After(now.Add(skew)) {
+			return fail(wimse.ReasonWPTNotYetValid, "%s lies in the future", name)
+		}
+	}
+	if _, present := c["jti"]; !present || t.ID == "" {
+		return fail(wimse.ReasonWPTJTIMissing, "jti is missing")
+	}
+	// wth (P8, V8).
+	if _, present := c["wth"]; !present {
+		return fail(wimse.ReasonWPTWTHMissing, "wth is missing")
+	}
+	if !equal(t.WITHash, e.WIT.Hash) {
+		return fail(wimse.ReasonWPTWTHMismatch, "wth is not the hash of the WIT sent")
+	}
+	// ath (P10, wpt-01 only).
+	if e.Revision == wimse.RevisionWPT01 {
+		if err := bind(c, "ath", t.AccessTokenHash, e.AccessToken, wimse.ReasonWPTATHMissing, wimse.ReasonWPTATHMismatch); err != nil {
+			return err
+		}
+	}
+	// tth (P11, V10).
+	if err := bind(c, "tth", t.TxnTokenHash, e.TxnToken, wimse.ReasonWPTTTHMissing, wimse.ReasonWPTTTHMismatch); err != nil {
+		return err
+	}
+	return checkOther(t, e)
+}
+
+// bind checks a hash claim against the token it binds, if any.
+func bind(c jose.Claims, name, got string, token *string, missing, mismatch wimse.Reason) error {
+	_, present := c[name]
+	switch {
+	case token == nil && present:
+		return fail(mismatch, "%s is present but the request has no such token", name)
+	case token == nil:
+		return nil
+	case !present:
+		return fail(missing, "%s is missing", name)
+	case !equal(got, wit.Hash(*token)):
+		return fail(mismatch, "%s is not the hash of the token sent", name)
+	}
+	return nil
+}
+
+// checkOther applies the oth rules (P12, P13, V11, V12).
+func checkOther(t *Token, e Expect) error {
+	for name := range t.OtherTokenHashes {
+		if e.KnownOther == nil || !e.KnownOther(name) {
+			return fail(wimse.ReasonWPTOTHUnknown, "oth entry %q is not understood", name)
+		}
+		if _, ok := e.OtherTokens[name]; !ok {
+			return fail(wimse.ReasonWPTOTHMismatch, "oth entry %q names a field the request does not carry", name)
+		}
+	}
+	for name, value := range e.OtherTokens {
+		h, ok := t.OtherTokenHashes[name]
+		if !ok {
+			return fail(wimse.ReasonWPTOTHMissing, "the request carries %q but oth does not cover it", name)
+		}
+		if !equal(h, wit.Hash(strings.Trim(value, " "))) {
+			return fail(wimse.ReasonWPTOTHMismatch, "oth entry %q does not match its field", name)
+		}
+	}
+	return nil
+}
+
+// equal compares two hashes in constant time.
+func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
