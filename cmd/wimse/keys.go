@@ -1,0 +1,122 @@
+package main
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wimse-wg/wimse/internal/jose"
+)
+
+func keysCmd(e *env) *cobra.Command {
+	c := &cobra.Command{Use: "keys", Short: "Generate and convert keys"}
+	var alg, kid, out, bundle string
+	gen := &cobra.Command{
+		Use:   "generate --alg ALG --out FILE [--kid KID] [--bundle FILE]",
+		Short: "Generate a private key as a JWK file (mode 0600)",
+		Long: `Generate a private key for ALG (ES256, ES384, ES512, EdDSA, RS256, PS256) and
+write it as a private JWK. --bundle also writes its public key as a one-key JWK
+Set, the trust bundle format of 'wimse serve'.`,
+		Example: `  wimse keys generate --alg ES256 --kid issuer-1 --out issuer.jwk --bundle bundle.jwks
+  wimse keys generate --alg EdDSA --out workload.jwk`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if out == "" {
+				return usageErr("--out is required")
+			}
+			key, err := generateKey(alg)
+			if err != nil {
+				return err
+			}
+			data, err := jose.PrivateJWKJSON(key, alg, kid)
+			if err != nil {
+				return failErr("%v", err)
+			}
+			if err := os.WriteFile(out, append(data, '\n'), 0o600); err != nil {
+				return failErr("write key: %v", err)
+			}
+			if bundle != "" {
+				pub, err := jose.PublicJWKJSON(key.Public(), alg, kid)
+				if err != nil {
+					return failErr("%v", err)
+				}
+				b, _ := json.MarshalIndent(map[string]any{"keys": []any{pub}}, "", "  ")
+				if err := os.WriteFile(bundle, append(b, '\n'), 0o644); err != nil {
+					return failErr("write bundle: %v", err)
+				}
+			}
+			return nil
+		},
+	}
+	gen.Flags().StringVar(&alg, "alg", "ES256", "JWS algorithm the key is for")
+	gen.Flags().StringVar(&kid, "kid", "", "key ID (kid) to record in the JWK")
+	gen.Flags().StringVar(&out, "out", "", "private JWK output file (required)")
+	gen.Flags().StringVar(&bundle, "bundle", "", "also write the public key as a JWK Set to this file")
+	c.AddCommand(gen)
+	return c
+}
+
+func generateKey(alg string) (crypto.Signer, error) {
+	switch strings.ToUpper(alg) {
+	case "ES256":
+		return ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	case "ES384":
+		return ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	case "ES512":
+		return ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
+	case "EDDSA", "ED25519":
+		_, k, err := ed25519.GenerateKey(rand.Reader)
+		return k, err
+	case "RS256", "PS256":
+		return rsa.GenerateKey(rand.Reader, 2048)
+	}
+	return nil, usageErr("--alg %q is not one of ES256, ES384, ES512, EdDSA, Ed25519, RS256, PS256", alg)
+}
+
+// loadPrivateKey reads a private JWK file and its alg.
+func loadPrivateKey(path string) (crypto.Signer, string, string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, "", "", usageErr("read key: %v", err)
+	}
+	k, alg, kid, err := jose.ParsePrivateJWK(data)
+	if err != nil {
+		return nil, "", "", usageErr("key %s: %v", path, err)
+	}
+	if alg == "" {
+		alg = jose.AlgForKey(k.Public())
+	}
+	return k, alg, kid, nil
+}
+
+// loadPublicKey reads a JWK file, public or private, and returns the public
+// key and alg.
+func loadPublicKey(path string) (crypto.PublicKey, string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, "", usageErr("read key: %v", err)
+	}
+	if k, err := jose.ParsePublicJWK(data); err == nil {
+		alg := k.Alg
+		if alg == "" {
+			alg = jose.AlgForKey(k.Key)
+		}
+		return k.Key, alg, nil
+	}
+	k, alg, _, err := jose.ParsePrivateJWK(data)
+	if err != nil {
+		return nil, "", usageErr("key %s: %v", path, err)
+	}
+	if alg == "" {
+		alg = jose.AlgForKey(k.Public())
+	}
+	return k.Public(), alg, nil
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wimse-wg/wimse/interop/server"
+	"github.com/wimse-wg/wimse/wimse"
+)
+
+// verifyFlags are the receiver settings shared by `serve` and `token verify`.
+type verifyFlags struct {
+	trustBundle   string
+	trustDomains  []string
+	audience      string
+	accept        []string
+	clockSkew     time.Duration
+	maxWPTLife    time.Duration
+	maxTokenSize  int
+	contextFields []string
+	wit400        bool
+	replaySize    int
+}
+
+func (f *verifyFlags) register(c *cobra.Command) {
+	fl := c.Flags()
+	fl.StringVar(&f.trustBundle, "trust-bundle", "", "JWK Set (RFC 7517) file of the issuer public keys (required)")
+	fl.StringArrayVar(&f.trustDomains, "trust-domain", nil, "trusted trust domain, e.g. example.org (required, repeatable); the bundle's keys are its issuer keys")
+	fl.StringVar(&f.audience, "audience", "", "public base URL; the expected WPT aud of path P is this URL followed by P (required)")
+	fl.StringSliceVar(&f.accept, "accept", []string{"wpt-01", "wpt-02"}, "accepted revisions: wpt-01, wpt-02, s2s-06 (legacy typ values)")
+	fl.DurationVar(&f.clockSkew, "clock-skew", wimse.DefaultClockSkew, "tolerance for exp, nbf and iat (0 for none)")
+	fl.DurationVar(&f.maxWPTLife, "max-wpt-lifetime", wimse.DefaultMaxWPTLifetime, "reject WPTs whose exp lies further ahead (0 disables)")
+	fl.IntVar(&f.maxTokenSize, "max-token-size", wimse.DefaultMaxTokenSize, "largest accepted token in bytes")
+	fl.StringArrayVar(&f.contextFields, "context-token-field", nil, "a request field, besides Txn-Token, that a WPT must bind through oth when present (repeatable)")
+	fl.BoolVar(&f.wit400, "wit-failure-400", false, "answer WIT failures of wpt-02 requests with 400 (creds-02) instead of 401 (wpt-02)")
+	fl.IntVar(&f.replaySize, "replay-cache-size", wimse.DefaultReplayCacheSize, "maximum live entries in the WPT replay cache")
+}
+
+// config builds the reference server configuration from the flags; now is
+// the clock (nil for the system clock).
+func (f *verifyFlags) config(now func() time.Time) (server.Config, error) {
+	if f.trustBundle == "" || len(f.trustDomains) == 0 || f.audience == "" {
+		return server.Config{}, usageErr("--trust-bundle, --trust-domain and --audience are required")
+	}
+	data, err := os.ReadFile(f.trustBundle)
+	if err != nil {
+		return server.Config{}, usageErr("read trust bundle: %v", err)
+	}
+	keys, err := wimse.ParseJWKSet(data)
+	if err != nil {
+		return server.Config{}, usageErr("trust bundle %s: %v", f.trustBundle, err)
+	}
+	store := wimse.NewTrustStore()
+	for _, name := range f.trustDomains {
+		td, err := wimse.ParseTrustDomain(name)
+		if err != nil {
+			return server.Config{}, usageErr("--trust-domain %q: %v", name, err)
+		}
+		store.Set(td, wimse.Anchors{Keys: keys})
+	}
+	if !strings.HasPrefix(f.audience, "https://") && !strings.HasPrefix(f.audience, "http://") {
+		return server.Config{}, usageErr("--audience %q is not an http(s) URL", f.audience)
+	}
+	var revs []wimse.Revision
+	for _, a := range f.accept {
+		switch r := wimse.Revision(strings.TrimSpace(a)); r {
+		case wimse.RevisionWPT01, wimse.RevisionWPT02, wimse.RevisionS2S06:
+			revs = append(revs, r)
+		default:
+			return server.Config{}, usageErr("--accept: unknown revision %q (want wpt-01, wpt-02, s2s-06)", a)
+		}
+	}
+	p := wimse.Policy{Now: now, Revisions: revs, MaxTokenSize: f.maxTokenSize}
+	p.ClockSkew = f.clockSkew
+	if f.clockSkew == 0 {
+		p.ClockSkew = -1
+	}
+	p.MaxWPTLifetime = f.maxWPTLife
+	if f.maxWPTLife == 0 {
+		p.MaxWPTLifetime = -1
+	}
+	if f.replaySize <= 0 {
+		return server.Config{}, usageErr("--replay-cache-size must be positive")
+	}
+	return server.Config{
+		Trust:               store,
+		Audience:            f.audience,
+		Policy:              p,
+		ReplayCacheSize:     f.replaySize,
+		ContextTokenFields:  f.contextFields,
+		WITFailureStatus400: f.wit400,
+	}, nil
+}
+
+func failErr(format string, args ...any) error {
+	return &exitError{code: exitFailure, err: fmt.Errorf(format, args...)}
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wimse-wg/wimse/interop/server"
+	"github.com/wimse-wg/wimse/profiles/httpwpt"
+	"github.com/wimse-wg/wimse/wimse"
+)
+
+// verifyResult is the one JSON object `wimse token verify` prints.
+type verifyResult struct {
+	OK          bool   `json:"ok"`
+	Subject     string `json:"subject,omitempty"`
+	TrustDomain string `json:"trust_domain,omitempty"`
+	Carriage    string `json:"carriage,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+	Status      int    `json:"status,omitempty"`
+	Challenge   bool   `json:"www_authenticate_wpt,omitempty"`
+	Detail      string `json:"detail,omitempty"`
+}
+
+func tokenVerifyCmd(e *env) *cobra.Command {
+	var vf verifyFlags
+	var reqFile string
+	var at int64
+	c := &cobra.Command{
+		Use:   "verify --request FILE|- --trust-bundle FILE --trust-domain TD --audience BASEURL [--at UNIX_SECONDS]",
+		Short: "Verify one raw HTTP request offline, exactly as the server would",
+		Long: `Verify one raw HTTP/1.1 request message (request line, field lines, blank
+line, body) offline with the reference server's verifier. Prints one JSON object:
+{"ok":true,"subject":…} and exits 0, or {"ok":false,"reason":…,"status":…} and
+exits 1. Exits 2 on usage errors or unreadable input.`,
+		Example: `  wimse token verify --request req.http --trust-bundle bundle.jwks \
+    --trust-domain example.com --audience https://workload.example.com --at 1745509900`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if reqFile == "" {
+				return usageErr("--request is required")
+			}
+			var now func() time.Time
+			if cmd.Flags().Changed("at") {
+				t := time.Unix(at, 0)
+				now = func() time.Time { return t }
+			}
+			cfg, err := vf.config(now)
+			if err != nil {
+				return err
+			}
+			raw, err := readInput(e, reqFile)
+			if err != nil {
+				return usageErr("read request: %v", err)
+			}
+			v, err := server.NewVerifier(cfg)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			res := verifyRaw(v, raw)
+			enc := json.NewEncoder(e.stdout)
+			if err := enc.Encode(res); err != nil {
+				return failErr("write result: %v", err)
+			}
+			if !res.OK {
+				return quietExit(exitFailure)
+			}
+			return nil
+		},
+	}
+	vf.register(c)
+	c.Flags().StringVar(&reqFile, "request", "", "raw HTTP/1.1 request file, or - for stdin (required)")
+	c.Flags().Int64Var(&at, "at", 0, "verify as of this time (Unix seconds) instead of now")
+	return c
+}
+
+// verifyRaw verifies raw request bytes with v.
+func verifyRaw(v *httpwpt.Verifier, raw []byte) verifyResult {
+	req, err := httpwpt.ReadRequest(raw)
+	if err == nil {
+		var peer *httpwpt.Peer
+		if peer, err = v.Verify(req); err == nil {
+			return verifyResult{OK: true, Subject: peer.ID.String(), TrustDomain: peer.TrustDomain().String(), Carriage: string(peer.Revision)}
+		}
+	}
+	status, challenge := v.Status(err)
+	if wimse.ReasonOf(err) == wimse.ReasonRequestMalformed {
+		status, challenge = 400, false
+	}
+	res := verifyResult{Reason: string(wimse.ReasonOf(err)), Status: status, Challenge: challenge}
+	var we *wimse.Error
+	if errors.As(err, &we) {
+		res.Detail = we.Detail
+	}
+	return res
+}
+
+// readInput reads a file, or stdin for "-", bounded to 1 MiB + 1 byte.
+func readInput(e *env, name string) ([]byte, error) {
+	var r io.Reader
+	if name == "-" {
+		r = e.stdin
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	return io.ReadAll(io.LimitReader(r, httpwpt.MaxRawRequest+1))
+}
