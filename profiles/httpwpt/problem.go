@@ -1,8 +1,8 @@
 package httpwpt
 
 import (
-	"errors"
 	"encoding/json"
+	"errors"
 	"net/http"
 
 	"github.com/wimse-wg/wimse/wimse"

@@ -1,9 +1,9 @@
 package wit
 
 import (
-	"time"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/wimse-wg/wimse/internal/jose"
 	"github.com/wimse-wg/wimse/wimse"
