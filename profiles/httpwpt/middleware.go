@@ -26,7 +26,7 @@ func (v *Verifier) Middleware(logger *slog.Logger) func(http.Handler) http.Handl
 				WriteProblem(w, status, challenge, err)
 				return
 			}
-			logger.LogAttrs(r.Context(), slog.LevelDebug, "request authenticated",
+			logger.LogAttrs(r.Context(), slog.LevelInfo, "request authenticated",
 				slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.String("subject", peer.ID.String()), slog.String("carriage", string(peer.Revision)))
 			next.ServeHTTP(w, r.WithContext(WithPeer(r.Context(), peer)))
