@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/asn1"
@@ -31,7 +32,8 @@ func Marshal(v any) ([]byte, error) {
 // SignRaw signs already-serialized header and payload JSON. It does not
 // check them: the conformance generator uses it to build malformed tokens on
 // purpose. ECDSA signatures are deterministic (RFC 6979) when deterministic
-// is true, randomised otherwise; Ed25519 and RS256 are deterministic anyway.
+// is true, randomised otherwise; PS256 likewise gets a salt derived from the
+// input; Ed25519 and RS256 are deterministic anyway.
 func SignRaw(header, payload []byte, alg string, key crypto.Signer, deterministic bool) (string, error) {
 	input := base64.RawURLEncoding.EncodeToString(header) + "." + base64.RawURLEncoding.EncodeToString(payload)
 	sig, err := signInput(input, alg, key, deterministic)
@@ -73,6 +75,17 @@ func signInput(input, alg string, key crypto.Signer, deterministic bool) ([]byte
 	if ek, ok := key.(*ecdsa.PrivateKey); ok {
 		return signECDSA([]byte(input), alg, ek, deterministic)
 	}
+	if rk, ok := key.(*rsa.PrivateKey); ok && alg == "PS256" && deterministic {
+		// The PSS salt comes from a reader seeded by the input, so equal
+		// inputs give equal signatures (test vectors only).
+		digest := sha256.Sum256([]byte(input))
+		salt := sha256.Sum256(append([]byte("wimse pss salt"), digest[:]...))
+		sig, err := rsa.SignPSS(bytes.NewReader(salt[:]), rk, crypto.SHA256, digest[:], &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
+		if err != nil {
+			return nil, fmt.Errorf("jose: sign: %w", err)
+		}
+		return sig, nil
+	}
 	sig, err := jwsbb.Sign(key, alg, []byte(input), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("jose: sign: %w", err)
@@ -82,16 +95,17 @@ func signInput(input, alg string, key crypto.Signer, deterministic bool) ([]byte
 
 func signECDSA(input []byte, alg string, key *ecdsa.PrivateKey, deterministic bool) ([]byte, error) {
 	var digest []byte
+	var hash crypto.Hash
 	switch alg {
 	case "ES256":
 		d := sha256.Sum256(input)
-		digest = d[:]
+		digest, hash = d[:], crypto.SHA256
 	case "ES384":
 		d := sha512.Sum384(input)
-		digest = d[:]
+		digest, hash = d[:], crypto.SHA384
 	case "ES512":
 		d := sha512.Sum512(input)
-		digest = d[:]
+		digest, hash = d[:], crypto.SHA512
 	default:
 		return nil, errorf(CodeKeyAlg, "algorithm %q does not fit an EC key", alg)
 	}
@@ -99,7 +113,7 @@ func signECDSA(input []byte, alg string, key *ecdsa.PrivateKey, deterministic bo
 	var err error
 	if deterministic {
 		// crypto/ecdsa signs per RFC 6979 when the random source is nil.
-		der, err = key.Sign(nil, digest, nil)
+		der, err = key.Sign(nil, digest, hash)
 	} else {
 		der, err = ecdsa.SignASN1(rand.Reader, key, digest)
 	}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
+
+	"github.com/wimse-wg/wimse/vectors"
+)
+
+const defaultVectorDir = "vectors/v1"
+
+func vectorsCmd(e *env) *cobra.Command {
+	c := &cobra.Command{Use: "vectors", Short: "Generate, check and summarise the test vectors"}
+	var seed, out, dir, covDir, draft string
+	gen := &cobra.Command{
+		Use:   "generate [--out DIR]",
+		Short: "Write the vector files, byte-identical on every run",
+		Long: `Write every vector file (identifier.json, wit.json, wpt.json, requirements.json)
+into DIR from a fixed seed. Keys derive from the seed and signatures are
+deterministic, so the output is byte-identical on every run.`,
+		Example: "  wimse vectors generate            # rewrites vectors/v1\n  wimse vectors generate --out /tmp/v1",
+		Args:    cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			files, err := vectors.Generate(seed)
+			if err != nil {
+				return failErr("%v", err)
+			}
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return failErr("%v", err)
+			}
+			for _, name := range sortedNames(files) {
+				if err := os.WriteFile(filepath.Join(out, name), files[name], 0o644); err != nil {
+					return failErr("%v", err)
+				}
+				fmt.Fprintf(e.stdout, "wrote %s\n", filepath.Join(out, name))
+			}
+			return nil
+		},
+	}
+	gen.Flags().StringVar(&out, "out", defaultVectorDir, "output directory")
+	check := &cobra.Command{
+		Use:   "check [--dir DIR]",
+		Short: "Regenerate in memory and fail with a diff when the committed files differ",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			files, err := vectors.Generate(seed)
+			if err != nil {
+				return failErr("%v", err)
+			}
+			stale := 0
+			for _, name := range sortedNames(files) {
+				have, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					fmt.Fprintf(e.stdout, "%s: missing (%v)\n", name, err)
+					stale++
+					continue
+				}
+				if string(have) == string(files[name]) {
+					continue
+				}
+				stale++
+				fmt.Fprintf(e.stdout, "%s differs (-committed +generated):\n%s\n", name, jsonDiff(have, files[name]))
+			}
+			if stale > 0 {
+				return failErr("%d vector file(s) out of date: run wimse vectors generate --out %s", stale, dir)
+			}
+			fmt.Fprintf(e.stdout, "vectors up to date (%d files)\n", len(files))
+			return nil
+		},
+	}
+	check.Flags().StringVar(&dir, "dir", defaultVectorDir, "directory holding the committed files")
+	cov := &cobra.Command{
+		Use:   "coverage",
+		Short: "Print the requirements without a vector and the counts per document and level",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			s, err := vectors.Load(vectorFS(covDir))
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			printCoverage(e, vectors.ComputeCoverage(s))
+			return nil
+		},
+	}
+	cov.Flags().StringVar(&covDir, "dir", "", "vector directory (default: the embedded set)")
+	ex := &cobra.Command{
+		Use:   "examples --draft wpt-01|wpt-02",
+		Short: "Print draft-ready example text (header, claims, compact tokens, HTTP request)",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			text, err := vectors.Examples(seed, draft)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			fmt.Fprint(e.stdout, text)
+			return nil
+		},
+	}
+	ex.Flags().StringVar(&draft, "draft", "wpt-02", "WPT revision: wpt-01 or wpt-02")
+	for _, sc := range []*cobra.Command{gen, check, ex} {
+		sc.Flags().StringVar(&seed, "seed", vectors.DefaultSeed, "generator seed (keys and jti values derive from it)")
+	}
+	c.AddCommand(gen, check, cov, ex)
+	return c
+}
+
+func vectorFS(dir string) fs.FS {
+	if dir == "" {
+		return vectors.FS
+	}
+	return os.DirFS(filepath.Dir(filepath.Clean(dir)))
+}
+
+func sortedNames(m map[string][]byte) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// jsonDiff diffs two JSON documents structurally, falling back to text.
+func jsonDiff(a, b []byte) string {
+	var x, y any
+	if json.Unmarshal(a, &x) == nil && json.Unmarshal(b, &y) == nil {
+		if d := cmp.Diff(x, y); d != "" {
+			return d
+		}
+	}
+	return cmp.Diff(string(a), string(b))
+}
+
+func printCoverage(e *env, c vectors.Coverage) {
+	w := e.stdout
+	fmt.Fprintf(w, "vectors: %d total, %d negative (%.0f%%)\n\n", c.Total, c.Negative, 100*float64(c.Negative)/float64(max(c.Total, 1)))
+	docs := make([]string, 0, len(c.PerLevel))
+	for d := range c.PerLevel {
+		docs = append(docs, d)
+	}
+	sort.Strings(docs)
+	fmt.Fprintf(w, "%-36s %8s  %s\n", "document", "vectors", "requirements covered by level")
+	for _, d := range docs {
+		var parts []string
+		for _, l := range []string{vectors.MUST, vectors.MUSTNOT, vectors.SHOULD, vectors.SHOULDNOT, vectors.RECOMMENDE} {
+			if x, ok := c.PerLevel[d][l]; ok {
+				parts = append(parts, fmt.Sprintf("%s %d/%d", l, x[0], x[1]))
+			}
+		}
+		fmt.Fprintf(w, "%-36s %8d  %s\n", d, c.PerDoc[d], strings.Join(parts, ", "))
+	}
+	fmt.Fprintf(w, "\nrequirements without a vector: %d\n", len(c.Missing))
+	for _, r := range c.Missing {
+		fmt.Fprintf(w, "  %-20s %-9s %s §%s: %s\n", r.ID, r.Level, r.Doc, r.Section, r.Text)
+	}
+}

@@ -1,0 +1,160 @@
+package vectors
+
+import "maps"
+
+// This file holds the building blocks the catalogues (identifier_vectors.go,
+// wit_vectors.go, wpt_vectors.go) derive their vectors from. A negative
+// vector is a baseline template with one change, recorded in its Mutation.
+
+// Both is the applicability of a vector to both WPT carriages.
+var Both = []string{"wpt-01", "wpt-02"}
+
+// DefaultPolicy is the policy vectors assume unless they say otherwise:
+// the defaults of the reference server, trusting TrustDomain.
+func DefaultPolicy() *Policy {
+	return &Policy{TrustDomains: []string{TrustDomain}, ClockSkew: 60, MaxWPTLifetime: 300, MaxTokenSize: 8192, Revisions: []string{"wpt-01", "wpt-02"}}
+}
+
+// BaseWIT is a valid WIT template: ES256 issuer, ES256 workload key, one
+// hour lifetime.
+func BaseWIT() *TokenTemplate {
+	return &TokenTemplate{
+		Header: map[string]any{"alg": "ES256", "kid": "issuer-es256", "typ": "wit+jwt"},
+		Claims: map[string]any{
+			"sub": Subject,
+			"iss": "https://issuer.example.org",
+			"iat": map[string]any{"$rel": -60},
+			"exp": map[string]any{"$rel": 3600},
+			"jti": map[string]any{"$jti": true},
+			"cnf": map[string]any{"jwk": map[string]any{"$jwk": "workload"}},
+		},
+		Key: "issuer",
+	}
+}
+
+// BaseWPT is a valid WPT template for BaseWIT: one minute lifetime, aud is
+// the target URI.
+func BaseWPT() *TokenTemplate {
+	return &TokenTemplate{
+		Header: map[string]any{"alg": "ES256", "typ": "wpt+jwt"},
+		Claims: map[string]any{
+			"aud": "{{aud}}",
+			"exp": map[string]any{"$rel": 60},
+			"jti": map[string]any{"$jti": true},
+			"wth": map[string]any{"$hash": "wit"},
+		},
+		Key: "workload",
+	}
+}
+
+// BaseRequest is a POST /path carrying the WIT and the WPT in the
+// carriage of the draft under test.
+func BaseRequest() *RequestTemplate {
+	return &RequestTemplate{
+		Method: "POST",
+		Path:   "/path",
+		Fields: [][2]string{
+			{"Content-Type", "application/json"},
+			{"Workload-Identity-Token", "{{wit}}"},
+			{"{{proof}}", ""},
+		},
+		Body: `{"do stuff":"please"}`,
+	}
+}
+
+// BaseTemplate is a complete valid request template.
+func BaseTemplate() *Template {
+	return &Template{WIT: BaseWIT(), WPT: BaseWPT(), Request: BaseRequest()}
+}
+
+// Clone deep-copies a template so a mutation never touches the baseline.
+func (t *Template) Clone() *Template {
+	c := *t
+	c.WIT = t.WIT.clone()
+	c.WPT = t.WPT.clone()
+	c.Tokens = maps.Clone(t.Tokens)
+	if t.Request != nil {
+		r := *t.Request
+		r.Fields = append([][2]string(nil), t.Request.Fields...)
+		c.Request = &r
+	}
+	return &c
+}
+
+func (tt *TokenTemplate) clone() *TokenTemplate {
+	if tt == nil {
+		return nil
+	}
+	c := *tt
+	c.Header = deepCopy(tt.Header)
+	c.Claims = deepCopy(tt.Claims)
+	return &c
+}
+
+func deepCopy(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if mm, ok := v.(map[string]any); ok {
+			out[k] = deepCopy(mm)
+		} else {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// Accept expects the request to be accepted under each draft.
+func Accept(drafts []string) Expect {
+	e := Expect{Verdict: "accept", Signal: map[string]Signal{}}
+	for _, d := range drafts {
+		e.Signal[d] = Signal{Status: 200}
+	}
+	return e
+}
+
+// RejectCredential expects a credential failure: 401 with a WPT challenge
+// under wpt-02, 400 under wpt-01.
+func RejectCredential(reason string, drafts []string) Expect {
+	e := Expect{Verdict: "reject", Reason: reason, Signal: map[string]Signal{}}
+	for _, d := range drafts {
+		if d == "wpt-02" {
+			e.Signal[d] = Signal{Status: 401, WWWAuthenticate: "WPT"}
+		} else {
+			e.Signal[d] = Signal{Status: 400}
+		}
+	}
+	return e
+}
+
+// RejectRequest expects a request-level failure: 400 under every draft.
+func RejectRequest(reason string, drafts []string) Expect {
+	e := Expect{Verdict: "reject", Reason: reason, Signal: map[string]Signal{}}
+	for _, d := range drafts {
+		e.Signal[d] = Signal{Status: 400}
+	}
+	return e
+}
+
+// RequestVector builds a request vector from a template.
+func RequestVector(id, comment string, t *Template, drafts []string, reqs []string, flags []string, e Expect) Vector {
+	res := ResultInvalid
+	if e.Verdict == "accept" {
+		res = ResultValid
+	}
+	return Vector{ID: id, Kind: KindRequest, Comment: comment, Result: res, Flags: flags, Requirements: reqs,
+		Drafts: drafts, Policy: DefaultPolicy(), Template: t, Expect: e}
+}
+
+// Derived builds a negative request vector from a baseline vector: the
+// template is a clone of the baseline's, changed by mutate.
+func Derived(from Vector, id, change string, mutate func(*Template), reqs []string, flags []string, e Expect) Vector {
+	t := from.Template.Clone()
+	mutate(t)
+	v := RequestVector(id, change, t, from.Drafts, reqs, flags, e)
+	v.Policy = from.Policy
+	v.Mutation = &Mutation{From: from.ID, Change: change}
+	return v
+}

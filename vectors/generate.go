@@ -1,0 +1,241 @@
+package vectors
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"time"
+)
+
+// Frozen-mode constants: every frozen vector is materialised at FrozenNow
+// for a receiver whose audience base is FrozenBase.
+const (
+	FrozenNow   = 1767225600 // 2026-01-01T00:00:00Z
+	FrozenBase  = "https://workload.example.com"
+	TrustDomain = "example.org"
+	Subject     = "wimse://example.org/workload/client"
+	// GeneratorVersion changes when the generator's output changes.
+	GeneratorVersion = "1.0.0"
+)
+
+// group is one vector file and the catalogue that fills it.
+type group struct {
+	name   string
+	header []string
+	build  func() []Vector
+}
+
+var groups = []group{
+	{"identifier", []string{
+		"Workload Identifier parsing: draft-ietf-wimse-identifier-03 (wimse://) and the SPIFFE-ID rules (spiffe://).",
+		"Input.identifier is parsed; expect.reason is the id.* reason of a rejection.",
+	}, identifierVectors},
+	{"wit", []string{
+		"Workload Identity Token validation (draft-ietf-wimse-workload-creds-02 §5.1), played as HTTP requests",
+		"whose WPT is valid for the WIT under test, so only the WIT decides.",
+	}, witVectors},
+	{"wpt", []string{
+		"Workload Proof Token validation and carriage: draft-ietf-wimse-wpt-01 (Workload-Proof-Token field)",
+		"and draft-ietf-wimse-wpt-02 (Authorization: WPT), with a valid WIT.",
+	}, wptVectors},
+}
+
+// Generate builds every vector file from seed: file name (under v1/) to
+// its bytes. Equal seeds give byte-identical output.
+func Generate(seed string) (map[string][]byte, error) {
+	keys, err := DeriveKeys(seed)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	ids := map[string]string{}
+	for _, g := range groups {
+		vs := g.build()
+		for i := range vs {
+			v := &vs[i]
+			if prev, dup := ids[v.ID]; dup {
+				return nil, fmt.Errorf("vectors: id %q in %s and %s", v.ID, prev, g.name)
+			}
+			ids[v.ID] = g.name
+			if err := freeze(v, keys, seed); err != nil {
+				return nil, fmt.Errorf("vectors: %s: %w", v.ID, err)
+			}
+		}
+		f := File{
+			Schema: SchemaID, Group: g.name, Header: g.header,
+			Generator:     Generator{Name: "wimse vectors generate", Version: GeneratorVersion, Seed: seed},
+			NumberOfTests: len(vs), Notes: notesFor(vs), Tests: vs,
+		}
+		if err := Lint(&f); err != nil {
+			return nil, err
+		}
+		b, err := encode(f)
+		if err != nil {
+			return nil, err
+		}
+		out[g.name+".json"] = b
+	}
+	b, err := encode(RequirementsFile{Schema: SchemaID, Requirements: Requirements, Retired: Retired, Keys: publicKeys(keys)})
+	if err != nil {
+		return nil, err
+	}
+	out["requirements.json"] = b
+	return out, nil
+}
+
+// RequirementsFile is v1/requirements.json: the requirements table, the
+// retired vector IDs (reserved forever) and the test keys.
+type RequirementsFile struct {
+	Schema       string        `json:"schema"`
+	Requirements []Requirement `json:"requirements"`
+	Retired      []string      `json:"retired"`
+	Keys         []TestKey     `json:"keys"`
+}
+
+// TestKey is a test key as published in requirements.json.
+type TestKey struct {
+	Name string          `json:"name"`
+	JWK  json.RawMessage `json:"jwk"`
+}
+
+// Retired lists vector IDs that were removed; they are never reused.
+var Retired = []string{}
+
+func encode(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// freeze fills v.Frozen by materialising v.Template at FrozenNow.
+func freeze(v *Vector, keys *KeySet, seed string) error {
+	if v.Template == nil {
+		return nil
+	}
+	jti := func(draft string) func(string) string {
+		return func(tok string) string {
+			sum := sha256.Sum256([]byte(seed + "\x00" + v.ID + "\x00" + draft + "\x00" + tok))
+			return base64.RawURLEncoding.EncodeToString(sum[:16])
+		}
+	}
+	v.Frozen = &Frozen{Now: FrozenNow, Requests: map[string]*Request{}}
+	drafts := v.Drafts
+	if len(drafts) == 0 {
+		drafts = []string{""}
+	}
+	for _, d := range drafts {
+		m, err := Materialize(v.Template, Env{Now: time.Unix(FrozenNow, 0), Base: FrozenBase, Draft: d, Keys: keys, JTI: jti(d)})
+		if err != nil {
+			return err
+		}
+		if m.Request != nil {
+			v.Frozen.Requests[d] = m.Request
+		} else {
+			v.Frozen.WIT = m.WIT
+		}
+		if v.Frozen.Intermediate == nil || d == "wpt-02" {
+			v.Frozen.Intermediate = m.Intermediate
+		}
+	}
+	if len(v.Frozen.Requests) == 0 {
+		v.Frozen.Requests = nil
+	}
+	return nil
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Lint checks a file's cross-references: IDs well-formed, every
+// requirement known, every flag explained, every acceptable flagged, every
+// invalid one derived from a valid vector, expectations consistent.
+func Lint(f *File) error {
+	reqs := map[string]bool{}
+	for _, r := range Requirements {
+		reqs[r.ID] = true
+	}
+	byID := map[string]*Vector{}
+	for i := range f.Tests {
+		byID[f.Tests[i].ID] = &f.Tests[i]
+	}
+	if f.NumberOfTests != len(f.Tests) {
+		return fmt.Errorf("vectors: %s: numberOfTests %d, have %d", f.Group, f.NumberOfTests, len(f.Tests))
+	}
+	for _, v := range f.Tests {
+		errf := func(format string, args ...any) error {
+			return fmt.Errorf("vectors: %s: %s", v.ID, fmt.Sprintf(format, args...))
+		}
+		if !idPattern.MatchString(v.ID) {
+			return errf("id is not a lowercase slug")
+		}
+		if slices.Contains(Retired, v.ID) {
+			return errf("id is retired")
+		}
+		if len(v.Requirements) == 0 {
+			return errf("no requirement")
+		}
+		for _, r := range v.Requirements {
+			if !reqs[r] {
+				return errf("unknown requirement %q", r)
+			}
+		}
+		for _, fl := range v.Flags {
+			if _, ok := f.Notes[fl]; !ok {
+				return errf("flag %q has no note", fl)
+			}
+		}
+		switch v.Result {
+		case ResultValid:
+			if v.Expect.Verdict != "accept" {
+				return errf("valid vector expects %q", v.Expect.Verdict)
+			}
+		case ResultInvalid:
+			if v.Expect.Verdict != "reject" || v.Expect.Reason == "" {
+				return errf("invalid vector needs verdict reject and a reason")
+			}
+			if v.Mutation == nil || byID[v.Mutation.From] == nil || byID[v.Mutation.From].Result != ResultValid {
+				return errf("invalid vector needs a mutation from a valid vector of this file")
+			}
+		case ResultAcceptable:
+			if len(v.Flags) == 0 {
+				return errf("acceptable vector without a flag")
+			}
+		default:
+			return errf("result %q", v.Result)
+		}
+		if v.Kind == KindRequest {
+			if len(v.Drafts) == 0 || v.Template == nil || v.Template.Request == nil {
+				return errf("request vector needs drafts and a request template")
+			}
+			for _, d := range v.Drafts {
+				if _, ok := v.Expect.Signal[d]; !ok {
+					return errf("no signal expectation for %s", d)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func publicKeys(keys *KeySet) []TestKey {
+	var out []TestKey
+	for _, n := range keys.Names() {
+		k, _ := keys.Get(n)
+		b, err := privateJWK(k)
+		if err != nil {
+			continue
+		}
+		out = append(out, TestKey{Name: n, JWK: b})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}

@@ -1,0 +1,374 @@
+package vectors
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wimse-wg/wimse/internal/jose"
+	"github.com/wimse-wg/wimse/tokens/wit"
+)
+
+// Env is what a template is materialised against.
+type Env struct {
+	// Now is the time relative times count from.
+	Now time.Time
+	// Base is the receiver's audience base URL (scheme://host[:port][/prefix]);
+	// {{aud}} is Base followed by the request path, {{base}} is Base.
+	Base string
+	// Draft picks the carriage of the {{proof}} field line: wpt-01 or wpt-02.
+	Draft string
+	// Keys resolves key names.
+	Keys *KeySet
+	// JTI returns the jti for a token ("wit" or "wpt"): deterministic in
+	// the generator, random in the runner.
+	JTI func(token string) string
+}
+
+// Materialized is a template turned into concrete tokens and a request.
+type Materialized struct {
+	WIT, WPT     string
+	Request      *Request
+	Intermediate *Intermediate
+}
+
+var placeholder = regexp.MustCompile(`\{\{([a-z]+)(?::([^}]*))?\}\}`)
+
+type materializer struct {
+	env    Env
+	t      *Template
+	path   string
+	wit    string
+	tokens map[string]string
+}
+
+// Materialize mints the template's tokens at env.Now and builds its request.
+// It never validates: malformed tokens are made on purpose.
+func Materialize(t *Template, env Env) (*Materialized, error) {
+	m := &materializer{env: env, t: t, tokens: t.Tokens}
+	if t.Request != nil {
+		m.path = t.Request.Path
+	}
+	out := &Materialized{Intermediate: &Intermediate{}}
+	var err error
+	if t.WIT != nil {
+		if out.WIT, err = m.token(t.WIT, "wit"); err != nil {
+			return nil, fmt.Errorf("vectors: wit: %w", err)
+		}
+		m.wit = out.WIT
+		out.Intermediate.WITHeader, out.Intermediate.WITClaims = decodeParts(out.WIT)
+		out.Intermediate.WTH = wit.Hash(out.WIT)
+	}
+	if t.WPT != nil {
+		if out.WPT, err = m.token(t.WPT, "wpt"); err != nil {
+			return nil, fmt.Errorf("vectors: wpt: %w", err)
+		}
+		out.Intermediate.WPTHeader, out.Intermediate.WPTClaims = decodeParts(out.WPT)
+		if tok, ok := t.Tokens["txn"]; ok {
+			out.Intermediate.TTH = wit.Hash(tok)
+		}
+	}
+	if t.Request != nil {
+		r := &Request{Method: t.Request.Method, Target: t.Request.Path, Body: t.Request.Body, Fields: [][2]string{}}
+		for _, f := range t.Request.Fields {
+			if f[0] == "{{proof}}" {
+				switch env.Draft {
+				case "wpt-01":
+					r.Fields = append(r.Fields, [2]string{"Workload-Proof-Token", out.WPT})
+				default:
+					r.Fields = append(r.Fields, [2]string{"Authorization", "WPT " + out.WPT})
+				}
+				continue
+			}
+			name, err := m.expand(f[0], out)
+			if err != nil {
+				return nil, err
+			}
+			value, err := m.expand(f[1], out)
+			if err != nil {
+				return nil, err
+			}
+			r.Fields = append(r.Fields, [2]string{name, value})
+		}
+		out.Request = r
+	}
+	return out, nil
+}
+
+// expand replaces request placeholders: {{wit}}, {{wpt}}, {{token:NAME}},
+// {{base}}, {{aud}}.
+func (m *materializer) expand(s string, out *Materialized) (string, error) {
+	var err error
+	res := placeholder.ReplaceAllStringFunc(s, func(p string) string {
+		sub := placeholder.FindStringSubmatch(p)
+		switch sub[1] {
+		case "wit":
+			return out.WIT
+		case "wpt":
+			return out.WPT
+		default:
+			v, e := m.value(sub[1], sub[2])
+			if e != nil {
+				err = e
+			}
+			return v
+		}
+	})
+	return res, err
+}
+
+// value resolves a placeholder usable anywhere: base, aud, token:NAME,
+// rel:N, jwk:KEY, hash:SRC, jti.
+func (m *materializer) value(name, arg string) (string, error) {
+	switch name {
+	case "base":
+		return m.env.Base, nil
+	case "aud":
+		return m.env.Base + m.pathOnly(), nil
+	case "token":
+		v, ok := m.tokens[arg]
+		if !ok {
+			return "", fmt.Errorf("unknown token %q", arg)
+		}
+		return v, nil
+	case "rel":
+		n, err := strconv.ParseInt(arg, 10, 64)
+		if err != nil {
+			return "", fmt.Errorf("bad rel %q", arg)
+		}
+		return strconv.FormatInt(m.env.Now.Unix()+n, 10), nil
+	case "jwk":
+		b, err := m.jwkJSON(arg)
+		return string(b), err
+	case "hash":
+		return m.hash(arg)
+	case "jti":
+		return m.env.JTI("raw"), nil
+	}
+	return "", fmt.Errorf("unknown placeholder %q", name)
+}
+
+func (m *materializer) pathOnly() string {
+	p, _, _ := strings.Cut(m.path, "?")
+	return p
+}
+
+func (m *materializer) hash(src string) (string, error) {
+	if src == "wit" {
+		return wit.Hash(m.wit), nil
+	}
+	if name, ok := strings.CutPrefix(src, "token:"); ok {
+		v, ok := m.tokens[name]
+		if !ok {
+			return "", fmt.Errorf("unknown token %q", name)
+		}
+		return wit.Hash(v), nil
+	}
+	return "", fmt.Errorf("unknown hash source %q", src)
+}
+
+func (m *materializer) jwkJSON(keyName string) ([]byte, error) {
+	k, err := m.env.Keys.Get(keyName)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := jose.PublicJWKJSON(k.Signer.Public(), k.Alg, "")
+	if err != nil {
+		return nil, err
+	}
+	return jose.Marshal(pub)
+}
+
+// resolve turns claim directives into values, recursively.
+func (m *materializer) resolve(v any, tokenName string) (any, error) {
+	switch x := v.(type) {
+	case map[string]any:
+		if len(x) == 1 {
+			for k, arg := range x {
+				switch k {
+				case "$rel":
+					n, ok := toInt(arg)
+					if !ok {
+						return nil, fmt.Errorf("$rel needs a number")
+					}
+					return m.env.Now.Unix() + n, nil
+				case "$hash":
+					s, _ := arg.(string)
+					return m.hash(s)
+				case "$jwk":
+					s, _ := arg.(string)
+					b, err := m.jwkJSON(s)
+					if err != nil {
+						return nil, err
+					}
+					return json.RawMessage(b), nil
+				case "$jti":
+					return m.env.JTI(tokenName), nil
+				}
+			}
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			r, err := m.resolve(e, tokenName)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = r
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			r, err := m.resolve(e, tokenName)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = r
+		}
+		return out, nil
+	case string:
+		return m.expandPlain(x)
+	}
+	return v, nil
+}
+
+// expandPlain expands placeholders in a string claim or raw JSON.
+func (m *materializer) expandPlain(s string) (string, error) {
+	var err error
+	res := placeholder.ReplaceAllStringFunc(s, func(p string) string {
+		sub := placeholder.FindStringSubmatch(p)
+		v, e := m.value(sub[1], sub[2])
+		if e != nil {
+			err = e
+		}
+		return v
+	})
+	return res, err
+}
+
+func toInt(v any) (int64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return int64(n), true
+	case int:
+		return int64(n), true
+	case int64:
+		return n, true
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	}
+	return 0, false
+}
+
+// token mints one JWS from a template.
+func (m *materializer) token(tt *TokenTemplate, name string) (string, error) {
+	var header, claims []byte
+	var err error
+	if tt.HeaderRaw != "" {
+		if header = []byte(tt.HeaderRaw); err != nil {
+			return "", err
+		}
+	} else {
+		if header, err = jose.Marshal(tt.Header); err != nil {
+			return "", err
+		}
+	}
+	if tt.ClaimsRaw != "" {
+		s, err := m.expandPlain(tt.ClaimsRaw)
+		if err != nil {
+			return "", err
+		}
+		claims = []byte(s)
+	} else {
+		c, err := m.resolve(tt.Claims, name)
+		if err != nil {
+			return "", err
+		}
+		cm, _ := c.(map[string]any)
+		if tt.Oversize > 0 {
+			cm["x-filler"] = ""
+			base, _ := jose.Marshal(cm)
+			if n := tt.Oversize - len(base)*4/3; n > 0 {
+				cm["x-filler"] = strings.Repeat("A", n*3/4+1)
+			}
+		}
+		if claims, err = jose.Marshal(cm); err != nil {
+			return "", err
+		}
+	}
+	k, err := m.env.Keys.Get(tt.Key)
+	if err != nil {
+		return "", err
+	}
+	var compact string
+	input := base64.RawURLEncoding.EncodeToString(header) + "." + base64.RawURLEncoding.EncodeToString(claims)
+	switch tt.Alg {
+	case "none":
+		compact = input + "."
+	case "HS256":
+		// The classic confusion attack: HMAC keyed with the public key as
+		// the verifier may hold it (its JWK JSON).
+		secret, err := m.jwkJSON(tt.Key)
+		if err != nil {
+			return "", err
+		}
+		mac := hmac.New(sha256.New, secret)
+		mac.Write([]byte(input))
+		compact = input + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+	default:
+		alg := tt.Alg
+		if alg == "" {
+			alg = k.Alg
+		}
+		if compact, err = jose.SignRaw(header, claims, alg, k.Signer, true); err != nil {
+			return "", err
+		}
+	}
+	return mangle(compact, tt.Encoding)
+}
+
+// mangle applies a deliberate encoding fault.
+func mangle(c, how string) (string, error) {
+	switch how {
+	case "":
+		return c, nil
+	case "truncate":
+		return c[:len(c)-10], nil
+	case "extra-segment":
+		return c + ".e30", nil
+	case "two-segments":
+		return c[:strings.LastIndexByte(c, '.')], nil
+	case "pad":
+		return c + "==", nil
+	case "whitespace":
+		i := strings.IndexByte(c, '.')
+		return c[:i+1] + " " + c[i+1:], nil
+	case "plus-slash":
+		return strings.NewReplacer("-", "+", "_", "/").Replace(c), nil
+	}
+	return "", fmt.Errorf("unknown encoding %q", how)
+}
+
+// decodeParts returns the decoded header and claims of a compact JWS when
+// they are JSON, for intermediate values.
+func decodeParts(c string) (json.RawMessage, json.RawMessage) {
+	parts := strings.Split(c, ".")
+	if len(parts) < 2 {
+		return nil, nil
+	}
+	dec := func(s string) json.RawMessage {
+		b, err := base64.RawURLEncoding.DecodeString(s)
+		if err != nil || !json.Valid(b) {
+			return nil
+		}
+		return json.RawMessage(b)
+	}
+	return dec(parts[0]), dec(parts[1])
+}

@@ -1,0 +1,102 @@
+package vectors
+
+// Requirement is one normative statement of a draft that vectors check.
+type Requirement struct {
+	ID string `json:"id"`
+	// Doc is the draft, e.g. draft-ietf-wimse-wpt-02.
+	Doc     string `json:"doc"`
+	Section string `json:"section"`
+	// Level is MUST, MUST NOT, SHOULD, SHOULD NOT or RECOMMENDED.
+	Level string `json:"level"`
+	// Text paraphrases the requirement.
+	Text string `json:"text"`
+}
+
+// Requirement levels.
+const (
+	MUST       = "MUST"
+	MUSTNOT    = "MUST NOT"
+	SHOULD     = "SHOULD"
+	SHOULDNOT  = "SHOULD NOT"
+	RECOMMENDE = "RECOMMENDED"
+)
+
+const (
+	docID    = "draft-ietf-wimse-identifier-03"
+	docCreds = "draft-ietf-wimse-workload-creds-02"
+	docWPT01 = "draft-ietf-wimse-wpt-01"
+	docWPT02 = "draft-ietf-wimse-wpt-02"
+	docSPIFF = "SPIFFE-ID"
+	docJOSE  = "RFC 7515 / RFC 8725"
+)
+
+// Requirements is the requirements table: every MUST and MUST NOT of
+// identifier-03, workload-creds-02 (WIT part), wpt-01 and wpt-02 that a
+// receiver can be tested on, plus the SHOULDs the suite checks under
+// --strict. IDs are stable.
+var Requirements = []Requirement{
+	// Workload Identifier.
+	{"ID-ABSOLUTE", docID, "3", MUST, "a Workload Identifier is an absolute URI"},
+	{"ID-AUTHORITY", docID, "3", MUST, "the authority (trust domain) is non-empty"},
+	{"ID-NO-QUERY-FRAGMENT", docID, "3", MUSTNOT, "no query and no fragment"},
+	{"ID-NO-USERINFO-PORT", docID, "3", MUSTNOT, "no userinfo and no port"},
+	{"ID-2048", docID, "3", MUST, "identifiers up to 2048 octets are handled"},
+	{"ID-LIMIT", docID, "3", MUST, "parsers apply internal limits and do not exhaust memory on long input"},
+	{"ID-NO-REPAIR", docID, "3", MUSTNOT, "a non-canonical identifier is rejected, never repaired or normalised"},
+	{"ID-WIMSE-SCHEME", docID, "4", MUST, "the wimse scheme is the literal lowercase prefix wimse://"},
+	{"ID-WIMSE-TD", docID, "4", MUST, "a wimse trust domain is lowercase [a-z0-9._-], without percent-encoding or a trailing dot"},
+	{"ID-WIMSE-PATH", docID, "4", MUST, "a wimse path has at least one segment of unreserved characters; no empty, . or .. segment, no trailing slash, no percent-encoding"},
+	{"ID-BYTE-COMPARE", docID, "4", MUST, "identifiers compare byte for byte in canonical form"},
+	{"ID-SCHEME-KNOWN", docID, "3", MUST, "a consumer only accepts identifier schemes it is configured for"},
+	{"ID-SPIFFE", docSPIFF, "2", MUST, "spiffe:// identifiers follow the SPIFFE-ID rules (lowercase trust domain, [A-Za-z0-9._-] path segments, no dot segments)"},
+
+	// WIT (creds-02 §5.1, digest §3.5).
+	{"WIT-SYNTAX", docCreds, "5.1.1", MUST, "the WIT is a JWS compact serialization of JSON objects (three base64url segments)"},
+	{"WIT-TYP", docCreds, "5.1.1", MUST, "typ is wit+jwt (explicit typing, RFC 8725 §3.11)"},
+	{"WIT-ALG", docCreds, "5.1.1", MUST, "alg is an asymmetric JWS algorithm allowed for the trust domain; none is forbidden"},
+	{"WIT-SUB", docCreds, "5.1.2", MUST, "sub is present and is a valid Workload Identifier"},
+	{"WIT-TRUST-DOMAIN", docCreds, "5.1.3", MUST, "the subject's trust domain is explicitly trusted"},
+	{"WIT-KEY-SELECT", docCreds, "5.1.3", MUST, "the issuer key is selected from the trust domain's anchors (by kid); keys are never taken from the token"},
+	{"WIT-SIGNATURE", docCreds, "5.1.3", MUST, "the JWS signature verifies with the trust anchor"},
+	{"WIT-EXP", docCreds, "5.1.2", MUST, "exp is present and not passed"},
+	{"WIT-CNF", docCreds, "5.1.2", MUST, "cnf.jwk is present and holds a public key"},
+	{"WIT-CNF-ALG", docCreds, "5.1.2", MUST, "cnf.jwk.alg is present and is neither none, symmetric nor an encryption algorithm"},
+	{"WIT-UNKNOWN-CLAIMS", docCreds, "5.1.2", MUST, "claims the recipient does not understand are ignored"},
+	{"WIT-ISS-ALLOWLIST", docCreds, "5.1.2", MUST, "when issuers are configured, iss is on the allow-list"},
+	{"WIT-NBF", docJOSE, "RFC 7519 4.1.5", MUST, "a token is not accepted before its nbf"},
+	{"WIT-HEADER-KEYS", docJOSE, "RFC 8725 3.10", MUSTNOT, "jku, x5u, jwk and x5c in the header are not used to find the key"},
+	{"JOSE-CRIT", docJOSE, "RFC 7515 4.1.11", MUST, "a crit header parameter that is not understood makes the JWS invalid"},
+	{"JOSE-DUPLICATE", docJOSE, "RFC 7515 5.2", MUST, "JSON with duplicate member names is rejected (or parsed consistently; this suite rejects)"},
+	{"WIT-NOT-BEARER", docCreds, "5.1", MUSTNOT, "a WIT is never accepted without a proof of possession"},
+	{"WIT-ONE-FIELD", docCreds, "5.1.1", MUST, "one Workload-Identity-Token field carries one WIT"},
+
+	// WPT, both revisions.
+	{"WPT-ONE", docWPT02, "2", MUST, "the request carries exactly one WPT"},
+	{"WPT-SYNTAX", docWPT02, "2", MUST, "the WPT is a single well-formed JWT"},
+	{"WPT-ALG-EQ", docWPT02, "2", MUST, "the WPT alg string-equals the WIT's cnf.jwk.alg"},
+	{"WPT-SIGNATURE", docWPT02, "2", MUST, "the WPT signature verifies with the WIT's cnf.jwk"},
+	{"WPT-TYP", docWPT02, "2", MUST, "typ conveys the wpt+jwt media type"},
+	{"WPT-AUD", docWPT02, "2", MUST, "aud matches the request's target URI, ignoring query and fragment"},
+	{"WPT-AUD-CONFIG", docWPT02, "3.1.7", MUSTNOT, "the receiver's own authority comes from configuration, never from Host or X-Forwarded-Host"},
+	{"WPT-EXP", docWPT02, "2", MUST, "exp is present and not passed"},
+	{"WPT-EXP-FAR", docWPT02, "2", SHOULD, "an unreasonably far-future exp is rejected"},
+	{"WPT-JTI", docWPT02, "2", MUST, "jti is present"},
+	{"WPT-REPLAY", docWPT02, "3.1", SHOULD, "a jti is not accepted twice from one sender within the WPT's validity"},
+	{"WPT-WTH", docWPT02, "2", MUST, "wth is present and equals the hash of the Workload-Identity-Token value"},
+	{"WPT-TTH", docWPT02, "2", MUST, "a Txn-Token in the request is bound by a matching tth"},
+	{"WPT-OTH", docWPT02, "2", MUST, "another context token in the request is bound by a matching oth entry"},
+	{"WPT-OTH-UNKNOWN", docWPT02, "2", MUST, "an oth entry the receiver does not understand rejects the WPT"},
+	{"WPT-WIT-FIRST", docWPT02, "2", MUST, "the WIT is validated before the WPT"},
+	{"WPT-UNKNOWN-CLAIMS", docWPT02, "2", MUST, "claims the recipient does not understand are ignored"},
+
+	// wpt-01 carriage.
+	{"WPT01-FIELD", docWPT01, "3", MUST, "the WPT travels in exactly one Workload-Proof-Token field"},
+	{"WPT01-ATH", docWPT01, "3", MUST, "an access token in the request is bound by a matching ath"},
+	{"WPT01-STATUS", docWPT01, "3", SHOULD, "failures are answered with 400 (401 NOT RECOMMENDED)"},
+
+	// wpt-02 carriage.
+	{"WPT02-AUTHZ", docWPT02, "2", MUST, "the WPT travels in exactly one Authorization field with the WPT scheme: \"WPT\" 1*SP token68"},
+	{"WPT02-NO-BEARER", docWPT02, "2.2", MUSTNOT, "a bearer token in the same request is not used to authenticate the caller"},
+	{"WPT02-STATUS", docWPT02, "2.1", SHOULD, "WPT-related failures are answered with 401 and WWW-Authenticate: WPT"},
+	{"WPT-MIXED", docWPT02, "2", MUST, "a request mixing the wpt-01 and wpt-02 carriages is rejected (no draft allows it)"},
+}

@@ -1,0 +1,207 @@
+package vectors
+
+import "encoding/json"
+
+// SchemaID names the schema of every v1 file; the major version is in the
+// directory name (v1/) and in this value.
+const SchemaID = "wimse_vectors_v1"
+
+// File is one vector file: a group of vectors about one subject.
+type File struct {
+	Schema string `json:"schema"`
+	// Group names the file's subject, e.g. "identifier", "wit", "wpt".
+	Group string `json:"group"`
+	// Header explains the file in a few sentences.
+	Header []string `json:"header"`
+	// Generator records how the file was made.
+	Generator Generator `json:"generator"`
+	// NumberOfTests is len(Tests).
+	NumberOfTests int `json:"numberOfTests"`
+	// Notes explain every flag used in Tests (Wycheproof style).
+	Notes map[string]Note `json:"notes"`
+	// Tests are the vectors, in a stable order.
+	Tests []Vector `json:"tests"`
+}
+
+// Generator identifies the generator run that wrote a file.
+type Generator struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Seed    string `json:"seed"`
+}
+
+// Note explains a flag.
+type Note struct {
+	// BugType classifies what an implementation that fails gets wrong.
+	BugType     string   `json:"bugType"`
+	Description string   `json:"description"`
+	Links       []string `json:"links,omitempty"`
+}
+
+// Result values, as in Wycheproof.
+const (
+	ResultValid      = "valid"
+	ResultInvalid    = "invalid"
+	ResultAcceptable = "acceptable"
+)
+
+// Kinds of vectors.
+const (
+	// KindIdentifier: Input.Identifier is parsed as a Workload Identifier.
+	KindIdentifier = "identifier"
+	// KindWIT: Input.WIT is verified on its own (library level).
+	KindWIT = "wit"
+	// KindRequest: an HTTP request carrying a WIT and a WPT is verified.
+	KindRequest = "request"
+)
+
+// Vector is one test case. ID is a stable slug that is never renumbered
+// or reused (retired IDs stay reserved in requirements.json).
+type Vector struct {
+	ID      string `json:"id"`
+	Kind    string `json:"kind"`
+	Comment string `json:"comment"`
+	// Result is valid, invalid or acceptable; an acceptable vector has at
+	// least one flag whose note explains the choice.
+	Result string   `json:"result"`
+	Flags  []string `json:"flags"`
+	// Requirements are IDs into the requirements table.
+	Requirements []string `json:"requirements"`
+	// Drafts lists the WPT revisions the vector applies to (request
+	// vectors): ["wpt-01"], ["wpt-02"] or both.
+	Drafts []string `json:"drafts,omitempty"`
+	// Labels select vectors in the runner (e.g. "replay", "typ").
+	Labels []string `json:"labels,omitempty"`
+	// Mutation says how a negative vector was derived from a valid one.
+	Mutation *Mutation `json:"mutation,omitempty"`
+	// Policy is the verification policy the vector assumes.
+	Policy *Policy `json:"policy,omitempty"`
+	// Template is the recipe the runner materialises at run time.
+	Template *Template `json:"template,omitempty"`
+	// Frozen is the template materialised at a fixed time, per draft.
+	Frozen *Frozen `json:"frozen,omitempty"`
+	// Input holds the direct input of identifier and WIT vectors.
+	Input *Input `json:"input,omitempty"`
+	// Expect is the expected outcome.
+	Expect Expect `json:"expect"`
+}
+
+// Mutation records the provenance of a negative vector.
+type Mutation struct {
+	// From is the ID of the valid vector this one was derived from.
+	From string `json:"from"`
+	// Change says what was changed, in words.
+	Change string `json:"change"`
+}
+
+// Policy is the receiver policy a vector assumes. Times are seconds.
+type Policy struct {
+	TrustDomains       []string `json:"trustDomains"`
+	ClockSkew          int      `json:"clockSkew"`
+	MaxWPTLifetime     int      `json:"maxWptLifetime"`
+	MaxTokenSize       int      `json:"maxTokenSize"`
+	Revisions          []string `json:"revisions"`
+	ContextTokenFields []string `json:"contextTokenFields,omitempty"`
+	// Issuers, when set, is the iss allow-list of every trust domain.
+	Issuers []string `json:"issuers,omitempty"`
+}
+
+// Input is the direct input of identifier and WIT vectors.
+type Input struct {
+	Identifier *string `json:"identifier,omitempty"`
+}
+
+// Expect is the expected outcome, verdict and signalling apart.
+type Expect struct {
+	// Verdict is "accept" or "reject".
+	Verdict string `json:"verdict"`
+	// Reason is the expected reason code of a rejection.
+	Reason string `json:"reason,omitempty"`
+	// Signal is the expected HTTP signalling per draft (request vectors).
+	Signal map[string]Signal `json:"signal,omitempty"`
+}
+
+// Signal is the HTTP signalling of an answer.
+type Signal struct {
+	Status int `json:"status"`
+	// WWWAuthenticate is the expected challenge scheme, "" for none.
+	WWWAuthenticate string `json:"wwwAuthenticate,omitempty"`
+}
+
+// Template is a request recipe with relative times and named keys; see
+// Materialize.
+type Template struct {
+	WIT *TokenTemplate `json:"wit,omitempty"`
+	WPT *TokenTemplate `json:"wpt,omitempty"`
+	// Extra tokens (e.g. "txn") whose hashes claims can reference.
+	Tokens map[string]string `json:"tokens,omitempty"`
+	// Request is the HTTP request; nil for WIT-only vectors.
+	Request *RequestTemplate `json:"request,omitempty"`
+	// Sends is how many times the same materialised request is sent; the
+	// expectation is for the last send, every earlier one must be accepted
+	// (replay vectors use 2). Zero means 1.
+	Sends int `json:"sends,omitempty"`
+}
+
+// TokenTemplate describes a JWS to mint. String values may use the
+// placeholders of Materialize; claim values may be directives:
+// {"$rel": N} (now + N seconds), {"$hash": "wit"|"token:NAME"|"field:NAME"},
+// {"$jwk": KEY} (the public JWK of KEY with its alg), {"$jti": true}.
+type TokenTemplate struct {
+	// Header is the protected header; HeaderRaw, when set, replaces its
+	// serialization byte for byte (duplicate members and the like).
+	Header    map[string]any `json:"header,omitempty"`
+	HeaderRaw string         `json:"headerRaw,omitempty"`
+	// Claims and ClaimsRaw likewise; ClaimsRaw may hold "{{...}}" placeholders.
+	Claims    map[string]any `json:"claims,omitempty"`
+	ClaimsRaw string         `json:"claimsRaw,omitempty"`
+	// Key names the signing key; Alg the signing algorithm ("none" leaves
+	// the signature empty; "HS256" keys HMAC with Key's public JWK JSON).
+	Key string `json:"key"`
+	Alg string `json:"alg"`
+	// Encoding mangles the compact form: truncate, extra-segment, pad,
+	// whitespace, plus-slash.
+	Encoding string `json:"encoding,omitempty"`
+	// Oversize pads the claims with a filler claim to this many bytes.
+	Oversize int `json:"oversize,omitempty"`
+}
+
+// RequestTemplate is an HTTP request with ordered field lines. Values may
+// use the placeholders {{wit}}, {{wpt}}, {{token:NAME}}; the field line
+// ["{{proof}}", ""] stands for the draft's carriage of the WPT.
+type RequestTemplate struct {
+	Method string      `json:"method"`
+	Path   string      `json:"path"`
+	Fields [][2]string `json:"fields"`
+	Body   string      `json:"body,omitempty"`
+}
+
+// Frozen is a template materialised at Now.
+type Frozen struct {
+	Now int64 `json:"now"`
+	// WIT is the compact WIT (WIT vectors).
+	WIT string `json:"wit,omitempty"`
+	// Requests holds the request per draft (request vectors).
+	Requests map[string]*Request `json:"requests,omitempty"`
+	// Intermediate values for debugging.
+	Intermediate *Intermediate `json:"intermediate,omitempty"`
+}
+
+// Request is a concrete HTTP request.
+type Request struct {
+	Method string      `json:"method"`
+	Target string      `json:"target"`
+	Fields [][2]string `json:"fields"`
+	Body   string      `json:"body"`
+}
+
+// Intermediate holds decoded values that help find a mismatch.
+type Intermediate struct {
+	WITHeader json.RawMessage   `json:"witHeader,omitempty"`
+	WITClaims json.RawMessage   `json:"witClaims,omitempty"`
+	WPTHeader json.RawMessage   `json:"wptHeader,omitempty"`
+	WPTClaims json.RawMessage   `json:"wptClaims,omitempty"`
+	WTH       string            `json:"wth,omitempty"`
+	TTH       string            `json:"tth,omitempty"`
+	OTH       map[string]string `json:"oth,omitempty"`
+}

@@ -1,0 +1,235 @@
+package vectors_test
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/wimse-wg/wimse/profiles/httpwpt"
+	"github.com/wimse-wg/wimse/tokens/wit"
+	"github.com/wimse-wg/wimse/tokens/wpt"
+	"github.com/wimse-wg/wimse/vectors"
+	"github.com/wimse-wg/wimse/wimse"
+)
+
+func loadSet(t testing.TB) *vectors.Set {
+	t.Helper()
+	s, err := vectors.Load(vectors.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestSchema validates every committed file against the JSON Schema.
+func TestSchema(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	raw, err := fs.ReadFile(vectors.FS, "schema/wimse_vectors_v1.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.AddResource("wimse_vectors_v1.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("wimse_vectors_v1.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, _ := fs.Glob(vectors.FS, "v1/*.json")
+	for _, n := range names {
+		if strings.HasSuffix(n, "requirements.json") {
+			continue
+		}
+		b, _ := fs.ReadFile(vectors.FS, n)
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		if err := sch.Validate(inst); err != nil {
+			t.Errorf("%s does not validate: %v", n, err)
+		}
+	}
+	// The schema must reject unknown members.
+	bad, _ := jsonschema.UnmarshalJSON(strings.NewReader(`{"schema":"wimse_vectors_v1","group":"wit","header":[],"generator":{"name":"x","version":"1","seed":"s"},"numberOfTests":0,"notes":{},"tests":[],"extra":1}`))
+	if sch.Validate(bad) == nil {
+		t.Error("schema accepts an unknown top-level member")
+	}
+}
+
+// TestGenerateIsDeterministic: two runs give byte-identical files, equal to
+// the committed ones.
+func TestGenerateIsDeterministic(t *testing.T) {
+	a, err := vectors.Generate(vectors.DefaultSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := vectors.Generate(vectors.DefaultSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range a {
+		if !bytes.Equal(data, b[name]) {
+			t.Errorf("%s differs between two runs", name)
+		}
+		committed, err := fs.ReadFile(vectors.FS, "v1/"+name)
+		if err != nil {
+			t.Errorf("%s is not committed: %v", name, err)
+			continue
+		}
+		if !bytes.Equal(committed, data) {
+			t.Errorf("%s is out of date: run go run ./cmd/wimse vectors generate", name)
+		}
+	}
+}
+
+// TestVectorsOffline plays every frozen vector through this module's
+// verifiers and requires verdict, reason and signalling to match.
+func TestVectorsOffline(t *testing.T) {
+	s := loadSet(t)
+	keys, err := vectors.DeriveKeys(vectors.DefaultSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range s.Vectors() {
+		t.Run(v.ID, func(t *testing.T) {
+			t.Parallel()
+			switch v.Kind {
+			case vectors.KindIdentifier:
+				_, err := wimse.ParseID(*v.Input.Identifier)
+				check(t, v, "", err, 0, false)
+			case vectors.KindRequest:
+				for _, d := range v.Drafts {
+					status, challenge, err := playOffline(t, v, d, keys)
+					check(t, v, d, err, status, challenge)
+				}
+			default:
+				t.Fatalf("unknown kind %q", v.Kind)
+			}
+		})
+	}
+}
+
+func check(t *testing.T, v *vectors.Vector, draft string, err error, status int, challenge bool) {
+	t.Helper()
+	gotVerdict := "accept"
+	if err != nil {
+		gotVerdict = "reject"
+	}
+	if gotVerdict != v.Expect.Verdict {
+		t.Errorf("%s: verdict %s (%v), want %s", draft, gotVerdict, err, v.Expect.Verdict)
+		return
+	}
+	if got := string(wimse.ReasonOf(err)); got != v.Expect.Reason {
+		t.Errorf("%s: reason %q, want %q (%v)", draft, got, v.Expect.Reason, err)
+	}
+	if draft == "" {
+		return
+	}
+	want := v.Expect.Signal[draft]
+	if status != want.Status {
+		t.Errorf("%s: status %d, want %d", draft, status, want.Status)
+	}
+	if challenge != (want.WWWAuthenticate == "WPT") {
+		t.Errorf("%s: challenge %v, want %q", draft, challenge, want.WWWAuthenticate)
+	}
+}
+
+// playOffline verifies a frozen request the way the reference server
+// would, at the vector's frozen time.
+func playOffline(t *testing.T, v *vectors.Vector, draft string, keys *vectors.KeySet) (int, bool, error) {
+	t.Helper()
+	fr := v.Frozen.Requests[draft]
+	if fr == nil {
+		t.Fatalf("no frozen request for %s", draft)
+	}
+	verifier := newVerifier(t, v.Policy, keys, time.Unix(v.Frozen.Now, 0))
+	sends := 1
+	if v.Template != nil && v.Template.Sends > 1 {
+		sends = v.Template.Sends
+	}
+	var err error
+	for i := 0; i < sends; i++ {
+		var req *http.Request
+		req, err = httpwpt.ReadRequest([]byte(renderRaw(fr)))
+		if err == nil {
+			_, err = verifier.Verify(req)
+		}
+		if i < sends-1 && err != nil {
+			t.Fatalf("send %d of %d rejected: %v", i+1, sends, err)
+		}
+	}
+	if err == nil {
+		return 200, false, nil
+	}
+	if wimse.ReasonOf(err) == wimse.ReasonRequestMalformed {
+		return 400, false, err
+	}
+	status, challenge := verifier.Status(err)
+	return status, challenge, err
+}
+
+func newVerifier(t *testing.T, p *vectors.Policy, keys *vectors.KeySet, now time.Time) *httpwpt.Verifier {
+	t.Helper()
+	store := wimse.NewTrustStore()
+	var anchors wimse.Anchors
+	for _, name := range vectors.TrustedIssuers {
+		k, err := keys.Get(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		anchors.Keys = append(anchors.Keys, wimse.IssuerKey{KeyID: k.KeyID, Algorithm: k.Alg, Public: k.Signer.Public()})
+	}
+	anchors.Issuers = p.Issuers
+	for _, td := range p.TrustDomains {
+		store.Set(wimse.MustParseTrustDomain(td), anchors)
+	}
+	var revs []wimse.Revision
+	for _, r := range p.Revisions {
+		revs = append(revs, wimse.Revision(r))
+	}
+	policy := wimse.Policy{
+		Now:            func() time.Time { return now },
+		ClockSkew:      seconds(p.ClockSkew),
+		MaxWPTLifetime: seconds(p.MaxWPTLifetime),
+		MaxTokenSize:   p.MaxTokenSize,
+		Revisions:      revs,
+	}
+	return &httpwpt.Verifier{
+		WIT:                &wit.Verifier{Trust: store, Policy: policy},
+		WPT:                &wpt.Verifier{Policy: policy, Replay: wimse.NewMemoryReplayCache(16)},
+		Audience:           httpwpt.AudienceFromBase(vectors.FrozenBase),
+		ContextTokenFields: p.ContextTokenFields,
+	}
+}
+
+// seconds converts a vector policy duration; 0 means "none" (negative in
+// wimse.Policy).
+func seconds(n int) time.Duration {
+	if n == 0 {
+		return -1
+	}
+	return time.Duration(n) * time.Second
+}
+
+func renderRaw(r *vectors.Request) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", r.Method, r.Target, strings.TrimPrefix(vectors.FrozenBase, "https://"))
+	for _, f := range r.Fields {
+		fmt.Fprintf(&b, "%s: %s\r\n", f[0], f[1])
+	}
+	if r.Body != "" {
+		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(r.Body))
+	}
+	b.WriteString("\r\n" + r.Body)
+	return b.String()
+}
