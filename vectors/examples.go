@@ -28,7 +28,9 @@ func Examples(seed, draft string) (string, error) {
 		t.WPT.Claims["ath"] = "{{hash:token:access}}"
 		t.Tokens = map[string]string{"access": "16_mAd0GiwaZokU26_0902100"}
 	}
-	jti := func(tok string) string { return map[string]string{"wit": "x-_1CTL2cca3CSE4cwb_l", "wpt": "__bwc4ESC3acc2LTC1-_x"}[tok] }
+	jti := func(tok string) string {
+		return map[string]string{"wit": "x-_1CTL2cca3CSE4cwb_l", "wpt": "__bwc4ESC3acc2LTC1-_x"}[tok]
+	}
 	m, err := Materialize(t, Env{Now: time.Unix(FrozenNow, 0), Base: FrozenBase, Draft: draft, Keys: keys, JTI: jti})
 	if err != nil {
 		return "", err
