@@ -1,5 +1,8 @@
 package vectors
 
+// identifierNotes explains the flags only this catalogue uses.
+var identifierNotes = map[string]Note{}
+
 // IdentifierVector builds an identifier vector.
 func IdentifierVector(id, comment, input string, reqs, flags []string, reason string) Vector {
 	v := Vector{ID: id, Kind: KindIdentifier, Comment: comment, Requirements: reqs, Flags: flags, Input: &Input{Identifier: &input}}

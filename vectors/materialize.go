@@ -163,6 +163,9 @@ func (m *materializer) hash(src string) (string, error) {
 	if src == "wit" {
 		return wit.Hash(m.wit), nil
 	}
+	if lit, ok := strings.CutPrefix(src, "string:"); ok {
+		return wit.Hash(lit), nil
+	}
 	if name, ok := strings.CutPrefix(src, "token:"); ok {
 		v, ok := m.tokens[name]
 		if !ok {
@@ -185,6 +188,59 @@ func (m *materializer) jwkJSON(keyName string) ([]byte, error) {
 	return jose.Marshal(pub)
 }
 
+// jwkDirective resolves {"$jwk": KEY} or {"$jwk": {"key": KEY, "alg": ALG,
+// "private": true, "omitAlg": true, "set": {...}, "drop": [...]}}: the
+// public (or private) JWK of KEY, with alg (KEY's own unless overridden),
+// members set or dropped.
+func (m *materializer) jwkDirective(arg any) (any, error) {
+	spec, ok := arg.(map[string]any)
+	if !ok {
+		name, _ := arg.(string)
+		spec = map[string]any{"key": name}
+	}
+	name, _ := spec["key"].(string)
+	k, err := m.env.Keys.Get(name)
+	if err != nil {
+		return nil, err
+	}
+	alg := k.Alg
+	if a, ok := spec["alg"].(string); ok {
+		alg = a
+	}
+	var b []byte
+	if p, _ := spec["private"].(bool); p {
+		b, err = jose.PrivateJWKJSON(k.Signer, alg, "")
+	} else {
+		var pub map[string]any
+		if pub, err = jose.PublicJWKJSON(k.Signer.Public(), alg, ""); err == nil {
+			b, err = json.Marshal(pub)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	var jwk map[string]any
+	if err := json.Unmarshal(b, &jwk); err != nil {
+		return nil, err
+	}
+	if o, _ := spec["omitAlg"].(bool); o {
+		delete(jwk, "alg")
+	}
+	if set, ok := spec["set"].(map[string]any); ok {
+		for kk, vv := range set {
+			jwk[kk] = vv
+		}
+	}
+	if drop, ok := spec["drop"].([]any); ok {
+		for _, d := range drop {
+			if ds, ok := d.(string); ok {
+				delete(jwk, ds)
+			}
+		}
+	}
+	return jwk, nil
+}
+
 // resolve turns claim directives into values, recursively.
 func (m *materializer) resolve(v any, tokenName string) (any, error) {
 	switch x := v.(type) {
@@ -202,12 +258,7 @@ func (m *materializer) resolve(v any, tokenName string) (any, error) {
 					s, _ := arg.(string)
 					return m.hash(s)
 				case "$jwk":
-					s, _ := arg.(string)
-					b, err := m.jwkJSON(s)
-					if err != nil {
-						return nil, err
-					}
-					return json.RawMessage(b), nil
+					return m.jwkDirective(arg)
 				case "$jti":
 					return m.env.JTI(tokenName), nil
 				}

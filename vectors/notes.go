@@ -6,8 +6,9 @@ import (
 	"github.com/wimse-wg/wimse/internal/jose"
 )
 
-// Notes explains every flag a vector may carry.
-var Notes = map[string]Note{
+// commonNotes explains the flags every catalogue may use; each catalogue
+// file adds its own (identifierNotes, witNotes, wptNotes).
+var commonNotes = map[string]Note{
 	"Baseline":          {BugType: "BASIC", Description: "a well-formed input every implementation must accept"},
 	"EdgeCase":          {BugType: "EDGE_CASE", Description: "valid but unusual input that naive implementations reject"},
 	"AuthBypass":        {BugType: "AUTH_BYPASS", Description: "accepting this input lets an attacker authenticate as someone else or without a key"},
@@ -21,11 +22,23 @@ var Notes = map[string]Note{
 	"ShouldLevel":       {BugType: "DEFINED", Description: "the requirement is a SHOULD: failing it is a warning unless the run is --strict"},
 }
 
+// AllNotes returns every defined note.
+func AllNotes() map[string]Note {
+	out := map[string]Note{}
+	for _, set := range []map[string]Note{commonNotes, identifierNotes, witNotes, wptNotes} {
+		for k, v := range set {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 func notesFor(vs []Vector) map[string]Note {
+	all := AllNotes()
 	out := map[string]Note{}
 	for _, v := range vs {
 		for _, f := range v.Flags {
-			if n, ok := Notes[f]; ok {
+			if n, ok := all[f]; ok {
 				out[f] = n
 			}
 		}

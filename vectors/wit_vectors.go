@@ -1,5 +1,8 @@
 package vectors
 
+// witNotes explains the flags only this catalogue uses.
+var witNotes = map[string]Note{}
+
 // witVectors is the WIT catalogue.
 func witVectors() []Vector {
 	base := RequestVector("wit-valid-es256", "a valid ES256 WIT with an ES256 WPT", BaseTemplate(), Both,

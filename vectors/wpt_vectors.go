@@ -1,5 +1,8 @@
 package vectors
 
+// wptNotes explains the flags only this catalogue uses.
+var wptNotes = map[string]Note{}
+
 // wptVectors is the WPT catalogue.
 func wptVectors() []Vector {
 	base := RequestVector("wpt-valid-es256", "a valid ES256 WPT with a valid WIT", BaseTemplate(), Both,
