@@ -19,8 +19,8 @@ type Header struct {
 	Crit bool
 	// KeyRef names the first of jku, x5u, jwk, x5c present, or "".
 	KeyRef string
-	// B64 is false when the header sets "b64": false (RFC 7797), which we
-	// reject as malformed.
+	// Raw is the decoded header JSON. (A "b64": false header, RFC 7797, is
+	// rejected as malformed by Parse.)
 	Raw []byte
 }
 

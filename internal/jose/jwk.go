@@ -50,6 +50,11 @@ func ParsePublicJWK(data []byte) (*PublicJWK, error) {
 			return nil, errorf(CodeKeyAlg, "jwk alg is not a string")
 		}
 	}
+	if _, ok := m["alg"]; ok && !IsSupported(out.Alg) {
+		// Checked before jwx sees the key: jwx rejects algorithms it does
+		// not know, which would otherwise read as a bad key.
+		return nil, errorf(CodeKeyAlg, "jwk alg %q is not supported", out.Alg)
+	}
 	if v, ok := m["kid"]; ok {
 		if err := json.Unmarshal(v, &out.Kid); err != nil {
 			return nil, errorf(CodeKey, "jwk kid is not a string")

@@ -14,7 +14,12 @@ const DefaultCacheSize = 10_000
 // are dropped first, then an arbitrary one; losing an entry only costs a
 // re-verification. A cached WIT still gets its per-request checks on every
 // hit: trust domain still trusted, issuer key still present, exp/nbf/iat
-// against the current time. Safe for concurrent use.
+// against the current time; iss allow-list and algorithms against the
+// current trust store and policy. A cache belongs to one Verifier: sharing it
+// between verifiers with different Schemes or Revisions would let a WIT
+// verified under one skip the other's typ and sub rules. Cached tokens are
+// shared between callers and must be treated as read-only. Safe for
+// concurrent use.
 type Cache struct {
 	mu  sync.Mutex
 	max int

@@ -77,19 +77,55 @@ func (v *Verifier) Verify(raw string) (*Token, error) {
 	return t, nil
 }
 
-// recheck repeats the checks that can change while a WIT sits in the cache.
+// recheck repeats, for a cached WIT, every check that depends on the trust
+// store, the policy or the clock, since those may have changed since it
+// was cached: trust domain, algorithms, the issuer key and its algorithm,
+// the iss allow-list, exp/nbf/iat.
 func (v *Verifier) recheck(t *Token, now time.Time) error {
 	anchors, ok := v.anchors(t.Subject.TrustDomain())
 	if !ok {
 		return fail(wimse.ReasonWITTrustDomain, "trust domain %q is not trusted", t.Subject.TrustDomain())
 	}
-	still := slices.ContainsFunc(anchors.Keys, func(k wimse.IssuerKey) bool {
+	if !v.Policy.AlgorithmAllowed(t.Algorithm) || !v.Policy.AlgorithmAllowed(t.Confirmation.Alg) {
+		return fail(wimse.ReasonWITAlg, "alg is no longer allowed")
+	}
+	if err := checkAlgorithm(anchors, t.Algorithm, t.Subject.TrustDomain()); err != nil {
+		return err
+	}
+	i := slices.IndexFunc(anchors.Keys, func(k wimse.IssuerKey) bool {
 		return k.KeyID == t.issuerKey.KeyID && equalKeys(k.Public, t.issuerKey.Public)
 	})
-	if !still {
+	if i < 0 {
 		return fail(wimse.ReasonWITKeyUnknown, "issuer key %q is no longer trusted", t.issuerKey.KeyID)
 	}
+	if err := checkKeyAlgorithm(anchors.Keys[i], t.Algorithm); err != nil {
+		return err
+	}
+	if err := checkIssuer(anchors, t); err != nil {
+		return err
+	}
 	return v.checkTimes(t, now)
+}
+
+func checkAlgorithm(a wimse.Anchors, alg string, td wimse.TrustDomain) error {
+	if a.Algorithms != nil && !slices.Contains(a.Algorithms, alg) {
+		return fail(wimse.ReasonWITAlg, "alg %q is not allowed for trust domain %q", alg, td)
+	}
+	return nil
+}
+
+func checkKeyAlgorithm(k wimse.IssuerKey, alg string) error {
+	if k.Algorithm != "" && k.Algorithm != alg {
+		return fail(wimse.ReasonWITSignature, "issuer key %q is for %s, not %s", k.KeyID, k.Algorithm, alg)
+	}
+	return nil
+}
+
+func checkIssuer(a wimse.Anchors, t *Token) error {
+	if a.Issuers != nil && !slices.Contains(a.Issuers, t.Issuer) {
+		return fail(wimse.ReasonWITIssuer, "iss %q is not an allowed issuer of %q", t.Issuer, t.Subject.TrustDomain())
+	}
+	return nil
 }
 
 func (v *Verifier) anchors(td wimse.TrustDomain) (wimse.Anchors, bool) {
@@ -137,8 +173,8 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 	if !ok {
 		return nil, fail(wimse.ReasonWITTrustDomain, "trust domain %q is not trusted", id.TrustDomain())
 	}
-	if anchors.Algorithms != nil && !slices.Contains(anchors.Algorithms, jt.Alg) {
-		return nil, fail(wimse.ReasonWITAlg, "alg %q is not allowed for trust domain %q", jt.Alg, id.TrustDomain())
+	if err := checkAlgorithm(anchors, jt.Alg, id.TrustDomain()); err != nil {
+		return nil, err
 	}
 
 	// W5, W6: the issuer key and the signature.
@@ -146,8 +182,8 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	if key.Algorithm != "" && key.Algorithm != jt.Alg {
-		return nil, fail(wimse.ReasonWITSignature, "issuer key %q is for %s, not %s", key.KeyID, key.Algorithm, jt.Alg)
+	if err := checkKeyAlgorithm(key, jt.Alg); err != nil {
+		return nil, err
 	}
 	if err := jose.Verify(jt, jt.Alg, key.Public); err != nil {
 		return nil, fromJOSE(err, joseToReason)
@@ -168,8 +204,8 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 	}
 
 	// W5: iss allow-list, when configured.
-	if anchors.Issuers != nil && !slices.Contains(anchors.Issuers, t.Issuer) {
-		return nil, fail(wimse.ReasonWITIssuer, "iss %q is not an allowed issuer of %q", t.Issuer, id.TrustDomain())
+	if err := checkIssuer(anchors, t); err != nil {
+		return nil, err
 	}
 	return t, nil
 }

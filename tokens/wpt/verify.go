@@ -77,7 +77,10 @@ func fail(r wimse.Reason, format string, args ...any) error {
 // *wimse.Error values with a wpt.* reason (or server.replay_cache_full).
 func (v *Verifier) Verify(raw string, e Expect) (*Token, error) {
 	if e.WIT == nil {
-		return nil, errors.New("wpt: Expect.WIT is required")
+		return nil, wimse.Errorf(wimse.ReasonInternal, "wpt: Expect.WIT is required")
+	}
+	if e.Audience == "" {
+		return nil, wimse.Errorf(wimse.ReasonInternal, "wpt: Expect.Audience is required")
 	}
 	now := v.Policy.Time()
 	jt, err := jose.Parse(raw, v.Policy.TokenSize())
@@ -115,7 +118,11 @@ func (v *Verifier) Verify(raw string, e Expect) (*Token, error) {
 		key := wimse.ReplayKey(e.WIT.Subject.String(), t.ID)
 		fresh, err := v.Replay.Check(key, t.Expiry.Add(v.Policy.Skew()), now)
 		if err != nil {
-			return nil, err
+			var we *wimse.Error
+			if errors.As(err, &we) {
+				return nil, err
+			}
+			return nil, &wimse.Error{Reason: wimse.ReasonReplayCacheFull, Detail: "wpt: replay cache cannot record the proof", Err: err}
 		}
 		if !fresh {
 			return nil, fail(wimse.ReasonWPTReplayed, "jti was already used by this sender")
@@ -132,7 +139,9 @@ func (t *Token) readClaims(c jose.Claims) error {
 		}
 		return nil
 	}
-	for name, dst := range map[string]*string{"aud": &t.Audience, "jti": &t.ID, "wth": &t.WITHash, "ath": &t.AccessTokenHash, "tth": &t.TxnTokenHash} {
+	// ath is read only on the wpt-01 path (checkClaims): in wpt-02 it is an
+	// unknown claim and must be ignored, whatever its type.
+	for name, dst := range map[string]*string{"aud": &t.Audience, "jti": &t.ID, "wth": &t.WITHash, "tth": &t.TxnTokenHash} {
 		if err := str(name, dst); err != nil {
 			return err
 		}
@@ -197,6 +206,10 @@ func (v *Verifier) checkClaims(t *Token, c jose.Claims, e Expect, now time.Time)
 	}
 	// ath (P10, wpt-01 only).
 	if e.Revision == wimse.RevisionWPT01 {
+		var ok bool
+		if t.AccessTokenHash, _, ok = c.String("ath"); !ok {
+			return fail(wimse.ReasonWPTClaimType, "ath is not a string")
+		}
 		if err := bind(c, "ath", t.AccessTokenHash, e.AccessToken, wimse.ReasonWPTATHMissing, wimse.ReasonWPTATHMismatch); err != nil {
 			return err
 		}
