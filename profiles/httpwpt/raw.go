@@ -24,7 +24,9 @@ func ReadRequest(raw []byte) (*http.Request, error) {
 	}
 	r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
 	if err != nil {
-		return nil, wimse.Errorf(wimse.ReasonRequestMalformed, "httpwpt: not an HTTP/1.1 request: %w", err)
+		// net/http's error quotes the offending line, which may hold a
+		// credential: keep it out of the detail.
+		return nil, &wimse.Error{Reason: wimse.ReasonRequestMalformed, Detail: "httpwpt: not an HTTP/1.1 request message"}
 	}
 	return r, nil
 }

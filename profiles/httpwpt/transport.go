@@ -104,11 +104,13 @@ func (t *Transport) Authenticate(req *http.Request) error {
 	default:
 		return fmt.Errorf("httpwpt: unknown revision %q", rev)
 	}
-	if v := req.Header.Get(HeaderTxnToken); v != "" {
-		c.TxnTokenHash = wit.Hash(v)
+	// A present field is bound even when empty: the receiver sees it.
+	if len(req.Header.Values(HeaderTxnToken)) > 0 {
+		c.TxnTokenHash = wit.Hash(req.Header.Get(HeaderTxnToken))
 	}
 	for _, name := range t.ContextTokenFields {
-		if v := req.Header.Get(name); v != "" {
+		if len(req.Header.Values(name)) > 0 {
+			v := req.Header.Get(name)
 			if c.OtherTokenHashes == nil {
 				c.OtherTokenHashes = map[string]string{}
 			}
@@ -139,5 +141,9 @@ func AudienceOf(req *http.Request) string {
 	if host == "" {
 		host = req.Host
 	}
-	return scheme + "://" + host + req.URL.EscapedPath()
+	path := req.URL.EscapedPath()
+	if path == "" {
+		path = "/" // the request line of a bare origin carries "/" (RFC 9110 §4.2.3)
+	}
+	return scheme + "://" + host + path
 }

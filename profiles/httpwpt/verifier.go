@@ -93,6 +93,9 @@ func (v *Verifier) Verify(r *http.Request) (*Peer, error) {
 	if err != nil {
 		return nil, v.reject(err, rev)
 	}
+	if v.Audience == nil {
+		return nil, v.reject(wimse.Errorf(wimse.ReasonInternal, "httpwpt: verifier has no Audience"), rev)
+	}
 	aud, err := v.Audience(r)
 	if err != nil {
 		return nil, v.reject(&wimse.Error{Reason: wimse.ReasonInternal, Detail: "httpwpt: no audience for this request", Err: err}, rev)
