@@ -48,6 +48,7 @@ var Requirements = []Requirement{
 	{"ID-WIMSE-PATH", docID, "4", MUST, "a wimse path has at least one segment of unreserved characters; no empty, . or .. segment, no trailing slash, no percent-encoding"},
 	{"ID-BYTE-COMPARE", docID, "4", MUST, "identifiers compare byte for byte in canonical form"},
 	{"ID-SCHEME-KNOWN", docID, "3", MUST, "a consumer only accepts identifier schemes it is configured for"},
+	{"ID-TD-NO-IP", docID, "3", MUSTNOT, "a trust domain is not an IP address, except for legacy compatibility (I10; a trust-policy matter, not a syntax rule)"},
 	{"ID-SPIFFE", docSPIFF, "2", MUST, "spiffe:// identifiers follow the SPIFFE-ID rules (lowercase trust domain, [A-Za-z0-9._-] path segments, no dot segments)"},
 
 	// WIT (creds-02 §5.1, digest §3.5).
