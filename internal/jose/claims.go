@@ -1,6 +1,7 @@
 package jose
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"time"
@@ -29,10 +30,24 @@ func (c Claims) String(name string) (v string, present, ok bool) {
 	if !present {
 		return "", false, true
 	}
-	if err := json.Unmarshal(raw, &v); err != nil || len(raw) == 0 || raw[0] != '"' {
-		return "", true, false
+	v, ok = decodeString(raw)
+	return v, true, ok
+}
+
+// decodeString decodes a JSON string value; strings without escapes (the
+// common case) are sliced, not run through the decoder.
+func decodeString(raw json.RawMessage) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
 	}
-	return v, true, true
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), true
+	}
+	var v string
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return "", false
+	}
+	return v, true
 }
 
 // NumericDate returns a NumericDate claim (RFC 7519 §2): a JSON number of

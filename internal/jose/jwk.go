@@ -2,6 +2,11 @@ package jose
 
 import (
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 
@@ -60,17 +65,18 @@ func ParsePublicJWK(data []byte) (*PublicJWK, error) {
 			return nil, errorf(CodeKey, "jwk kid is not a string")
 		}
 	}
-	k, err := jwk.ParseKey(data)
+	var pub crypto.PublicKey
+	var err error
+	switch kty {
+	case "EC", "OKP":
+		// The hot path of every WIT: decoded here, strictly (exact
+		// coordinate lengths, point on the curve), without a jwk.Key.
+		pub, err = parseCurveKey(kty, m)
+	default:
+		pub, err = parseWithJWX(data)
+	}
 	if err != nil {
-		return nil, errorf(CodeKey, "jwk does not parse: %v", err)
-	}
-	var raw any
-	if err := jwk.Export(k, &raw); err != nil {
-		return nil, errorf(CodeKey, "jwk does not export: %v", err)
-	}
-	pub, ok := raw.(crypto.PublicKey)
-	if !ok || AlgForKey(pub) == "" {
-		return nil, errorf(CodeKey, "unsupported jwk key type %T", raw)
+		return nil, err
 	}
 	out.Key = pub
 	return out, nil
@@ -144,4 +150,73 @@ func PrivateJWKJSON(key crypto.Signer, alg, kid string) ([]byte, error) {
 		m["kid"] = kid
 	}
 	return json.MarshalIndent(m, "", "  ")
+}
+
+// parseCurveKey decodes an EC (RFC 7518 §6.2.1) or OKP (RFC 8037 §2) public
+// JWK: P-256, P-384, P-521 or Ed25519.
+func parseCurveKey(kty string, m map[string]json.RawMessage) (crypto.PublicKey, error) {
+	var crv string
+	if err := json.Unmarshal(m["crv"], &crv); err != nil {
+		return nil, errorf(CodeKey, "jwk crv is missing or not a string")
+	}
+	coord := func(name string, size int) ([]byte, error) {
+		var s string
+		if err := json.Unmarshal(m[name], &s); err != nil {
+			return nil, errorf(CodeKey, "jwk %s is missing or not a string", name)
+		}
+		b, err := base64.RawURLEncoding.Strict().DecodeString(s)
+		if err != nil || len(b) != size {
+			return nil, errorf(CodeKey, "jwk %s is not %d base64url octets", name, size)
+		}
+		return b, nil
+	}
+	if kty == "OKP" {
+		if crv != "Ed25519" {
+			return nil, errorf(CodeKey, "unsupported OKP curve %q", crv)
+		}
+		x, err := coord("x", ed25519.PublicKeySize)
+		if err != nil {
+			return nil, err
+		}
+		return ed25519.PublicKey(x), nil
+	}
+	curve, ok := map[string]elliptic.Curve{"P-256": elliptic.P256(), "P-384": elliptic.P384(), "P-521": elliptic.P521()}[crv]
+	if !ok {
+		return nil, errorf(CodeKey, "unsupported EC curve %q", crv)
+	}
+	size := (curve.Params().BitSize + 7) / 8
+	x, err := coord("x", size)
+	if err != nil {
+		return nil, err
+	}
+	y, err := coord("y", size)
+	if err != nil {
+		return nil, err
+	}
+	point := append(append([]byte{4}, x...), y...)
+	pub, err := ecdsa.ParseUncompressedPublicKey(curve, point)
+	if err != nil {
+		return nil, errorf(CodeKey, "jwk is not a point on %s", crv)
+	}
+	return pub, nil
+}
+
+// parseWithJWX decodes the other key types (RSA) with jwx.
+func parseWithJWX(data []byte) (crypto.PublicKey, error) {
+	k, err := jwk.ParseKey(data)
+	if err != nil {
+		return nil, errorf(CodeKey, "jwk does not parse: %v", err)
+	}
+	var raw any
+	if err := jwk.Export(k, &raw); err != nil {
+		return nil, errorf(CodeKey, "jwk does not export: %v", err)
+	}
+	pub, ok := raw.(crypto.PublicKey)
+	if !ok || AlgForKey(pub) == "" {
+		return nil, errorf(CodeKey, "unsupported jwk key type %T", raw)
+	}
+	if _, isRSA := pub.(*rsa.PublicKey); !isRSA {
+		return nil, errorf(CodeKey, "unsupported jwk key type %T", raw)
+	}
+	return pub, nil
 }
