@@ -88,6 +88,7 @@ func (tt *TokenTemplate) clone() *TokenTemplate {
 	c := *tt
 	c.Header = deepCopy(tt.Header)
 	c.Claims = deepCopy(tt.Claims)
+	c.Tamper = deepCopy(tt.Tamper)
 	return &c
 }
 

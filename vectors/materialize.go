@@ -320,29 +320,54 @@ func toInt(v any) (int64, bool) {
 
 // token mints one JWS from a template.
 func (m *materializer) token(tt *TokenTemplate, name string) (string, error) {
-	var header, claims []byte
-	var err error
-	if tt.HeaderRaw != "" {
-		if header = []byte(tt.HeaderRaw); err != nil {
-			return "", err
-		}
-	} else {
-		if header, err = jose.Marshal(tt.Header); err != nil {
-			return "", err
-		}
+	compact, claims, err := m.sign(tt, name)
+	if err != nil || tt.Tamper == nil {
+		return compact, err
 	}
+	if claims == nil {
+		return "", fmt.Errorf("tamper needs structured claims, not claimsRaw")
+	}
+	// Change claims after signing: the signature stays that of the
+	// original claims.
+	for k, v := range tt.Tamper {
+		r, err := m.resolve(v, name)
+		if err != nil {
+			return "", err
+		}
+		claims[k] = r
+	}
+	b, err := jose.Marshal(claims)
+	if err != nil {
+		return "", err
+	}
+	parts := strings.SplitN(compact, ".", 3)
+	if len(parts) != 3 {
+		return "", fmt.Errorf("tamper needs a compact token")
+	}
+	return parts[0] + "." + base64.RawURLEncoding.EncodeToString(b) + "." + parts[2], nil
+}
+
+// sign mints the JWS and returns it with its resolved claims (nil when the
+// claims were raw).
+func (m *materializer) sign(tt *TokenTemplate, name string) (string, map[string]any, error) {
+	header, err := m.headerJSON(tt, name)
+	if err != nil {
+		return "", nil, err
+	}
+	var claims []byte
+	var cm map[string]any
 	if tt.ClaimsRaw != "" {
 		s, err := m.expandPlain(tt.ClaimsRaw)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		claims = []byte(s)
 	} else {
 		c, err := m.resolve(tt.Claims, name)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
-		cm, _ := c.(map[string]any)
+		cm, _ = c.(map[string]any)
 		if tt.Oversize > 0 {
 			cm["x-filler"] = ""
 			base, _ := jose.Marshal(cm)
@@ -351,12 +376,12 @@ func (m *materializer) token(tt *TokenTemplate, name string) (string, error) {
 			}
 		}
 		if claims, err = jose.Marshal(cm); err != nil {
-			return "", err
+			return "", nil, err
 		}
 	}
 	k, err := m.env.Keys.Get(tt.Key)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	var compact string
 	input := base64.RawURLEncoding.EncodeToString(header) + "." + base64.RawURLEncoding.EncodeToString(claims)
@@ -368,7 +393,7 @@ func (m *materializer) token(tt *TokenTemplate, name string) (string, error) {
 		// the verifier may hold it (its JWK JSON).
 		secret, err := m.jwkJSON(tt.Key)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		mac := hmac.New(sha256.New, secret)
 		mac.Write([]byte(input))
@@ -379,10 +404,25 @@ func (m *materializer) token(tt *TokenTemplate, name string) (string, error) {
 			alg = k.Alg
 		}
 		if compact, err = jose.SignRaw(header, claims, alg, k.Signer, true); err != nil {
-			return "", err
+			return "", nil, err
 		}
 	}
-	return mangle(compact, tt.Encoding)
+	compact, err = mangle(compact, tt.Encoding)
+	return compact, cm, err
+}
+
+// headerJSON serializes the protected header: HeaderRaw with placeholders
+// expanded, or Header with directives resolved.
+func (m *materializer) headerJSON(tt *TokenTemplate, name string) ([]byte, error) {
+	if tt.HeaderRaw != "" {
+		h, err := m.expandPlain(tt.HeaderRaw)
+		return []byte(h), err
+	}
+	h, err := m.resolve(tt.Header, name)
+	if err != nil {
+		return nil, err
+	}
+	return jose.Marshal(h)
 }
 
 // mangle applies a deliberate encoding fault.

@@ -63,6 +63,8 @@ var Requirements = []Requirement{
 	{"WIT-CNF", docCreds, "5.1.2", MUST, "cnf.jwk is present and holds a public key"},
 	{"WIT-CNF-ALG", docCreds, "5.1.2", MUST, "cnf.jwk.alg is present and is neither none, symmetric nor an encryption algorithm"},
 	{"WIT-UNKNOWN-CLAIMS", docCreds, "5.1.2", MUST, "claims the recipient does not understand are ignored"},
+	{"WIT-ES256-MTI", docCreds, "5.1.2", MUST, "ES256 is supported as cnf.jwk.alg (mandatory to implement for general-purpose implementations)"},
+	{"WIT-CLAIM-TYPES", docJOSE, "RFC 7519 4.1", MUST, "registered claims have their defined JSON types: exp, nbf, iat a NumericDate number; iss, sub a StringOrURI string; jti a string"},
 	{"WIT-ISS-ALLOWLIST", docCreds, "5.1.2", MUST, "when issuers are configured, iss is on the allow-list"},
 	{"WIT-NBF", docJOSE, "RFC 7519 4.1.5", MUST, "a token is not accepted before its nbf"},
 	{"WIT-HEADER-KEYS", docJOSE, "RFC 8725 3.10", MUSTNOT, "jku, x5u, jwk and x5c in the header are not used to find the key"},

@@ -1,6 +1,9 @@
 package vectors
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // SchemaID names the schema of every v1 file; the major version is in the
 // directory name (v1/) and in this value.
@@ -144,7 +147,7 @@ type Template struct {
 }
 
 // TokenTemplate describes a JWS to mint. String values may use the
-// placeholders of Materialize; claim values may be directives:
+// placeholders of Materialize; header and claim values may be directives:
 // {"$rel": N} (now + N seconds), {"$hash": "wit"|"token:NAME"|"field:NAME"},
 // {"$jwk": KEY} (the public JWK of KEY with its alg), {"$jti": true}.
 type TokenTemplate struct {
@@ -164,6 +167,9 @@ type TokenTemplate struct {
 	Encoding string `json:"encoding,omitempty"`
 	// Oversize pads the claims with a filler claim to this many bytes.
 	Oversize int `json:"oversize,omitempty"`
+	// Tamper replaces claims after signing: the token keeps the signature
+	// of the original claims.
+	Tamper map[string]any `json:"tamper,omitempty"`
 }
 
 // RequestTemplate is an HTTP request with ordered field lines. Values may
@@ -193,6 +199,17 @@ type Request struct {
 	Target string      `json:"target"`
 	Fields [][2]string `json:"fields"`
 	Body   string      `json:"body"`
+}
+
+// HasField reports whether the request has a field line of that name
+// (case-insensitive). A request without a Host field gets the target's.
+func (r *Request) HasField(name string) bool {
+	for _, f := range r.Fields {
+		if strings.EqualFold(f[0], name) {
+			return true
+		}
+	}
+	return false
 }
 
 // Intermediate holds decoded values that help find a mismatch.

@@ -223,7 +223,10 @@ func seconds(n int) time.Duration {
 
 func renderRaw(r *vectors.Request) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", r.Method, r.Target, strings.TrimPrefix(vectors.FrozenBase, "https://"))
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\n", r.Method, r.Target)
+	if !r.HasField("Host") {
+		fmt.Fprintf(&b, "Host: %s\r\n", strings.TrimPrefix(vectors.FrozenBase, "https://"))
+	}
 	for _, f := range r.Fields {
 		fmt.Fprintf(&b, "%s: %s\r\n", f[0], f[1])
 	}
