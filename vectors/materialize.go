@@ -29,6 +29,13 @@ type Env struct {
 	// JTI returns the jti for a token ("wit" or "wpt"): deterministic in
 	// the generator, random in the runner.
 	JTI func(token string) string
+	// Path maps a template path to the path sent (the runner maps the
+	// vectors' protected endpoint /path onto the target's); nil keeps it.
+	Path func(string) string
+	// Replace lists old, new string pairs applied to every string claim
+	// value before signing: a target profile maps the vectors' trust
+	// domain, subject and issuer onto its own.
+	Replace []string
 }
 
 // Materialized is a template turned into concrete tokens and a request.
@@ -41,19 +48,26 @@ type Materialized struct {
 var placeholder = regexp.MustCompile(`\{\{([a-z]+)(?::([^}]*))?\}\}`)
 
 type materializer struct {
-	env    Env
-	t      *Template
-	path   string
-	wit    string
-	tokens map[string]string
+	env      Env
+	replacer *strings.Replacer
+	t        *Template
+	path     string
+	wit      string
+	tokens   map[string]string
 }
 
 // Materialize mints the template's tokens at env.Now and builds its request.
 // It never validates: malformed tokens are made on purpose.
 func Materialize(t *Template, env Env) (*Materialized, error) {
 	m := &materializer{env: env, t: t, tokens: t.Tokens}
+	if len(env.Replace) > 0 {
+		m.replacer = strings.NewReplacer(env.Replace...)
+	}
 	if t.Request != nil {
 		m.path = t.Request.Path
+		if env.Path != nil {
+			m.path = env.Path(m.path)
+		}
 	}
 	out := &Materialized{Intermediate: &Intermediate{}}
 	var err error
@@ -75,7 +89,7 @@ func Materialize(t *Template, env Env) (*Materialized, error) {
 		}
 	}
 	if t.Request != nil {
-		r := &Request{Method: t.Request.Method, Target: t.Request.Path, Body: t.Request.Body, Fields: [][2]string{}}
+		r := &Request{Method: t.Request.Method, Target: m.path, Body: t.Request.Body, Fields: [][2]string{}}
 		for _, f := range t.Request.Fields {
 			if f[0] == "{{proof}}" {
 				switch env.Draft {
@@ -284,7 +298,11 @@ func (m *materializer) resolve(v any, tokenName string) (any, error) {
 		}
 		return out, nil
 	case string:
-		return m.expandPlain(x)
+		e, err := m.expandPlain(x)
+		if err == nil && m.replacer != nil {
+			e = m.replacer.Replace(e)
+		}
+		return e, err
 	}
 	return v, nil
 }
@@ -360,6 +378,9 @@ func (m *materializer) sign(tt *TokenTemplate, name string) (string, map[string]
 		s, err := m.expandPlain(tt.ClaimsRaw)
 		if err != nil {
 			return "", nil, err
+		}
+		if m.replacer != nil {
+			s = m.replacer.Replace(s)
 		}
 		claims = []byte(s)
 	} else {

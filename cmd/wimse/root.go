@@ -65,7 +65,7 @@ loopback and sends it an authenticated request.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetArgs(args)
-	root.AddCommand(serveCmd(e), tokenCmd(e), keysCmd(e), demoCmd(e), vectorsCmd(e))
+	root.AddCommand(serveCmd(e), tokenCmd(e), keysCmd(e), demoCmd(e), vectorsCmd(e), conformanceCmd(e))
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK

@@ -1,0 +1,441 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wimse-wg/wimse/conformance"
+	"github.com/wimse-wg/wimse/interop/server"
+	"github.com/wimse-wg/wimse/vectors"
+	"github.com/wimse-wg/wimse/wimse"
+)
+
+// Exit codes of `wimse conformance run` (ARCHITECTURE.md).
+const (
+	exitConformant    = 0
+	exitNonConformant = 1
+	exitConfig        = 2
+	exitUnreachable   = 3
+	exitIncomplete    = 4
+	exitNoMatch       = 5
+)
+
+func conformanceCmd(e *env) *cobra.Command {
+	c := &cobra.Command{Use: "conformance", Short: "Test a WIMSE endpoint against the vectors"}
+	c.AddCommand(conformanceRunCmd(e), conformanceListCmd(e), conformanceExplainCmd(e), trustBundleCmd(e), selftestCmd(e))
+	return c
+}
+
+type runFlags struct {
+	target, draft, focus, skip, labels, xfail, reports, ca, targetConfig string
+	audience, trustDomain, subject, issuer, path, method                 string
+	ids, headers                                                         []string
+	strict, insecure                                                     bool
+	parallel                                                             int
+	timeout                                                              time.Duration
+}
+
+func conformanceRunCmd(e *env) *cobra.Command {
+	var f runFlags
+	c := &cobra.Command{
+		Use:   "run [--target URL] [flags]",
+		Short: "Play the vectors against a target and report",
+		Long: `Play the request vectors against TARGET: each is minted afresh (current times,
+signed with the suite's public test keys; see 'wimse conformance trust-bundle'),
+sent, and scored on verdict and signalling apart. The target URL's path is the
+protected endpoint. With no --target, the reference server is started
+in-process on loopback and tested.
+
+The summary is printed last and ends with "N passed, N failed, N skipped".
+Exit codes: 0 conformant; 1 a conformance failure (or an expected failure that
+no longer fails); 2 usage, config or vector file error; 3 target unreachable;
+4 incomplete (errors such as timeouts); 5 nothing matched the selection.`,
+		Example: `  wimse conformance run
+  wimse conformance run --target https://svc.example/api --draft wpt-01 --report json=r.json,junit=r.xml
+  wimse conformance run --target http://127.0.0.1:8080/hello --label-filter 'aud || replay' --strict`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runConformance(cmd.Context(), e, &f)
+		},
+	}
+	fl := c.Flags()
+	fl.StringVar(&f.target, "target", "", "protected endpoint to test; empty starts the reference server in-process")
+	fl.StringVar(&f.draft, "draft", "wpt-02", "WPT revision the target implements: wpt-01 or wpt-02")
+	fl.StringArrayVar(&f.ids, "id", nil, "run only this vector ID (repeatable)")
+	fl.StringVar(&f.focus, "focus", "", "run only vectors whose ID or comment matches this regular expression")
+	fl.StringVar(&f.skip, "skip", "", "skip vectors whose ID or comment matches this regular expression")
+	fl.StringVar(&f.labels, "label-filter", "", "Ginkgo-style label expression, e.g. 'aud && !replay'")
+	fl.BoolVar(&f.strict, "strict", false, "count SHOULD-level misses as failures")
+	fl.StringVar(&f.xfail, "expected-failures", "", `JSON file {"vector-id": "why", ...}; an entry that passes is a failure`)
+	fl.IntVar(&f.parallel, "parallel", conformance.DefaultParallel, "vectors in flight at once")
+	fl.DurationVar(&f.timeout, "timeout", conformance.DefaultTimeout, "bound on each request; a timeout is an error, never a failure")
+	fl.StringVar(&f.reports, "report", "", "reports to write: json=PATH,junit=PATH,md=PATH,html=PATH")
+	fl.StringVar(&f.ca, "ca", "", "PEM CA file to verify the target's certificate")
+	fl.BoolVar(&f.insecure, "insecure", false, "do not verify the target's TLS certificate")
+	fl.StringArrayVar(&f.headers, "header", nil, "extra field 'Name: value' on every request (repeatable; never reported)")
+	fl.StringVar(&f.targetConfig, "target-config", "", "JSON target profile (trust domain, subject, iss, path, method, audience, ...)")
+	fl.StringVar(&f.audience, "audience", "", "aud base the target expects, if not the target's origin")
+	fl.StringVar(&f.trustDomain, "trust-domain", "", "trust domain the suite's WITs carry instead of example.org")
+	fl.StringVar(&f.subject, "subject", "", "subject of the suite's WITs instead of wimse://example.org/workload/client")
+	fl.StringVar(&f.issuer, "issuer", "", "iss of the suite's WITs instead of https://issuer.example.org")
+	fl.StringVar(&f.path, "path", "", "protected path, if not the target URL's")
+	fl.StringVar(&f.method, "method", "", "HTTP method, if not POST")
+	return c
+}
+
+func runConformance(ctx context.Context, e *env, f *runFlags) error {
+	cfg, err := f.config()
+	if err != nil {
+		return &exitError{code: exitConfig, err: err}
+	}
+	reports, err := parseReports(f.reports)
+	if err != nil {
+		return &exitError{code: exitConfig, err: err}
+	}
+	if f.target == "" {
+		run, err := server.StartLoopback(func(base string) (server.Config, error) {
+			return server.SuiteConfig(vectors.DefaultSeed, base)
+		}, slog.New(slog.DiscardHandler))
+		if err != nil {
+			return failErr("start the reference server: %v", err)
+		}
+		defer run.Close()
+		cfg.Target = run.URL + "/path"
+		if cfg.Profile == nil {
+			cfg.Profile = conformance.DefaultProfile()
+		}
+		fmt.Fprintf(e.stderr, "testing the in-process reference server at %s\n", cfg.Target)
+	} else if err := preflight(ctx, cfg.Target, f.timeout); err != nil {
+		fmt.Fprintf(e.stdout, "target unreachable: %v\n0 passed, 0 failed, 0 skipped\n", err)
+		return quietExit(exitUnreachable)
+	}
+	var done atomic.Int64
+	if isTerminal(e.stderr) {
+		cfg.Progress = func(r conformance.Result) {
+			n := done.Add(1)
+			fmt.Fprintf(e.stderr, "\r%d vectors played", n)
+		}
+	}
+	rep, err := conformance.Run(ctx, cfg)
+	if isTerminal(e.stderr) {
+		fmt.Fprintln(e.stderr)
+	}
+	if errors.Is(err, conformance.ErrNoVectors) {
+		fmt.Fprintf(e.stdout, "no vector matched the selection\n0 passed, 0 failed, 0 skipped\n")
+		return quietExit(exitNoMatch)
+	}
+	if err != nil {
+		return &exitError{code: exitConfig, err: err}
+	}
+	if f.target == "" {
+		rep.Target.InProcess = true
+		if err := playPolicyVariants(ctx, cfg, rep); err != nil {
+			return failErr("%v", err)
+		}
+	}
+	for kind, path := range reports {
+		if err := writeReport(kind, path, rep); err != nil {
+			return failErr("write %s report: %v", kind, err)
+		}
+	}
+	printSummary(e.stdout, rep)
+	return quietExit(exitCode(rep))
+}
+
+// exitCode maps a finished report to the documented exit codes.
+func exitCode(rep *conformance.Report) int {
+	c := rep.Summary.Counts
+	switch {
+	case c[conformance.StatusError] > 0 && c[conformance.StatusError] == rep.Summary.Total:
+		return exitUnreachable
+	case c[conformance.StatusFail]+c[conformance.StatusXPass] > 0:
+		return exitNonConformant
+	case c[conformance.StatusError] > 0:
+		return exitIncomplete
+	}
+	return exitConformant
+}
+
+func (f *runFlags) config() (conformance.Config, error) {
+	cfg := conformance.Config{Target: f.target, Draft: f.draft, IDs: f.ids, LabelFilter: f.labels, Strict: f.strict,
+		Parallel: f.parallel, Timeout: f.timeout, Audience: f.audience}
+	var err error
+	if f.focus != "" {
+		if cfg.Focus, err = regexp.Compile(f.focus); err != nil {
+			return cfg, fmt.Errorf("--focus: %w", err)
+		}
+	}
+	if f.skip != "" {
+		if cfg.Skip, err = regexp.Compile(f.skip); err != nil {
+			return cfg, fmt.Errorf("--skip: %w", err)
+		}
+	}
+	if f.xfail != "" {
+		b, err := os.ReadFile(f.xfail)
+		if err != nil {
+			return cfg, fmt.Errorf("--expected-failures: %w", err)
+		}
+		if err := strictJSON(b, &cfg.ExpectedFailures); err != nil {
+			return cfg, fmt.Errorf("--expected-failures %s: want a JSON object of vector ID to reason: %w", f.xfail, err)
+		}
+	}
+	if f.targetConfig != "" {
+		b, err := os.ReadFile(f.targetConfig)
+		if err != nil {
+			return cfg, fmt.Errorf("--target-config: %w", err)
+		}
+		cfg.Profile = &conformance.Profile{}
+		if err := strictJSON(b, cfg.Profile); err != nil {
+			return cfg, fmt.Errorf("--target-config %s: %w", f.targetConfig, err)
+		}
+	}
+	if f.trustDomain != "" || f.subject != "" || f.issuer != "" || f.path != "" || f.method != "" {
+		if cfg.Profile == nil {
+			cfg.Profile = &conformance.Profile{}
+		}
+		p := cfg.Profile
+		p.TrustDomain = firstSet(f.trustDomain, p.TrustDomain)
+		p.Subject = firstSet(f.subject, p.Subject)
+		p.Issuer = firstSet(f.issuer, p.Issuer)
+		p.Path = firstSet(f.path, p.Path)
+		p.Method = firstSet(f.method, p.Method)
+	}
+	headers := f.headers
+	if cfg.Profile != nil {
+		headers = append(append([]string(nil), cfg.Profile.Headers...), headers...)
+	}
+	for _, h := range headers {
+		k, v, ok := strings.Cut(h, ":")
+		if !ok || strings.TrimSpace(k) == "" {
+			return cfg, fmt.Errorf("--header %q is not 'Name: value'", redactHeader(h))
+		}
+		cfg.Headers = append(cfg.Headers, [2]string{strings.TrimSpace(k), strings.TrimSpace(v)})
+	}
+	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: f.insecure} //nolint:gosec // --insecure is the user's explicit choice
+	if f.ca != "" {
+		pem, err := os.ReadFile(f.ca)
+		if err != nil {
+			return cfg, fmt.Errorf("--ca: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return cfg, fmt.Errorf("--ca %s holds no PEM certificate", f.ca)
+		}
+		tlsCfg.RootCAs = pool
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = tlsCfg
+	tr.MaxIdleConnsPerHost = max(f.parallel, 2)
+	cfg.Client = &http.Client{Transport: tr}
+	return cfg, nil
+}
+
+func redactHeader(h string) string {
+	k, _, _ := strings.Cut(h, ":")
+	return k + ": [redacted]"
+}
+
+func firstSet(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func strictJSON(b []byte, v any) error {
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+// preflight dials the target once, so an unreachable target is exit 3
+// rather than hundreds of errors.
+func preflight(ctx context.Context, target string, timeout time.Duration) error {
+	u, err := url.Parse(target)
+	if err != nil {
+		return err
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), map[string]string{"https": "443", "http": "80"}[u.Scheme])
+	}
+	d := net.Dialer{Timeout: timeout}
+	conn, err := d.DialContext(ctx, "tcp", host)
+	if err != nil {
+		return err
+	}
+	return conn.Close()
+}
+
+func parseReports(spec string) (map[string]string, error) {
+	out := map[string]string{}
+	if spec == "" {
+		return out, nil
+	}
+	for _, part := range strings.Split(spec, ",") {
+		kind, path, ok := strings.Cut(part, "=")
+		if !ok || path == "" {
+			return nil, fmt.Errorf("--report %q: want kind=PATH", part)
+		}
+		switch kind {
+		case "json", "junit", "md", "html":
+			out[kind] = path
+		default:
+			return nil, fmt.Errorf("--report: unknown kind %q (json, junit, md, html)", kind)
+		}
+	}
+	return out, nil
+}
+
+func writeReport(kind, path string, rep *conformance.Report) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	switch kind {
+	case "json":
+		err = conformance.WriteJSON(f, rep)
+	case "junit":
+		err = conformance.WriteJUnit(f, rep)
+	case "md":
+		err = conformance.WriteMarkdown(f, rep)
+	case "html":
+		err = conformance.WriteHTML(f, rep)
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// printSummary prints the non-passing results, the counts, and last the
+// line CI greps for.
+func printSummary(w io.Writer, rep *conformance.Report) {
+	var bad []conformance.Result
+	for _, r := range rep.Results {
+		if r.Status != conformance.StatusPass {
+			bad = append(bad, r)
+		}
+	}
+	sort.SliceStable(bad, func(i, j int) bool { return bad[i].Status < bad[j].Status })
+	for _, r := range bad {
+		fmt.Fprintf(w, "%-11s %s: %s\n", strings.ToUpper(string(r.Status)), r.ID, r.Message)
+	}
+	if len(bad) > 0 {
+		fmt.Fprintln(w)
+	}
+	var counts []string
+	for _, s := range []conformance.Status{conformance.StatusPass, conformance.StatusWarn, conformance.StatusFail, conformance.StatusXFail,
+		conformance.StatusXPass, conformance.StatusUnsupported, conformance.StatusSkip, conformance.StatusError} {
+		if n := rep.Summary.Counts[s]; n > 0 {
+			counts = append(counts, fmt.Sprintf("%s %d", s, n))
+		}
+	}
+	verdict := "NOT conformant"
+	if rep.Conformant {
+		verdict = "conformant"
+	}
+	fmt.Fprintf(w, "target %s (%s): %s in %s; %s; vectors %s\n", rep.Target.URL, rep.Target.Draft, verdict,
+		rep.Duration.Round(time.Millisecond), strings.Join(counts, ", "), rep.Vectors.Digest)
+	fmt.Fprintln(w, rep.SummaryLine())
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// policyVariants are the reference-server policies, besides the default,
+// that some vectors assume: in-process, the runner starts one server per
+// variant and plays those vectors against it, so none stays unsupported.
+var policyVariants = []struct {
+	name    string
+	profile func(*conformance.Profile)
+	server  func(*server.Config)
+}{
+	{"legacy typ (s2s-06)", func(p *conformance.Profile) { p.LegacyTyp = true },
+		func(c *server.Config) {
+			c.Policy.Revisions = []wimse.Revision{wimse.RevisionWPT01, wimse.RevisionWPT02, wimse.RevisionS2S06}
+		}},
+	{"iss allow-list", func(p *conformance.Profile) { p.Issuers = []string{"https://issuer.example.org"} },
+		func(c *server.Config) {
+			td := wimse.MustParseTrustDomain(vectors.TrustDomain)
+			a, _ := c.Trust.Anchors(td)
+			a.Issuers = []string{"https://issuer.example.org"}
+			c.Trust.Set(td, a)
+		}},
+}
+
+// playPolicyVariants replays the unsupported results of an in-process run
+// against reference servers configured as those vectors assume.
+func playPolicyVariants(ctx context.Context, cfg conformance.Config, rep *conformance.Report) error {
+	for _, pv := range policyVariants {
+		var idx []int
+		var ids []string
+		for i, r := range rep.Results {
+			if r.Status == conformance.StatusUnsupported {
+				idx, ids = append(idx, i), append(ids, r.ID)
+			}
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		run, err := server.StartLoopback(func(base string) (server.Config, error) {
+			c, err := server.SuiteConfig(vectors.DefaultSeed, base)
+			if err == nil {
+				pv.server(&c)
+			}
+			return c, err
+		}, nil)
+		if err != nil {
+			return err
+		}
+		vc := cfg
+		vc.Target = run.URL + "/path"
+		prof := *cfg.Profile
+		pv.profile(&prof)
+		vc.Profile = &prof
+		vc.IDs = ids
+		vc.Progress = nil
+		r, err := conformance.NewRunner(vc)
+		if err != nil {
+			run.Close()
+			return err
+		}
+		for k, id := range ids {
+			res, err := r.Play(ctx, id)
+			if err != nil {
+				continue // not selected under this variant
+			}
+			if res.Status != conformance.StatusUnsupported {
+				res.Message = strings.TrimSpace(res.Message + " (played against the reference server with " + pv.name + ")")
+				rep.Results[idx[k]] = res
+			}
+		}
+		run.Close()
+	}
+	rep.Finalize()
+	return nil
+}

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wimse-wg/wimse/internal/jose"
+	"github.com/wimse-wg/wimse/vectors"
+)
+
+func conformanceListCmd(e *env) *cobra.Command {
+	var draft string
+	c := &cobra.Command{
+		Use:   "list [--draft wpt-01|wpt-02]",
+		Short: "List the vectors the runner plays: ID, drafts, result, labels, comment",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			s, err := vectors.Load(vectors.FS)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			n := 0
+			for _, v := range s.Vectors() {
+				if v.Kind != vectors.KindRequest || (draft != "" && !v.AppliesTo(draft)) {
+					continue
+				}
+				n++
+				fmt.Fprintf(e.stdout, "%-44s %-13s %-10s [%s] %s\n", v.ID, strings.Join(v.Drafts, ","), v.Result, strings.Join(v.Labels, ","), v.Comment)
+			}
+			fmt.Fprintf(e.stdout, "%d vectors (set %s)\n", n, s.Digest)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&draft, "draft", "", "only vectors for this revision")
+	return c
+}
+
+func conformanceExplainCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "explain ID",
+		Short: "Show a vector: inputs, intermediate values, expectation, requirement text",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			s, err := vectors.Load(vectors.FS)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			v, ok := s.Find(args[0])
+			if !ok {
+				return usageErr("no vector %q (see wimse conformance list)", args[0])
+			}
+			w := e.stdout
+			fmt.Fprintf(w, "%s (%s, %s)\n%s\n\n", v.ID, v.Kind, v.Result, v.Comment)
+			if v.Mutation != nil {
+				fmt.Fprintf(w, "derived from %s: %s\n\n", v.Mutation.From, v.Mutation.Change)
+			}
+			fmt.Fprintln(w, "requirements:")
+			for _, id := range v.Requirements {
+				for _, r := range s.Requirements.Requirements {
+					if r.ID == id {
+						fmt.Fprintf(w, "  %s  %s %s §%s: %s\n", r.ID, r.Level, r.Doc, r.Section, r.Text)
+					}
+				}
+			}
+			if len(v.Flags) > 0 {
+				fmt.Fprintln(w, "\nflags:")
+				notes := vectors.AllNotes()
+				for _, fl := range v.Flags {
+					fmt.Fprintf(w, "  %s (%s): %s\n", fl, notes[fl].BugType, notes[fl].Description)
+				}
+			}
+			fmt.Fprintf(w, "\nexpect: %s", v.Expect.Verdict)
+			if v.Expect.Reason != "" {
+				fmt.Fprintf(w, ", reason %s", v.Expect.Reason)
+			}
+			fmt.Fprintln(w)
+			for _, d := range v.Drafts {
+				sig := v.Expect.Signal[d]
+				fmt.Fprintf(w, "  %s: status %d", d, sig.Status)
+				if sig.WWWAuthenticate != "" {
+					fmt.Fprintf(w, ", WWW-Authenticate: %s", sig.WWWAuthenticate)
+				}
+				fmt.Fprintln(w)
+			}
+			if v.Input != nil && v.Input.Identifier != nil {
+				id := *v.Input.Identifier
+				if len(id) > 200 {
+					id = fmt.Sprintf("%s… (%d octets)", id[:200], len(id))
+				}
+				fmt.Fprintf(w, "\ninput identifier: %q\n", id)
+			}
+			if v.Template != nil {
+				b, _ := json.MarshalIndent(v.Template, "", "  ")
+				fmt.Fprintf(w, "\ntemplate (minted at run time):\n%s\n", b)
+			}
+			if v.Frozen != nil {
+				if in := v.Frozen.Intermediate; in != nil {
+					b, _ := json.MarshalIndent(in, "", "  ")
+					fmt.Fprintf(w, "\nintermediate values (frozen at %d):\n%s\n", v.Frozen.Now, b)
+				}
+				for _, d := range v.Drafts {
+					if r := v.Frozen.Requests[d]; r != nil {
+						fmt.Fprintf(w, "\nfrozen %s request:\n%s %s HTTP/1.1\n", d, r.Method, r.Target)
+						for _, f := range r.Fields {
+							fmt.Fprintf(w, "%s: %s\n", f[0], f[1])
+						}
+						fmt.Fprintf(w, "\n%s\n", r.Body)
+					}
+				}
+			}
+			return nil
+		},
+	}
+}
+
+func trustBundleCmd(e *env) *cobra.Command {
+	var serveAddr string
+	c := &cobra.Command{
+		Use:   "trust-bundle [--serve ADDR]",
+		Short: "Print (or serve) the JWK Set and trust domain a target must trust to be tested",
+		Long: `Print the suite's issuer public keys as a JWK Set on stdout, and the trust
+domain on stderr. A target must trust these keys for the trust domain (or for
+the one given with 'run --trust-domain'). WARNING: these are public test keys;
+their private parts are published with the vectors. Never trust them outside a test.
+
+With --serve ADDR the JWK Set is served at /jwks.json, with an OAuth/OIDC-style
+metadata document naming it at /.well-known/oauth-authorization-server and
+/.well-known/openid-configuration, until interrupted.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			jwks, err := suiteJWKS()
+			if err != nil {
+				return failErr("%v", err)
+			}
+			fmt.Fprintf(e.stderr, "WARNING: public test keys (their private parts are published); never trust them outside a test.\ntrust domain: %s\n", vectors.TrustDomain)
+			if serveAddr == "" {
+				_, err := e.stdout.Write(append(jwks, '\n'))
+				return err
+			}
+			return serveBundle(cmd.Context(), e, serveAddr, jwks)
+		},
+	}
+	c.Flags().StringVar(&serveAddr, "serve", "", "serve the JWK Set and metadata on this address until interrupted")
+	return c
+}
+
+func suiteJWKS() ([]byte, error) {
+	keys, err := vectors.DeriveKeys(vectors.DefaultSeed)
+	if err != nil {
+		return nil, err
+	}
+	var out []any
+	for _, name := range vectors.TrustedIssuers {
+		k, err := keys.Get(name)
+		if err != nil {
+			return nil, err
+		}
+		pub, err := jose.PublicJWKJSON(k.Signer.Public(), k.Alg, k.KeyID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pub)
+	}
+	return json.MarshalIndent(map[string]any{"keys": out}, "", "  ")
+}
+
+func serveBundle(ctx context.Context, e *env, addr string, jwks []byte) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return failErr("listen: %v", err)
+	}
+	base := "http://" + ln.Addr().String()
+	meta, _ := json.MarshalIndent(map[string]any{"issuer": "https://issuer.example.org", "jwks_uri": base + "/jwks.json"}, "", "  ")
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /jwks.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/jwk-set+json")
+		_, _ = w.Write(jwks)
+	})
+	for _, p := range []string{"/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"} {
+		mux.HandleFunc("GET "+p, func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(meta)
+		})
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	fmt.Fprintf(e.stdout, "serving %s/jwks.json and %s/.well-known/oauth-authorization-server until interrupted\n", base, base)
+	go func() { <-ctx.Done(); _ = srv.Close() }()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return failErr("serve: %v", err)
+	}
+	return nil
+}

@@ -1,0 +1,119 @@
+package conformance
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/wimse-wg/wimse/vectors"
+)
+
+// Defaults of Config.
+const (
+	DefaultTimeout  = 5 * time.Second
+	DefaultParallel = 8
+)
+
+// Config configures a run.
+type Config struct {
+	// Target is the protected endpoint: its path stands for the vectors'
+	// /path; vectors about other paths use its origin. Required.
+	Target string
+	// Audience is the base the target expects WPT aud values to start
+	// with; "" means the target's origin (scheme://host[:port]).
+	Audience string
+	// Draft is the WPT revision the target implements: wpt-01 or wpt-02.
+	Draft string
+	// Profile maps the suite onto the target (trust domain, subject, iss,
+	// declared policy, unsupported labels); nil means the vectors' defaults.
+	Profile *Profile
+	// Strict makes SHOULD-level misses failures instead of warnings.
+	Strict bool
+	// Selection.
+	IDs         []string
+	Focus, Skip *regexp.Regexp
+	LabelFilter string
+	// ExpectedFailures maps vector IDs to the reason they are expected to
+	// fail; an entry that passes is an xpass (a failure).
+	ExpectedFailures map[string]string
+	// Parallel bounds concurrent vectors; zero means DefaultParallel.
+	Parallel int
+	// Timeout bounds each request; zero means DefaultTimeout.
+	Timeout time.Duration
+	// Client sends the requests; nil means a client with TLS verification
+	// against the system roots.
+	Client *http.Client
+	// Headers are extra field lines added to every request (deployment
+	// needs); their values never appear in a report.
+	Headers [][2]string
+	// Set is the vector set; nil means the embedded one.
+	Set *vectors.Set
+	// Seed derives the suite's keys; "" means vectors.DefaultSeed.
+	Seed string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Progress, if set, is called after each vector (from several
+	// goroutines; it must be safe for concurrent use).
+	Progress func(Result)
+	// Reproduce renders the command that replays one vector; nil gives a
+	// generic `wimse conformance run` line.
+	Reproduce func(id string) string
+}
+
+// Profile describes how a target deployment differs from the vectors'
+// defaults (TrustDomain, Subject, the https://issuer.example.org iss, the
+// default policy). It is read from the --target-config file (JSON).
+type Profile struct {
+	// TrustDomain replaces example.org in every identifier the suite's
+	// WITs carry.
+	TrustDomain string `json:"trustDomain,omitempty"`
+	// Subject replaces the baseline subject wimse://example.org/workload/client
+	// (a wimse:// or spiffe:// identifier in TrustDomain).
+	Subject string `json:"subject,omitempty"`
+	// Issuer replaces the baseline iss https://issuer.example.org.
+	Issuer string `json:"issuer,omitempty"`
+	// Path is the protected path (overrides the target URL's path).
+	Path string `json:"path,omitempty"`
+	// Method, when set, replaces the vectors' POST.
+	Method string `json:"method,omitempty"`
+	// Audience is the aud base the target expects (overrides --audience).
+	Audience string `json:"audience,omitempty"`
+	// Headers are extra field lines ("Name: value").
+	Headers []string `json:"headers,omitempty"`
+	// ContextTokenFields are the fields the target binds with oth; vectors
+	// that need others are unsupported.
+	ContextTokenFields []string `json:"contextTokenFields,omitempty"`
+	// Issuers is the target's iss allow-list, when it enforces one.
+	Issuers []string `json:"issuers,omitempty"`
+	// LegacyTyp is true when the target accepts the s2s-06 typ values.
+	LegacyTyp bool `json:"legacyTyp,omitempty"`
+	// Unsupported lists vector labels the target declares it does not
+	// implement (e.g. "oth"); those vectors are reported unsupported.
+	Unsupported []string `json:"unsupported,omitempty"`
+}
+
+// DefaultProfile is the profile of the in-process reference server: the
+// vectors' own policy, with X-Custom-Token as oth field.
+func DefaultProfile() *Profile {
+	return &Profile{ContextTokenFields: []string{"X-Custom-Token"}}
+}
+
+func (c *Config) validate() (types.LabelFilter, error) {
+	if c.Target == "" {
+		return nil, fmt.Errorf("conformance: no target")
+	}
+	if c.Draft != "wpt-01" && c.Draft != "wpt-02" {
+		return nil, fmt.Errorf("conformance: draft %q is not wpt-01 or wpt-02", c.Draft)
+	}
+	if c.LabelFilter == "" {
+		return nil, nil
+	}
+	f, err := types.ParseLabelFilter(c.LabelFilter)
+	if err != nil {
+		return nil, fmt.Errorf("conformance: label filter: %w", err)
+	}
+	return f, nil
+}

@@ -1,0 +1,333 @@
+package conformance
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Statuses in the order reports show them: first the three that count as
+// passed, then the three that count as failed, then the two that count as
+// skipped (see SummaryLine).
+var reportStatusOrder = []Status{
+	StatusPass, StatusWarn, StatusXFail,
+	StatusFail, StatusXPass, StatusError,
+	StatusUnsupported, StatusSkip,
+}
+
+// reportBucket says which of the three SummaryLine numbers a status adds to:
+//
+//	passed  = pass + warn + xfail
+//	failed  = fail + xpass + error (and any status this package does not know)
+//	skipped = skip + unsupported
+//
+// warn is a right verdict with wrong signalling (or a SHOULD missed without
+// --strict) and xfail is a failure the user's expected-failures file
+// accepts: neither breaks conformance, so both count as passed. An xpass is
+// an expected failure that no longer fails: the ratchet must be tightened, so
+// it counts as failed, like an infrastructure error (no verdict was reached).
+// unsupported and skip are neither passes nor failures. An unknown status is
+// counted as failed so that nothing unknown can read as a pass.
+func reportBucket(s Status) string {
+	switch s {
+	case StatusPass, StatusWarn, StatusXFail:
+		return "passed"
+	case StatusSkip, StatusUnsupported:
+		return "skipped"
+	default:
+		return "failed"
+	}
+}
+
+// reportSeverity orders results in the Markdown and HTML problem lists: the
+// ones that break conformance first, then those that leave it incomplete,
+// then those that pass with a remark, then passes.
+func reportSeverity(s Status) int {
+	switch s {
+	case StatusFail:
+		return 0
+	case StatusXPass:
+		return 1
+	case StatusError:
+		return 2
+	case StatusUnsupported:
+		return 4
+	case StatusSkip:
+		return 5
+	case StatusWarn:
+		return 6
+	case StatusXFail:
+		return 7
+	case StatusPass:
+		return 8
+	default: // unknown: as bad as a failure, listed right after them
+		return 3
+	}
+}
+
+// Finalize makes the report ready to publish, in place:
+//
+//   - it removes the userinfo ("user:password@") of every URL the report
+//     carries: Target.URL and each Request.URL, and of URLs quoted in the
+//     free text the runner writes (Reproduce, Message, Observed.Error,
+//     ExpectedFailure, Target.Audience), so that no renderer, JSON included,
+//     can print a credential given in --target;
+//   - it fills Summary: Total is len(Results), Counts has one entry for each
+//     of the eight statuses (zero included, so consumers can rely on every key)
+//     plus one for any other status found;
+//   - it sets Conformant: true only if at least one result is in the claimed
+//     profile and every such result is pass, warn or xfail. Any fail, xpass,
+//     error or skip makes the run non-conformant. unsupported results are
+//     outside the claimed profile (the target's profile declared them so,
+//     ARCHITECTURE.md) and neither make nor break conformance. The runner
+//     leaves unselected vectors out of Results, so a skip that is present is
+//     one inside the claimed profile (conformance-lessons.md 3.2: "skips that
+//     look like passes"). A run with no results in the claimed profile is not
+//     conformant: nothing was shown (exit code 5, nothing matched).
+//
+// Finalize is idempotent. It never reorders Results. The Write* renderers
+// render a finalized copy, so they are safe on a report nobody finalized,
+// and they do not modify their argument.
+func (r *Report) Finalize() {
+	r.Target.URL = redactURL(r.Target.URL)
+	r.Target.Audience = redactText(r.Target.Audience)
+	counts := make(map[Status]int, len(reportStatusOrder))
+	for _, s := range reportStatusOrder {
+		counts[s] = 0
+	}
+	conformant, claimed := true, 0
+	for i := range r.Results {
+		res := &r.Results[i]
+		res.Reproduce = redactText(res.Reproduce)
+		res.Message = redactText(res.Message)
+		res.Observed.Error = redactText(res.Observed.Error)
+		res.ExpectedFailure = redactText(res.ExpectedFailure)
+		if res.Request != nil {
+			res.Request.URL = redactURL(res.Request.URL)
+		}
+		counts[res.Status]++
+		if res.Status == StatusUnsupported {
+			continue
+		}
+		claimed++
+		if reportBucket(res.Status) != "passed" {
+			conformant = false
+		}
+	}
+	r.Summary = Summary{Total: len(r.Results), Counts: counts}
+	r.Conformant = conformant && claimed > 0
+}
+
+// SummaryLine is the one line a console, a Markdown summary and an HTML page
+// end (or start) with: exactly "N passed, N failed, N skipped", where
+//
+//	passed  = pass + warn + xfail
+//	failed  = fail + xpass + error (+ any unknown status)
+//	skipped = skip + unsupported
+//
+// The three numbers always add up to the number of results. It counts the
+// Results themselves, so it is right even before Finalize.
+func (r *Report) SummaryLine() string {
+	var passed, failed, skipped int
+	for _, res := range r.Results {
+		switch reportBucket(res.Status) {
+		case "passed":
+			passed++
+		case "skipped":
+			skipped++
+		default:
+			failed++
+		}
+	}
+	return strconv.Itoa(passed) + " passed, " + strconv.Itoa(failed) + " failed, " + strconv.Itoa(skipped) + " skipped"
+}
+
+// reportView returns a finalized deep copy of r, leaving r untouched: every
+// renderer works from it.
+func reportView(r *Report) *Report {
+	v := *r
+	v.Results = make([]Result, len(r.Results))
+	for i, res := range r.Results {
+		res.Requirements = slices.Clone(res.Requirements)
+		res.Levels = slices.Clone(res.Levels)
+		res.Flags = slices.Clone(res.Flags)
+		res.Labels = slices.Clone(res.Labels)
+		if res.Request != nil {
+			req := *res.Request
+			req.Fields = slices.Clone(req.Fields)
+			res.Request = &req
+		}
+		v.Results[i] = res
+	}
+	v.Finalize()
+	return &v
+}
+
+// reportUserinfo matches the scheme, "//" and userinfo of a URL: the
+// userinfo runs from "//" to the last "@" before the authority ends (at "/",
+// "?", "#", white space, a quote or an angle bracket).
+var reportUserinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#\s"'<>` + "`" + `]*@`)
+
+// redactURL returns the URL u without its userinfo:
+// "https://user:pass@host/x" becomes "https://host/x". Everything else is
+// kept byte for byte (no parsing and re-encoding), and a string that is not
+// a URL with userinfo is returned unchanged. Every report format prints URLs
+// through it (Finalize applies it, and every renderer renders a finalized
+// copy).
+func redactURL(u string) string {
+	return redactText(u)
+}
+
+// redactText removes the userinfo of every URL quoted in free text, for
+// example in a reproduce command or in an error message from net/http.
+func redactText(s string) string {
+	if !strings.Contains(s, "@") {
+		return s
+	}
+	return reportUserinfo.ReplaceAllString(s, "$1")
+}
+
+// reportTestName is the name a result goes by in JUnit and the tables:
+// "ID [draft]", the draft keeping apart one vector played under two drafts.
+// It is never empty.
+func reportTestName(res Result, index int) string {
+	id := res.ID
+	if strings.TrimSpace(id) == "" {
+		id = "result-" + strconv.Itoa(index+1)
+	}
+	if res.Draft == "" {
+		return id
+	}
+	return id + " [" + res.Draft + "]"
+}
+
+// reportGroup is res.Group, or "ungrouped" when it is empty.
+func reportGroup(res Result) string {
+	if strings.TrimSpace(res.Group) == "" {
+		return "ungrouped"
+	}
+	return res.Group
+}
+
+// reportExpected says in one line what the vector expected.
+func reportExpected(e Expected) string {
+	var parts []string
+	if e.Verdict != "" {
+		parts = append(parts, e.Verdict)
+	}
+	if e.Status != 0 {
+		parts = append(parts, strconv.Itoa(e.Status))
+	}
+	if e.Reason != "" {
+		parts = append(parts, e.Reason)
+	}
+	if e.WWWAuthenticate != "" {
+		parts = append(parts, "WWW-Authenticate: "+e.WWWAuthenticate)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// reportObserved says in one line what the target answered.
+func reportObserved(o Observed) string {
+	var parts []string
+	if o.Status != 0 {
+		parts = append(parts, strconv.Itoa(o.Status))
+	}
+	if o.Reason != "" {
+		parts = append(parts, o.Reason)
+	}
+	if o.ProblemType != "" {
+		parts = append(parts, o.ProblemType)
+	}
+	if o.WWWAuthenticate != "" {
+		parts = append(parts, "WWW-Authenticate: "+o.WWWAuthenticate)
+	}
+	if o.Error != "" {
+		parts = append(parts, "error: "+o.Error)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// reportRequirements lists the requirement IDs with their levels:
+// "R1 (MUST), R2 (SHOULD)".
+func reportRequirements(res Result) string {
+	parts := make([]string, len(res.Requirements))
+	for i, req := range res.Requirements {
+		parts[i] = req
+		if i < len(res.Levels) && res.Levels[i] != "" {
+			parts[i] += " (" + res.Levels[i] + ")"
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// reportDuration prints a duration rounded for people.
+func reportDuration(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "0s"
+	case d < time.Millisecond:
+		return d.Round(time.Microsecond).String()
+	default:
+		return d.Round(time.Millisecond).String()
+	}
+}
+
+// reportNonPassing returns the results that are not pass, ordered by
+// severity (reportSeverity), keeping the given order within a status.
+func reportNonPassing(results []Result) []int {
+	var idx []int
+	for i, res := range results {
+		if res.Status != StatusPass {
+			idx = append(idx, i)
+		}
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		return reportSeverity(results[a].Status) - reportSeverity(results[b].Status)
+	})
+	return idx
+}
+
+// reportCountRows lists the statuses with their counts in display order,
+// followed by any status this package does not know (sorted).
+func reportCountRows(s Summary) []reportCount {
+	rows := make([]reportCount, 0, len(s.Counts))
+	for _, st := range reportStatusOrder {
+		rows = append(rows, reportCount{Status: st, N: s.Counts[st]})
+	}
+	var extra []Status
+	for st := range s.Counts {
+		if !slices.Contains(reportStatusOrder, st) {
+			extra = append(extra, st)
+		}
+	}
+	slices.Sort(extra)
+	for _, st := range extra {
+		rows = append(rows, reportCount{Status: st, N: s.Counts[st]})
+	}
+	return rows
+}
+
+type reportCount struct {
+	Status Status
+	N      int
+}
+
+// reportVerdict is the human verdict with what broke it.
+func reportVerdict(r *Report) string {
+	if r.Conformant {
+		return "conformant"
+	}
+	if len(r.Results) == 0 {
+		return "not conformant: no results"
+	}
+	var why []string
+	for _, c := range reportCountRows(r.Summary) {
+		if c.N > 0 && reportBucket(c.Status) != "passed" {
+			why = append(why, strconv.Itoa(c.N)+" "+string(c.Status))
+		}
+	}
+	return "not conformant (" + strings.Join(why, ", ") + ")"
+}

@@ -1,0 +1,126 @@
+package conformance
+
+import "time"
+
+// Status is the outcome of one vector (ARCHITECTURE.md, scoring vocabulary).
+type Status string
+
+const (
+	// StatusPass: right verdict and right signalling.
+	StatusPass Status = "pass"
+	// StatusFail: wrong verdict (accepted what must be rejected, or the reverse).
+	StatusFail Status = "fail"
+	// StatusWarn: right verdict, wrong signalling; or a SHOULD missed
+	// without --strict.
+	StatusWarn Status = "warn"
+	// StatusXFail: failed, and listed in the expected-failures file.
+	StatusXFail Status = "xfail"
+	// StatusXPass: listed as an expected failure but passed: counts as a failure.
+	StatusXPass Status = "xpass"
+	// StatusUnsupported: declared unsupported by the target profile.
+	StatusUnsupported Status = "unsupported"
+	// StatusSkip: not selected.
+	StatusSkip Status = "skip"
+	// StatusError: infrastructure (timeout, connection refused): no verdict.
+	StatusError Status = "error"
+)
+
+// Observed is what the target answered (the last send of a vector).
+type Observed struct {
+	Status int `json:"status,omitempty"`
+	// WWWAuthenticate is the challenge field, if any.
+	WWWAuthenticate string `json:"wwwAuthenticate,omitempty"`
+	// ContentType of the answer.
+	ContentType string `json:"contentType,omitempty"`
+	// Reason is the problem body's "reason" member, when the target sends one.
+	Reason string `json:"reason,omitempty"`
+	// ProblemType is the problem body's "type" member.
+	ProblemType string `json:"problemType,omitempty"`
+	// Error describes an infrastructure failure (status error).
+	Error string `json:"error,omitempty"`
+}
+
+// Expected is what the vector expects under the draft played.
+type Expected struct {
+	Verdict         string `json:"verdict"`
+	Reason          string `json:"reason,omitempty"`
+	Status          int    `json:"status,omitempty"`
+	WWWAuthenticate string `json:"wwwAuthenticate,omitempty"`
+}
+
+// Result is the scored outcome of one vector.
+type Result struct {
+	ID           string   `json:"id"`
+	Group        string   `json:"group"`
+	Comment      string   `json:"comment"`
+	Result       string   `json:"result"` // the vector's valid | invalid | acceptable
+	Requirements []string `json:"requirements"`
+	// Levels are the levels of the requirements (MUST, SHOULD, ...).
+	Levels   []string `json:"levels"`
+	Flags    []string `json:"flags,omitempty"`
+	Labels   []string `json:"labels,omitempty"`
+	Draft    string   `json:"draft"`
+	Status   Status   `json:"status"`
+	Expected Expected `json:"expected"`
+	Observed Observed `json:"observed"`
+	// Message explains a status other than pass, in one sentence.
+	Message         string        `json:"message,omitempty"`
+	Duration        time.Duration `json:"durationNs"`
+	Reproduce       string        `json:"reproduce"`
+	Request         *SentRequest  `json:"request,omitempty"`
+	ExpectedFailure string        `json:"expectedFailure,omitempty"`
+}
+
+// SentRequest is the request as sent, for the report; values of fields the
+// user supplied (--header) are redacted.
+type SentRequest struct {
+	Method string      `json:"method"`
+	URL    string      `json:"url"`
+	Fields [][2]string `json:"fields"`
+	Body   string      `json:"body,omitempty"`
+}
+
+// Report is a whole run: the JSON report is this value.
+type Report struct {
+	// ReportSchema names this format.
+	ReportSchema string        `json:"reportSchema"`
+	Tool         Tool          `json:"tool"`
+	Vectors      VectorSet     `json:"vectors"`
+	Target       Target        `json:"target"`
+	StartedAt    time.Time     `json:"startedAt"`
+	Duration     time.Duration `json:"durationNs"`
+	Summary      Summary       `json:"summary"`
+	// Conformant is true only if nothing failed, errored, xpassed or was
+	// skipped in the claimed profile.
+	Conformant bool     `json:"conformant"`
+	Results    []Result `json:"results"`
+}
+
+// Tool identifies the runner.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// VectorSet identifies the vectors played.
+type VectorSet struct {
+	Schema string `json:"schema"`
+	Digest string `json:"digest"`
+	Count  int    `json:"count"`
+}
+
+// Target describes what was tested.
+type Target struct {
+	URL      string `json:"url"`
+	Draft    string `json:"draft"`
+	Audience string `json:"audience"`
+	Strict   bool   `json:"strict"`
+	// InProcess is true when the runner started the reference server itself.
+	InProcess bool `json:"inProcess,omitempty"`
+}
+
+// Summary counts results per status.
+type Summary struct {
+	Total  int            `json:"total"`
+	Counts map[Status]int `json:"counts"`
+}

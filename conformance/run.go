@@ -1,0 +1,461 @@
+package conformance
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wimse-wg/wimse/vectors"
+)
+
+// ReportSchema names the JSON report format.
+const ReportSchema = "wimse_conformance_report_v1"
+
+// ErrNoVectors is returned when the selection matches nothing (exit 5).
+var ErrNoVectors = errors.New("conformance: no vector matched the selection")
+
+// Runner plays vectors against one target. It is safe for concurrent use.
+type Runner struct {
+	cfg      Config
+	labels   func([]string) bool
+	keys     *vectors.KeySet
+	target   *url.URL
+	base     string
+	reqs     map[string]vectors.Requirement
+	client   *http.Client
+	replace  []string
+	prof     *Profile
+	selected []selectedVector
+}
+
+// NewRunner validates cfg, loads the vectors and selects those that apply.
+func NewRunner(cfg Config) (*Runner, error) {
+	labels, err := cfg.validate()
+	if err != nil {
+		return nil, err
+	}
+	r := &Runner{cfg: cfg, labels: labels}
+	if r.cfg.Set == nil {
+		if r.cfg.Set, err = vectors.Load(vectors.FS); err != nil {
+			return nil, err
+		}
+	}
+	seed := cfg.Seed
+	if seed == "" {
+		seed = vectors.DefaultSeed
+	}
+	if r.keys, err = vectors.DeriveKeys(seed); err != nil {
+		return nil, err
+	}
+	if r.target, err = url.Parse(cfg.Target); err != nil || (r.target.Scheme != "http" && r.target.Scheme != "https") || r.target.Host == "" {
+		return nil, fmt.Errorf("conformance: target %q is not an absolute http(s) URL", cfg.Target)
+	}
+	r.prof = cfg.Profile
+	if r.prof == nil {
+		r.prof = &Profile{}
+	}
+	if r.prof.Path != "" {
+		r.target.Path, r.target.RawPath = r.prof.Path, ""
+	}
+	r.base = strings.TrimSuffix(firstNonEmpty(r.prof.Audience, cfg.Audience, r.target.Scheme+"://"+r.target.Host), "/")
+	r.replace = replacements(r.prof)
+	r.reqs = map[string]vectors.Requirement{}
+	for _, q := range r.cfg.Set.Requirements.Requirements {
+		r.reqs[q.ID] = q
+	}
+	r.client = cfg.Client
+	if r.client == nil {
+		r.client = &http.Client{}
+	}
+	// Each request is bounded by the timeout; redirects are answers, not
+	// something to follow.
+	c := *r.client
+	c.Timeout = orDefault(cfg.Timeout, DefaultTimeout)
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	r.client = &c
+	for _, f := range r.cfg.Set.Files {
+		for i := range f.Tests {
+			v := &f.Tests[i]
+			if v.Kind != vectors.KindRequest || !v.AppliesTo(cfg.Draft) || !r.selects(v) {
+				continue
+			}
+			r.selected = append(r.selected, selectedVector{group: f.Group, v: v})
+		}
+	}
+	return r, nil
+}
+
+// Selected returns the selected vectors, in file order.
+func (r *Runner) Selected() []*vectors.Vector {
+	out := make([]*vectors.Vector, len(r.selected))
+	for i, s := range r.selected {
+		out[i] = s.v
+	}
+	return out
+}
+
+// Play plays one selected vector and scores it.
+func (r *Runner) Play(ctx context.Context, id string) (Result, error) {
+	for _, s := range r.selected {
+		if s.v.ID == id {
+			return r.play(ctx, s.group, s.v, r.prof), nil
+		}
+	}
+	return Result{}, fmt.Errorf("conformance: vector %q is not selected", id)
+}
+
+// Run plays the selected vectors against cfg.Target and returns the
+// report, finalized. It returns ErrNoVectors when nothing is selected, and
+// an error for an invalid configuration; target failures are results with
+// status error, not errors.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	r, err := NewRunner(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return r.Run(ctx)
+}
+
+// Run plays every selected vector, in parallel, and returns the report.
+func (r *Runner) Run(ctx context.Context) (*Report, error) {
+	cfg := r.cfg
+	rep := &Report{
+		ReportSchema: ReportSchema,
+		Tool:         Tool{Name: "wimse conformance", Version: toolVersion()},
+		Vectors:      VectorSet{Schema: vectors.SchemaID, Digest: r.cfg.Set.Digest, Count: len(r.selected)},
+		Target:       Target{URL: cfg.Target, Draft: cfg.Draft, Audience: r.base, Strict: cfg.Strict},
+		StartedAt:    r.now().UTC(),
+	}
+	if len(r.selected) == 0 {
+		return rep, ErrNoVectors
+	}
+	rep.Results = make([]Result, len(r.selected))
+	sem := make(chan struct{}, orDefault(cfg.Parallel, DefaultParallel))
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i, s := range r.selected {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			res := r.play(ctx, s.group, s.v, r.prof)
+			rep.Results[i] = res
+			if cfg.Progress != nil {
+				cfg.Progress(res)
+			}
+		}()
+	}
+	wg.Wait()
+	rep.Duration = time.Since(start)
+	for id := range cfg.ExpectedFailures {
+		if !slices.ContainsFunc(r.selected, func(s selectedVector) bool { return s.v.ID == id }) {
+			rep.Results = append(rep.Results, Result{ID: id, Draft: cfg.Draft, Status: StatusXPass,
+				Message: "the expected-failures file lists a vector that was not played (retired, renamed or not selected): remove the entry"})
+		}
+	}
+	rep.Finalize()
+	return rep, nil
+}
+
+type selectedVector struct {
+	group string
+	v     *vectors.Vector
+}
+
+func (r *Runner) now() time.Time {
+	if r.cfg.Now != nil {
+		return r.cfg.Now()
+	}
+	return time.Now()
+}
+
+func (r *Runner) selects(v *vectors.Vector) bool {
+	if len(r.cfg.IDs) > 0 && !slices.Contains(r.cfg.IDs, v.ID) {
+		return false
+	}
+	text := v.ID + " " + v.Comment
+	if r.cfg.Focus != nil && !r.cfg.Focus.MatchString(text) {
+		return false
+	}
+	if r.cfg.Skip != nil && r.cfg.Skip.MatchString(text) {
+		return false
+	}
+	return r.labels == nil || r.labels(v.Labels)
+}
+
+// replacements maps the vectors' trust domain, subject and issuer onto
+// the profile's, longest first.
+func replacements(p *Profile) []string {
+	var out []string
+	if p.Subject != "" {
+		out = append(out, vectors.Subject, p.Subject)
+	}
+	if p.TrustDomain != "" {
+		out = append(out, "://"+vectors.TrustDomain, "://"+p.TrustDomain)
+	}
+	if p.Issuer != "" {
+		out = append(out, "https://issuer.example.org", p.Issuer)
+	}
+	return out
+}
+
+// unsupported says why a vector is outside the target's declared profile.
+func unsupported(v *vectors.Vector, p *Profile) string {
+	for _, l := range v.Labels {
+		if slices.Contains(p.Unsupported, l) {
+			return fmt.Sprintf("the target profile declares label %q unsupported", l)
+		}
+	}
+	if v.Policy == nil {
+		return ""
+	}
+	for _, f := range v.Policy.ContextTokenFields {
+		if !slices.ContainsFunc(p.ContextTokenFields, func(x string) bool { return strings.EqualFold(x, f) }) {
+			return fmt.Sprintf("the vector needs the target to bind context-token field %s with oth (profile contextTokenFields)", f)
+		}
+	}
+	if len(v.Policy.Issuers) > 0 && !slices.Equal(v.Policy.Issuers, p.Issuers) {
+		return "the vector needs the target to enforce the iss allow-list " + strings.Join(v.Policy.Issuers, ", ") + " (profile issuers)"
+	}
+	if slices.Contains(v.Policy.Revisions, "s2s-06") && !p.LegacyTyp {
+		return "the vector needs the target to accept the legacy s2s-06 typ values (profile legacyTyp)"
+	}
+	return ""
+}
+
+// play materialises, sends and scores one vector.
+func (r *Runner) play(ctx context.Context, group string, v *vectors.Vector, prof *Profile) Result {
+	res := Result{ID: v.ID, Group: group, Comment: v.Comment, Result: v.Result, Requirements: v.Requirements,
+		Flags: v.Flags, Labels: v.Labels, Draft: r.cfg.Draft, Reproduce: r.reproduce(v.ID)}
+	for _, q := range v.Requirements {
+		res.Levels = append(res.Levels, r.reqs[q].Level)
+	}
+	sig := v.Expect.Signal[r.cfg.Draft]
+	res.Expected = Expected{Verdict: v.Expect.Verdict, Reason: v.Expect.Reason, Status: sig.Status, WWWAuthenticate: sig.WWWAuthenticate}
+	start := time.Now()
+	defer func() { res.Duration = time.Since(start) }()
+	if why := unsupported(v, prof); why != "" {
+		res.Status, res.Message = StatusUnsupported, why
+		return res
+	}
+	m, err := vectors.Materialize(v.Template, vectors.Env{
+		Now: r.now(), Base: r.base, Draft: r.cfg.Draft, Keys: r.keys, JTI: randomJTI,
+		Path: r.mapPath, Replace: r.replace,
+	})
+	if err != nil {
+		res.Status, res.Message = StatusError, "materialising the vector failed: "+err.Error()
+		return res
+	}
+	sends := max(v.Template.Sends, 1)
+	var obs Observed
+	for i := 0; i < sends; i++ {
+		var sent *SentRequest
+		obs, sent = r.send(ctx, m.Request, prof)
+		res.Request = sent
+		if obs.Error != "" {
+			res.Status, res.Observed, res.Message = StatusError, obs, obs.Error
+			return res
+		}
+		if i < sends-1 && !accepted(obs.Status) {
+			res.Status, res.Observed = StatusFail, obs
+			res.Message = fmt.Sprintf("send %d of %d was rejected with %d, but it is a valid request; the stateful check could not run", i+1, sends, obs.Status)
+			return r.expectedFailure(res)
+		}
+	}
+	res.Observed = obs
+	res.Status, res.Message = r.score(v, res.Expected, obs)
+	return r.expectedFailure(res)
+}
+
+func accepted(status int) bool { return status >= 200 && status < 300 }
+
+// score applies the scoring rules of the package doc.
+func (r *Runner) score(v *vectors.Vector, e Expected, o Observed) (Status, string) {
+	got := "reject"
+	if accepted(o.Status) {
+		got = "accept"
+	}
+	if got != e.Verdict {
+		if v.Result == vectors.ResultAcceptable {
+			return StatusPass, fmt.Sprintf("acceptable either way (%s): the target chose to %s", strings.Join(v.Flags, ", "), got)
+		}
+		msg := fmt.Sprintf("expected the target to %s (%s), but it answered %d", e.Verdict, describe(e), o.Status)
+		if slices.Contains(v.Flags, "ShouldLevel") && !r.cfg.Strict {
+			return StatusWarn, msg + " (a SHOULD: a failure with --strict)"
+		}
+		return StatusFail, msg
+	}
+	if e.Status != 0 && o.Status != e.Status {
+		return StatusWarn, fmt.Sprintf("right verdict, but status %d instead of %d", o.Status, e.Status)
+	}
+	if wantChallenge := e.WWWAuthenticate; !hasScheme(o.WWWAuthenticate, wantChallenge) {
+		if wantChallenge == "" {
+			return StatusWarn, fmt.Sprintf("right verdict, but an unexpected WWW-Authenticate %q", o.WWWAuthenticate)
+		}
+		return StatusWarn, fmt.Sprintf("right verdict, but no WWW-Authenticate challenge for %s", wantChallenge)
+	}
+	return StatusPass, ""
+}
+
+func describe(e Expected) string {
+	if e.Verdict == "accept" {
+		return fmt.Sprintf("status %d", e.Status)
+	}
+	s := fmt.Sprintf("status %d", e.Status)
+	if e.Reason != "" {
+		s += ", reason " + e.Reason
+	}
+	return s
+}
+
+// hasScheme reports whether a WWW-Authenticate value offers scheme (or,
+// for scheme "", whether it is empty).
+func hasScheme(value, scheme string) bool {
+	if scheme == "" {
+		return value == ""
+	}
+	for _, c := range strings.Split(value, ",") {
+		name, _, _ := strings.Cut(strings.TrimSpace(c), " ")
+		if strings.EqualFold(name, scheme) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Runner) expectedFailure(res Result) Result {
+	why, ok := r.cfg.ExpectedFailures[res.ID]
+	if !ok {
+		return res
+	}
+	res.ExpectedFailure = why
+	switch res.Status {
+	case StatusFail:
+		res.Status = StatusXFail
+	case StatusPass, StatusWarn:
+		res.Status = StatusXPass
+		res.Message = "listed as an expected failure (" + why + ") but it passes: remove it from the expected-failures file"
+	}
+	return res
+}
+
+// mapPath maps the vectors' protected endpoint /path onto the target's
+// path; other paths go to the target's origin.
+func (r *Runner) mapPath(p string) string {
+	rest, ok := strings.CutPrefix(p, "/path")
+	if !ok || (rest != "" && rest[0] != '?' && rest[0] != '/') {
+		return p
+	}
+	tp := r.target.EscapedPath()
+	if tp == "" {
+		tp = "/"
+	}
+	if rest != "" && rest[0] == '/' {
+		tp = strings.TrimSuffix(tp, "/")
+	}
+	return tp + rest
+}
+
+func (r *Runner) reproduce(id string) string {
+	if r.cfg.Reproduce != nil {
+		return r.cfg.Reproduce(id)
+	}
+	return fmt.Sprintf("wimse conformance run --target %s --draft %s --id %s", redactURL(r.cfg.Target), r.cfg.Draft, id)
+}
+
+// send sends one materialised request and observes the answer.
+func (r *Runner) send(ctx context.Context, vr *vectors.Request, prof *Profile) (Observed, *SentRequest) {
+	u := *r.target
+	path, query, _ := strings.Cut(vr.Target, "?")
+	u.RawPath = ""
+	u.Path = ""
+	u.Opaque = ""
+	ref, err := url.Parse(path)
+	if err == nil {
+		u.Path, u.RawPath = ref.Path, ref.RawPath
+	}
+	u.RawQuery = query
+	method := vr.Method
+	if prof.Method != "" {
+		method = prof.Method
+	}
+	sent := &SentRequest{Method: method, URL: redactURL(u.String()), Body: vr.Body}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), strings.NewReader(vr.Body))
+	if err != nil {
+		return Observed{Error: "building the request: " + err.Error()}, sent
+	}
+	for _, f := range vr.Fields {
+		if strings.EqualFold(f[0], "Host") {
+			req.Host = f[1]
+		} else {
+			req.Header[f[0]] = append(req.Header[f[0]], f[1])
+		}
+		sent.Fields = append(sent.Fields, f)
+	}
+	for _, h := range r.cfg.Headers {
+		req.Header.Add(h[0], h[1])
+		sent.Fields = append(sent.Fields, [2]string{h[0], "[redacted]"})
+	}
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return Observed{Error: transportError(err)}, sent
+	}
+	defer resp.Body.Close()
+	obs := Observed{Status: resp.StatusCode, WWWAuthenticate: strings.Join(resp.Header.Values("WWW-Authenticate"), ", "),
+		ContentType: resp.Header.Get("Content-Type")}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if mt, _, _ := mime.ParseMediaType(obs.ContentType); strings.HasSuffix(mt, "json") {
+		var p struct {
+			Type   string `json:"type"`
+			Reason string `json:"reason"`
+		}
+		if json.Unmarshal(body, &p) == nil {
+			obs.Reason, obs.ProblemType = p.Reason, p.Type
+		}
+	}
+	return obs, sent
+}
+
+func transportError(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if ue.Timeout() {
+			return "timeout: the target did not answer within the --timeout"
+		}
+		return "transport: " + ue.Err.Error()
+	}
+	return "transport: " + err.Error()
+}
+
+func randomJTI(string) string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+func orDefault[T int | time.Duration](v, d T) T {
+	if v <= 0 {
+		return d
+	}
+	return v
+}

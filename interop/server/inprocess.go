@@ -1,0 +1,91 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/wimse-wg/wimse/vectors"
+	"github.com/wimse-wg/wimse/wimse"
+)
+
+// SuiteConfig returns the configuration under which the reference server
+// passes the conformance vectors: it trusts the suite's public test issuer
+// keys for the vectors' trust domain, with the vectors' default policy and
+// X-Custom-Token as oth field. audience is the server's base URL. Test keys
+// only: never use this configuration outside tests.
+func SuiteConfig(seed, audience string) (Config, error) {
+	keys, err := vectors.DeriveKeys(seed)
+	if err != nil {
+		return Config{}, err
+	}
+	store := wimse.NewTrustStore()
+	var anchors wimse.Anchors
+	for _, name := range vectors.TrustedIssuers {
+		k, err := keys.Get(name)
+		if err != nil {
+			return Config{}, err
+		}
+		anchors.Keys = append(anchors.Keys, wimse.IssuerKey{KeyID: k.KeyID, Algorithm: k.Alg, Public: k.Signer.Public()})
+	}
+	store.Set(wimse.MustParseTrustDomain(vectors.TrustDomain), anchors)
+	p := vectors.DefaultPolicy()
+	return Config{
+		Trust:    store,
+		Audience: audience,
+		Policy: wimse.Policy{
+			ClockSkew:      time.Duration(p.ClockSkew) * time.Second,
+			MaxWPTLifetime: time.Duration(p.MaxWPTLifetime) * time.Second,
+			MaxTokenSize:   p.MaxTokenSize,
+		},
+		ContextTokenFields: []string{"X-Custom-Token"},
+	}, nil
+}
+
+// Running is a reference server started in-process on loopback.
+type Running struct {
+	// URL is the base URL, e.g. http://127.0.0.1:41234.
+	URL string
+	srv *http.Server
+}
+
+// Close stops the server.
+func (r *Running) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	return r.srv.Shutdown(ctx)
+}
+
+// StartLoopback starts the reference server on 127.0.0.1 with the
+// configuration configure returns for its base URL.
+func StartLoopback(configure func(base string) (Config, error), logger *slog.Logger) (*Running, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	base := "http://" + ln.Addr().String()
+	cfg, err := configure(base)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	cfg.Logger = logger
+	h, err := New(cfg)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("reference server stopped", "err", err)
+		}
+	}()
+	return &Running{URL: base, srv: srv}, nil
+}
