@@ -90,6 +90,10 @@ type Profile struct {
 	Issuers []string `json:"issuers,omitempty"`
 	// LegacyTyp is true when the target accepts the s2s-06 typ values.
 	LegacyTyp bool `json:"legacyTyp,omitempty"`
+	// Revisions lists the WPT carriages the target accepts; nil means both
+	// wpt-01 and wpt-02. Vectors that test the rejection of a carriage the
+	// target accepts are unsupported.
+	Revisions []string `json:"revisions,omitempty"`
 	// Unsupported lists vector labels the target declares it does not
 	// implement (e.g. "oth"); those vectors are reported unsupported.
 	Unsupported []string `json:"unsupported,omitempty"`

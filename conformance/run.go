@@ -228,6 +228,15 @@ func unsupported(v *vectors.Vector, p *Profile) string {
 	if len(v.Policy.Issuers) > 0 && !slices.Equal(v.Policy.Issuers, p.Issuers) {
 		return "the vector needs the target to enforce the iss allow-list " + strings.Join(v.Policy.Issuers, ", ") + " (profile issuers)"
 	}
+	accepts := p.Revisions
+	if accepts == nil {
+		accepts = []string{"wpt-01", "wpt-02"}
+	}
+	for _, d := range []string{"wpt-01", "wpt-02"} {
+		if !slices.Contains(v.Policy.Revisions, d) && slices.Contains(accepts, d) {
+			return "the vector needs a target that does not accept the " + d + " carriage (profile revisions)"
+		}
+	}
 	if slices.Contains(v.Policy.Revisions, "s2s-06") && !p.LegacyTyp {
 		return "the vector needs the target to accept the legacy s2s-06 typ values (profile legacyTyp)"
 	}

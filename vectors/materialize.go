@@ -463,7 +463,14 @@ func mangle(c, how string) (string, error) {
 		i := strings.IndexByte(c, '.')
 		return c[:i+1] + " " + c[i+1:], nil
 	case "plus-slash":
-		return strings.NewReplacer("-", "+", "_", "/").Replace(c), nil
+		out := strings.NewReplacer("-", "+", "_", "/").Replace(c)
+		if out == c {
+			// No - or _ to replace (random jti and signature): force one
+			// base64 (not base64url) character into the signature.
+			i := strings.LastIndexByte(c, '.') + 1
+			out = c[:i] + "/" + c[i+1:]
+		}
+		return out, nil
 	}
 	return "", fmt.Errorf("unknown encoding %q", how)
 }

@@ -379,6 +379,10 @@ var policyVariants = []struct {
 		func(c *server.Config) {
 			c.Policy.Revisions = []wimse.Revision{wimse.RevisionWPT01, wimse.RevisionWPT02, wimse.RevisionS2S06}
 		}},
+	{"the wpt-02 carriage only", func(p *conformance.Profile) { p.Revisions = []string{"wpt-02"} },
+		func(c *server.Config) { c.Policy.Revisions = []wimse.Revision{wimse.RevisionWPT02} }},
+	{"the wpt-01 carriage only", func(p *conformance.Profile) { p.Revisions = []string{"wpt-01"} },
+		func(c *server.Config) { c.Policy.Revisions = []wimse.Revision{wimse.RevisionWPT01} }},
 	{"iss allow-list", func(p *conformance.Profile) { p.Issuers = []string{"https://issuer.example.org"} },
 		func(c *server.Config) {
 			td := wimse.MustParseTrustDomain(vectors.TrustDomain)
