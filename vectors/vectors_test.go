@@ -11,6 +11,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/wimse-wg/wimse/internal/mutant"
 	"github.com/wimse-wg/wimse/profiles/httpwpt"
 	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/tokens/wpt"
@@ -109,7 +110,7 @@ func TestVectorsOffline(t *testing.T) {
 				check(t, v, "", err, 0, false)
 			case vectors.KindRequest:
 				for _, d := range v.Drafts {
-					status, challenge, err := playOffline(t, v, d, keys)
+					status, challenge, err := playOffline(t, v, d, keys, nil)
 					check(t, v, d, err, status, challenge)
 				}
 			default:
@@ -145,14 +146,15 @@ func check(t *testing.T, v *vectors.Vector, draft string, err error, status int,
 }
 
 // playOffline verifies a frozen request the way the reference server
-// would, at the vector's frozen time.
-func playOffline(t *testing.T, v *vectors.Vector, draft string, keys *vectors.KeySet) (int, bool, error) {
+// would, at the vector's frozen time, with the checks of m disabled (nil:
+// none).
+func playOffline(t testing.TB, v *vectors.Vector, draft string, keys *vectors.KeySet, m *mutant.Set) (int, bool, error) {
 	t.Helper()
 	fr := v.Frozen.Requests[draft]
 	if fr == nil {
 		t.Fatalf("no frozen request for %s", draft)
 	}
-	verifier := newVerifier(t, v.Policy, keys, time.Unix(v.Frozen.Now, 0))
+	verifier := newVerifier(t, v.Policy, keys, time.Unix(v.Frozen.Now, 0), m)
 	sends := 1
 	if v.Template != nil && v.Template.Sends > 1 {
 		sends = v.Template.Sends
@@ -178,7 +180,7 @@ func playOffline(t *testing.T, v *vectors.Vector, draft string, keys *vectors.Ke
 	return status, challenge, err
 }
 
-func newVerifier(t *testing.T, p *vectors.Policy, keys *vectors.KeySet, now time.Time) *httpwpt.Verifier {
+func newVerifier(t testing.TB, p *vectors.Policy, keys *vectors.KeySet, now time.Time, m *mutant.Set) *httpwpt.Verifier {
 	t.Helper()
 	store := wimse.NewTrustStore()
 	var anchors wimse.Anchors
@@ -203,6 +205,7 @@ func newVerifier(t *testing.T, p *vectors.Policy, keys *vectors.KeySet, now time
 		MaxWPTLifetime: seconds(p.MaxWPTLifetime),
 		MaxTokenSize:   p.MaxTokenSize,
 		Revisions:      revs,
+		Mutant:         m,
 	}
 	return &httpwpt.Verifier{
 		WIT:                &wit.Verifier{Trust: store, Policy: policy},

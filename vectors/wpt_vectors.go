@@ -596,8 +596,17 @@ func wptCarriage01Vectors() []Vector {
 		return Derived(from, id, change, m, slices.Concat(reqs, []string{"WPT01-STATUS"}), flags, RejectCredential(reason, d))
 	}
 	one := []string{"WPT01-FIELD", "WPT-ONE"}
+	// A receiver that has moved to wpt-02 only: the wpt-01 carriage is
+	// refused by policy, not by any token check.
+	only02 := DefaultPolicy()
+	only02.Revisions = []string{"wpt-02"}
+	notAccepted := Derived(b, "wpt01-carriage-not-accepted",
+		"the receiver's policy accepts the wpt-02 carriage only (Authorization: WPT) and the otherwise valid request uses the wpt-01 Workload-Proof-Token field; "+
+			"the reference implementation answers 400 request.carriage_not_accepted (a receiver that implements wpt-02 alone sees no proof at all: wpt.missing)",
+		func(*Template) {}, []string{"WPT02-AUTHZ"}, []string{"Policy"}, RejectRequest("request.carriage_not_accepted", d))
+	notAccepted.Policy = only02
 	vs := []Vector{
-		b, bearer, dpop, noToken,
+		b, bearer, dpop, noToken, notAccepted,
 		reject(b, "wpt01-field-twice", "two Workload-Proof-Token fields, each with the same valid WPT",
 			func(t *Template) { t.Request.Fields = wptFields(field("{{wpt}}", "{{wpt}}")...) }, one, []string{"ModifiedParameter"}, "wpt.multiple"),
 		reject(b, "wpt01-comma-joined", "one Workload-Proof-Token field with two comma-joined WPTs",

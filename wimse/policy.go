@@ -1,6 +1,10 @@
 package wimse
 
-import "time"
+import (
+	"time"
+
+	"github.com/wimse-wg/wimse/internal/mutant"
+)
 
 // Revision names a draft revision whose wire behaviour a peer implements.
 // Experimental: the set follows the drafts.
@@ -57,6 +61,10 @@ type Policy struct {
 	// wpt-02; legacy typ values are accepted only when RevisionS2S06 is
 	// listed.
 	Revisions []Revision
+	// Mutant disables single checks for the conformance self-test; it is
+	// of an internal type, so code outside this module can only leave it
+	// nil (no check disabled).
+	Mutant *mutant.Set
 }
 
 // Time returns the policy's current time.

@@ -146,7 +146,7 @@ func TestCheckHeader(t *testing.T) {
 			if tc.mutate != nil {
 				tc.mutate(&h)
 			}
-			checkCode(t, CheckHeader(&h, "wit+jwt", tc.legacy, tc.allow), tc.want)
+			checkCode(t, CheckHeader(&h, "wit+jwt", tc.legacy, tc.allow, nil), tc.want)
 		})
 	}
 }

@@ -29,8 +29,15 @@ type PublicJWK struct {
 // ParsePublicJWK parses one JWK that must be a public asymmetric key: no
 // private members, not kty "oct", and a supported key type. It does not
 // require alg; callers that do check Alg.
-func ParsePublicJWK(data []byte) (*PublicJWK, error) {
-	if err := checkObject(data); err != nil {
+func ParsePublicJWK(data []byte) (*PublicJWK, error) { return ParsePublicJWKSkip(data, nil) }
+
+// ParsePublicJWKSkip is ParsePublicJWK with the checks named by skip passed
+// over: unique member names (CodeDuplicateMember), private members
+// (CodeKeyPrivate; kty "oct" then still fails as an unsupported key type,
+// CodeKey) and a supported, string alg (CodeKeyAlg; the alg is then kept
+// as read, "" when not a string).
+func ParsePublicJWKSkip(data []byte, skip Skip) (*PublicJWK, error) {
+	if err := checkObjectSkip(data, skip.has(CodeDuplicateMember)); err != nil {
 		return nil, jsonError("jwk", err)
 	}
 	var m map[string]json.RawMessage
@@ -41,21 +48,21 @@ func ParsePublicJWK(data []byte) (*PublicJWK, error) {
 	if err := json.Unmarshal(m["kty"], &kty); err != nil {
 		return nil, errorf(CodeKey, "jwk kty is missing or not a string")
 	}
-	if kty == "oct" {
+	if kty == "oct" && !skip.has(CodeKeyPrivate) {
 		return nil, errorf(CodeKeyPrivate, "jwk is a symmetric key")
 	}
 	for _, p := range privateMembers {
-		if _, ok := m[p]; ok {
+		if _, ok := m[p]; ok && !skip.has(CodeKeyPrivate) {
 			return nil, errorf(CodeKeyPrivate, "jwk has private member %q", p)
 		}
 	}
 	out := &PublicJWK{}
 	if v, ok := m["alg"]; ok {
-		if err := json.Unmarshal(v, &out.Alg); err != nil {
+		if err := json.Unmarshal(v, &out.Alg); err != nil && !skip.has(CodeKeyAlg) {
 			return nil, errorf(CodeKeyAlg, "jwk alg is not a string")
 		}
 	}
-	if _, ok := m["alg"]; ok && !IsSupported(out.Alg) {
+	if _, ok := m["alg"]; ok && !IsSupported(out.Alg) && !skip.has(CodeKeyAlg) {
 		// Checked before jwx sees the key: jwx rejects algorithms it does
 		// not know, which would otherwise read as a bad key.
 		return nil, errorf(CodeKeyAlg, "jwk alg %q is not supported", out.Alg)

@@ -19,7 +19,11 @@ var errDuplicate = errors.New("duplicate member name")
 //
 // json.Valid checks the syntax first; the scan that follows can then assume
 // well-formed input and only track nesting, strings and member names.
-func checkObject(data []byte) error {
+func checkObject(data []byte) error { return checkObjectSkip(data, false) }
+
+// checkObjectSkip is checkObject, except that allowDup lets member names
+// repeat (the conformance self-test's duplicate-member mutant).
+func checkObjectSkip(data []byte, allowDup bool) error {
 	if !utf8.Valid(data) {
 		return errors.New("invalid utf-8")
 	}
@@ -30,13 +34,13 @@ func checkObject(data []byte) error {
 	if !json.Valid(data) {
 		return errors.New("invalid json")
 	}
-	return scanMembers(data)
+	return scanMembers(data, allowDup)
 }
 
 // scanMembers walks syntactically valid JSON and fails on a repeated member
 // name within one object (compared after unescaping) or on nesting deeper
 // than maxDepth.
-func scanMembers(data []byte) error {
+func scanMembers(data []byte, allowDup bool) error {
 	type frame struct {
 		object bool
 		names  map[string]struct{}
@@ -73,7 +77,7 @@ func scanMembers(data []byte) error {
 				if f.names == nil {
 					f.names = make(map[string]struct{}, 8)
 				}
-				if _, dup := f.names[key]; dup {
+				if _, dup := f.names[key]; dup && !allowDup {
 					return errDuplicate
 				}
 				f.names[key] = struct{}{}

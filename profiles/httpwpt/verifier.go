@@ -70,11 +70,11 @@ func (r *Rejection) Unwrap() error { return r.Err }
 // (ARCHITECTURE: nothing is trusted before both verify). Failures are
 // *Rejection values; wimse.ReasonOf gives their reason.
 func (v *Verifier) Verify(r *http.Request) (*Peer, error) {
-	rev, err := classify(r.Header)
+	policy := &v.WIT.Policy
+	rev, err := classify(r.Header, policy.Mutant)
 	if err != nil {
 		return nil, v.reject(err, "")
 	}
-	policy := &v.WIT.Policy
 	if rev == "" {
 		rev = wimse.RevisionWPT02
 		if !policy.Accepts(wimse.RevisionWPT02) {
@@ -82,10 +82,10 @@ func (v *Verifier) Verify(r *http.Request) (*Peer, error) {
 		}
 		return nil, v.reject(wimse.Errorf(wimse.ReasonWPTMissing, "httpwpt: request carries no workload proof token"), rev)
 	}
-	if !policy.Accepts(rev) {
+	if !policy.Accepts(rev) && !policy.Mutant.Off(string(wimse.ReasonRequestCarriageNotAccepted)) {
 		return nil, v.reject(wimse.Errorf(wimse.ReasonRequestCarriageNotAccepted, "httpwpt: carriage %s is not accepted", rev), rev)
 	}
-	p, err := extract(r.Header, rev, v.ContextTokenFields)
+	p, err := extract(r.Header, rev, v.ContextTokenFields, policy.Mutant)
 	if err != nil {
 		return nil, v.reject(err, rev)
 	}

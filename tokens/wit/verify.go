@@ -40,6 +40,14 @@ var joseToReason = map[jose.Code]wimse.Reason{
 	jose.CodeKeyPrivate:      wimse.ReasonWITSignature,
 }
 
+// cnfJOSEToReason maps the codes of cnf.jwk parsing to the reasons whose
+// mutants skip them.
+var cnfJOSEToReason = map[jose.Code]wimse.Reason{
+	jose.CodeDuplicateMember: wimse.ReasonWITDuplicateMember,
+	jose.CodeKeyPrivate:      wimse.ReasonWITCnfKey,
+	jose.CodeKeyAlg:          wimse.ReasonWITCnfAlg,
+}
+
 func fromJOSE(err error, table map[jose.Code]wimse.Reason) error {
 	var je *jose.Error
 	if errors.As(err, &je) {
@@ -53,6 +61,10 @@ func fromJOSE(err error, table map[jose.Code]wimse.Reason) error {
 func fail(r wimse.Reason, format string, args ...any) error {
 	return wimse.Errorf(r, "wit: "+format, args...)
 }
+
+// off reports whether the conformance self-test disabled the check of r
+// (Policy.Mutant); always false outside it.
+func (v *Verifier) off(r wimse.Reason) bool { return v.Policy.Mutant.Off(string(r)) }
 
 // Verify checks a WIT in compact serialization and returns it verified.
 // Failures are *wimse.Error values with a wit.* reason.
@@ -83,46 +95,53 @@ func (v *Verifier) Verify(raw string) (*Token, error) {
 // the iss allow-list, exp/nbf/iat.
 func (v *Verifier) recheck(t *Token, now time.Time) error {
 	anchors, ok := v.anchors(t.Subject.TrustDomain())
+	if !ok && v.off(wimse.ReasonWITTrustDomain) {
+		anchors, ok = v.borrowAnchors(func(a wimse.Anchors) bool {
+			return slices.ContainsFunc(a.Keys, func(k wimse.IssuerKey) bool { return equalKeys(k.Public, t.issuerKey.Public) })
+		})
+	}
 	if !ok {
 		return fail(wimse.ReasonWITTrustDomain, "trust domain %q is not trusted", t.Subject.TrustDomain())
 	}
-	if !v.Policy.AlgorithmAllowed(t.Algorithm) || !v.Policy.AlgorithmAllowed(t.Confirmation.Alg) {
+	if (!v.Policy.AlgorithmAllowed(t.Algorithm) || !v.Policy.AlgorithmAllowed(t.Confirmation.Alg)) && !v.off(wimse.ReasonWITAlg) {
 		return fail(wimse.ReasonWITAlg, "alg is no longer allowed")
 	}
-	if err := checkAlgorithm(anchors, t.Algorithm, t.Subject.TrustDomain()); err != nil {
+	if err := v.checkAlgorithm(anchors, t.Algorithm, t.Subject.TrustDomain()); err != nil {
 		return err
 	}
 	i := slices.IndexFunc(anchors.Keys, func(k wimse.IssuerKey) bool {
 		return k.KeyID == t.issuerKey.KeyID && equalKeys(k.Public, t.issuerKey.Public)
 	})
-	if i < 0 {
+	switch {
+	case i >= 0:
+		if err := v.checkKeyAlgorithm(anchors.Keys[i], t.Algorithm); err != nil {
+			return err
+		}
+	case !v.off(wimse.ReasonWITKeyUnknown):
 		return fail(wimse.ReasonWITKeyUnknown, "issuer key %q is no longer trusted", t.issuerKey.KeyID)
 	}
-	if err := checkKeyAlgorithm(anchors.Keys[i], t.Algorithm); err != nil {
-		return err
-	}
-	if err := checkIssuer(anchors, t); err != nil {
+	if err := v.checkIssuer(anchors, t); err != nil {
 		return err
 	}
 	return v.checkTimes(t, now)
 }
 
-func checkAlgorithm(a wimse.Anchors, alg string, td wimse.TrustDomain) error {
-	if a.Algorithms != nil && !slices.Contains(a.Algorithms, alg) {
+func (v *Verifier) checkAlgorithm(a wimse.Anchors, alg string, td wimse.TrustDomain) error {
+	if a.Algorithms != nil && !slices.Contains(a.Algorithms, alg) && !v.off(wimse.ReasonWITAlg) {
 		return fail(wimse.ReasonWITAlg, "alg %q is not allowed for trust domain %q", alg, td)
 	}
 	return nil
 }
 
-func checkKeyAlgorithm(k wimse.IssuerKey, alg string) error {
-	if k.Algorithm != "" && k.Algorithm != alg {
+func (v *Verifier) checkKeyAlgorithm(k wimse.IssuerKey, alg string) error {
+	if k.Algorithm != "" && k.Algorithm != alg && !v.off(wimse.ReasonWITSignature) {
 		return fail(wimse.ReasonWITSignature, "issuer key %q is for %s, not %s", k.KeyID, k.Algorithm, alg)
 	}
 	return nil
 }
 
-func checkIssuer(a wimse.Anchors, t *Token) error {
-	if a.Issuers != nil && !slices.Contains(a.Issuers, t.Issuer) {
+func (v *Verifier) checkIssuer(a wimse.Anchors, t *Token) error {
+	if a.Issuers != nil && !slices.Contains(a.Issuers, t.Issuer) && !v.off(wimse.ReasonWITIssuer) {
 		return fail(wimse.ReasonWITIssuer, "iss %q is not an allowed issuer of %q", t.Issuer, t.Subject.TrustDomain())
 	}
 	return nil
@@ -143,11 +162,12 @@ func (v *Verifier) legacy() []string {
 }
 
 func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
-	jt, err := jose.Parse(raw, v.Policy.TokenSize())
+	skip := jose.MutantSkip(v.Policy.Mutant, joseToReason)
+	jt, err := jose.ParseSkip(raw, v.Policy.TokenSize(), skip)
 	if err != nil {
 		return nil, fromJOSE(err, joseToReason)
 	}
-	if err := jose.CheckHeader(&jt.Header, MediaType, v.legacy(), v.Policy.AlgorithmAllowed); err != nil {
+	if err := jose.CheckHeader(&jt.Header, MediaType, v.legacy(), v.Policy.AlgorithmAllowed, skip); err != nil {
 		return nil, fromJOSE(err, joseToReason)
 	}
 	claims, err := jose.ParseClaims(jt.Payload)
@@ -159,9 +179,9 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 	// W4: sub, its trust domain, the anchors.
 	sub, present, ok := claims.String("sub")
 	switch {
-	case !present:
+	case !present && !v.off(wimse.ReasonWITSubMissing):
 		return nil, fail(wimse.ReasonWITSubMissing, "sub is missing")
-	case !ok:
+	case !ok && !v.off(wimse.ReasonWITClaimType):
 		return nil, fail(wimse.ReasonWITClaimType, "sub is not a string")
 	}
 	id, err := wimse.ParseIDWithSchemes(sub, v.Schemes...)
@@ -170,28 +190,39 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 	}
 	t.Subject = id
 	anchors, ok := v.anchors(id.TrustDomain())
+	if !ok && v.off(wimse.ReasonWITTrustDomain) {
+		anchors, ok = v.borrowAnchors(func(a wimse.Anchors) bool {
+			_, err := a.SelectKey(jt.Kid, jt.HasKid)
+			return err == nil
+		})
+	}
 	if !ok {
 		return nil, fail(wimse.ReasonWITTrustDomain, "trust domain %q is not trusted", id.TrustDomain())
 	}
-	if err := checkAlgorithm(anchors, jt.Alg, id.TrustDomain()); err != nil {
+	if err := v.checkAlgorithm(anchors, jt.Alg, id.TrustDomain()); err != nil {
 		return nil, err
 	}
 
 	// W5, W6: the issuer key and the signature.
 	key, err := anchors.SelectKey(jt.Kid, jt.HasKid)
+	if err != nil && v.off(wimse.ReasonWITKeyUnknown) && len(anchors.Keys) > 0 {
+		key, err = v.anyKey(anchors, jt), nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := checkKeyAlgorithm(key, jt.Alg); err != nil {
+	if err := v.checkKeyAlgorithm(key, jt.Alg); err != nil {
 		return nil, err
 	}
-	if err := jose.Verify(jt, jt.Alg, key.Public); err != nil {
-		return nil, fromJOSE(err, joseToReason)
+	if !v.off(wimse.ReasonWITSignature) {
+		if err := jose.Verify(jt, jt.Alg, key.Public); err != nil {
+			return nil, fromJOSE(err, joseToReason)
+		}
 	}
 	t.issuerKey = key
 
 	// Claim types, then W7, W8.
-	if err := t.readClaims(); err != nil {
+	if err := v.readClaims(t); err != nil {
 		return nil, err
 	}
 	if err := v.checkTimes(t, now); err != nil {
@@ -204,29 +235,55 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 	}
 
 	// W5: iss allow-list, when configured.
-	if err := checkIssuer(anchors, t); err != nil {
+	if err := v.checkIssuer(anchors, t); err != nil {
 		return nil, err
 	}
 	return t, nil
 }
 
-func (t *Token) readClaims() error {
+// borrowAnchors is the wit.trust_domain mutant's lookup: the anchors of the
+// first trusted domain that match (has the token's key).
+func (v *Verifier) borrowAnchors(match func(wimse.Anchors) bool) (wimse.Anchors, bool) {
+	if v.Trust == nil {
+		return wimse.Anchors{}, false
+	}
+	for _, td := range v.Trust.TrustDomains() {
+		if a, ok := v.Trust.Anchors(td); ok && match(a) {
+			return a, true
+		}
+	}
+	return wimse.Anchors{}, false
+}
+
+// anyKey is the wit.key_unknown mutant's key selection: kid ignored, the
+// first anchor key whose signature verifies, else the first key.
+func (v *Verifier) anyKey(a wimse.Anchors, jt *jose.Token) wimse.IssuerKey {
+	for _, k := range a.Keys {
+		if (k.Algorithm == "" || k.Algorithm == jt.Alg) && jose.Verify(jt, jt.Alg, k.Public) == nil {
+			return k
+		}
+	}
+	return a.Keys[0]
+}
+
+func (v *Verifier) readClaims(t *Token) error {
 	var ok, present bool
-	if t.Issuer, _, ok = jose.Claims(t.Claims).String("iss"); !ok {
+	typeOK := func() bool { return ok || v.off(wimse.ReasonWITClaimType) }
+	if t.Issuer, _, ok = jose.Claims(t.Claims).String("iss"); !typeOK() {
 		return fail(wimse.ReasonWITClaimType, "iss is not a string")
 	}
-	if t.ID, _, ok = jose.Claims(t.Claims).String("jti"); !ok {
+	if t.ID, _, ok = jose.Claims(t.Claims).String("jti"); !typeOK() {
 		return fail(wimse.ReasonWITClaimType, "jti is not a string")
 	}
-	if t.Expiry, present, ok = jose.Claims(t.Claims).NumericDate("exp"); !ok {
+	if t.Expiry, present, ok = jose.Claims(t.Claims).NumericDate("exp"); !typeOK() {
 		return fail(wimse.ReasonWITClaimType, "exp is not a NumericDate")
-	} else if !present {
+	} else if !present && !v.off(wimse.ReasonWITExpMissing) {
 		return fail(wimse.ReasonWITExpMissing, "exp is missing")
 	}
-	if t.IssuedAt, _, ok = jose.Claims(t.Claims).NumericDate("iat"); !ok {
+	if t.IssuedAt, _, ok = jose.Claims(t.Claims).NumericDate("iat"); !typeOK() {
 		return fail(wimse.ReasonWITClaimType, "iat is not a NumericDate")
 	}
-	if t.NotBefore, _, ok = jose.Claims(t.Claims).NumericDate("nbf"); !ok {
+	if t.NotBefore, _, ok = jose.Claims(t.Claims).NumericDate("nbf"); !typeOK() {
 		return fail(wimse.ReasonWITClaimType, "nbf is not a NumericDate")
 	}
 	return nil
@@ -234,8 +291,13 @@ func (t *Token) readClaims() error {
 
 func (v *Verifier) checkTimes(t *Token, now time.Time) error {
 	skew := v.Policy.Skew()
-	if !now.Before(t.Expiry.Add(skew)) {
+	// With the wit.exp_missing mutant an absent exp (zero) is not checked.
+	noExp := t.Expiry.IsZero() && v.off(wimse.ReasonWITExpMissing)
+	if !noExp && !now.Before(t.Expiry.Add(skew)) && !v.off(wimse.ReasonWITExpired) {
 		return fail(wimse.ReasonWITExpired, "expired at %s", t.Expiry.Format(timeFormat))
+	}
+	if v.off(wimse.ReasonWITNotYetValid) {
+		return nil
 	}
 	if !t.NotBefore.IsZero() && t.NotBefore.After(now.Add(skew)) {
 		return fail(wimse.ReasonWITNotYetValid, "not valid before %s", t.NotBefore.Format(timeFormat))
@@ -247,36 +309,54 @@ func (v *Verifier) checkTimes(t *Token, now time.Time) error {
 }
 
 func (v *Verifier) readConfirmation(t *Token) error {
+	// A disabled check (Policy.Mutant) that leaves no usable key returns
+	// nil with t.Confirmation empty: the WPT then cannot verify.
 	cnf, present, ok := jose.Claims(t.Claims).Object("cnf")
 	switch {
+	case !present && v.off(wimse.ReasonWITCnfMissing):
+		return nil
 	case !present:
 		return fail(wimse.ReasonWITCnfMissing, "cnf is missing")
+	case !ok && v.off(wimse.ReasonWITClaimType):
+		return nil
 	case !ok:
 		return fail(wimse.ReasonWITClaimType, "cnf is not an object")
 	}
 	raw, ok := cnf["jwk"]
-	if !ok {
+	switch {
+	case !ok && v.off(wimse.ReasonWITCnfMissing):
+		return nil
+	case !ok:
 		return fail(wimse.ReasonWITCnfMissing, "cnf.jwk is missing (only the jwk confirmation method is defined)")
-	}
-	if len(raw) == 0 || raw[0] != '{' {
+	case (len(raw) == 0 || raw[0] != '{') && v.off(wimse.ReasonWITCnfKey):
+		return nil
+	case len(raw) == 0 || raw[0] != '{':
 		return fail(wimse.ReasonWITCnfKey, "cnf.jwk is not an object")
 	}
-	k, err := jose.ParsePublicJWK(raw)
+	k, err := jose.ParsePublicJWKSkip(raw, jose.MutantSkip(v.Policy.Mutant, cnfJOSEToReason))
 	if err != nil {
 		var je *jose.Error
 		if errors.As(err, &je) && je.Code == jose.CodeKeyAlg {
+			if v.off(wimse.ReasonWITCnfAlg) {
+				return nil
+			}
 			return fail(wimse.ReasonWITCnfAlg, "%s", je.Detail)
+		}
+		if v.off(wimse.ReasonWITCnfKey) {
+			return nil
 		}
 		return &wimse.Error{Reason: wimse.ReasonWITCnfKey, Detail: "wit: cnf.jwk is not a usable public key", Err: err}
 	}
-	switch {
-	case k.Alg == "":
-		return fail(wimse.ReasonWITCnfAlg, "cnf.jwk.alg is missing")
-	case !jose.IsSupported(k.Alg) || !v.Policy.AlgorithmAllowed(k.Alg):
-		return fail(wimse.ReasonWITCnfAlg, "cnf.jwk.alg %q is not allowed", k.Alg)
-	}
-	if err := jose.CheckKey(k.Alg, k.Key); err != nil {
-		return fail(wimse.ReasonWITCnfAlg, "cnf.jwk.alg %q does not fit the key", k.Alg)
+	if !v.off(wimse.ReasonWITCnfAlg) {
+		switch {
+		case k.Alg == "":
+			return fail(wimse.ReasonWITCnfAlg, "cnf.jwk.alg is missing")
+		case !jose.IsSupported(k.Alg) || !v.Policy.AlgorithmAllowed(k.Alg):
+			return fail(wimse.ReasonWITCnfAlg, "cnf.jwk.alg %q is not allowed", k.Alg)
+		}
+		if err := jose.CheckKey(k.Alg, k.Key); err != nil {
+			return fail(wimse.ReasonWITCnfAlg, "cnf.jwk.alg %q does not fit the key", k.Alg)
+		}
 	}
 	t.Confirmation = Confirmation{Key: k.Key, Alg: k.Alg, JWK: raw}
 	return nil

@@ -73,6 +73,10 @@ func fail(r wimse.Reason, format string, args ...any) error {
 	return wimse.Errorf(r, "wpt: "+format, args...)
 }
 
+// off reports whether the conformance self-test disabled the check of r
+// (Policy.Mutant); always false outside it.
+func (v *Verifier) off(r wimse.Reason) bool { return v.Policy.Mutant.Off(string(r)) }
+
 // Verify checks a WPT in compact serialization against e. Failures are
 // *wimse.Error values with a wpt.* reason (or server.replay_cache_full).
 func (v *Verifier) Verify(raw string, e Expect) (*Token, error) {
@@ -83,7 +87,8 @@ func (v *Verifier) Verify(raw string, e Expect) (*Token, error) {
 		return nil, wimse.Errorf(wimse.ReasonInternal, "wpt: Expect.Audience is required")
 	}
 	now := v.Policy.Time()
-	jt, err := jose.Parse(raw, v.Policy.TokenSize())
+	skip := jose.MutantSkip(v.Policy.Mutant, joseToReason)
+	jt, err := jose.ParseSkip(raw, v.Policy.TokenSize(), skip)
 	if err != nil {
 		return nil, fromJOSE(err)
 	}
@@ -91,30 +96,38 @@ func (v *Verifier) Verify(raw string, e Expect) (*Token, error) {
 	if v.Policy.Accepts(wimse.RevisionS2S06) {
 		legacy = []string{LegacyMediaType}
 	}
-	if err := jose.CheckHeader(&jt.Header, MediaType, legacy, v.Policy.AlgorithmAllowed); err != nil {
+	if err := jose.CheckHeader(&jt.Header, MediaType, legacy, v.Policy.AlgorithmAllowed, skip); err != nil {
 		return nil, fromJOSE(err)
 	}
 	// P3/V3: string equality with cnf.jwk.alg, before any key is used.
-	if jt.Alg != e.WIT.Confirmation.Alg {
+	if jt.Alg != e.WIT.Confirmation.Alg && !v.off(wimse.ReasonWPTAlgMismatch) {
 		return nil, fail(wimse.ReasonWPTAlgMismatch, "alg %q is not the WIT's cnf.jwk.alg %q", jt.Alg, e.WIT.Confirmation.Alg)
 	}
 	// P4/V4.
-	if err := jose.Verify(jt, jt.Alg, e.WIT.Confirmation.Key); err != nil {
-		return nil, fromJOSE(err)
+	if !v.off(wimse.ReasonWPTSignature) {
+		if err := jose.Verify(jt, jt.Alg, e.WIT.Confirmation.Key); err != nil {
+			var je *jose.Error
+			if errors.As(err, &je) && je.Code == jose.CodeKeyAlg && v.off(wimse.ReasonWPTAlgMismatch) {
+				// The alg-equality mutant: an alg unfit for the key
+				// fails as a signature that does not verify.
+				return nil, fail(wimse.ReasonWPTSignature, "%s", je.Detail)
+			}
+			return nil, fromJOSE(err)
+		}
 	}
 	claims, err := jose.ParseClaims(jt.Payload)
 	if err != nil {
 		return nil, fromJOSE(err)
 	}
 	t := &Token{Raw: raw, Algorithm: jt.Alg, Type: jt.Typ, Claims: claims}
-	if err := t.readClaims(claims); err != nil {
+	if err := v.readClaims(t, claims); err != nil {
 		return nil, err
 	}
 	if err := v.checkClaims(t, claims, e, now); err != nil {
 		return nil, err
 	}
 	// P9/V9 last: only otherwise valid proofs are recorded.
-	if v.Replay != nil {
+	if v.Replay != nil && !v.off(wimse.ReasonWPTReplayed) {
 		key := wimse.ReplayKey(e.WIT.Subject.String(), t.ID)
 		fresh, err := v.Replay.Check(key, t.Expiry.Add(v.Policy.Skew()), now)
 		if err != nil {
@@ -131,10 +144,11 @@ func (v *Verifier) Verify(raw string, e Expect) (*Token, error) {
 	return t, nil
 }
 
-func (t *Token) readClaims(c jose.Claims) error {
+func (v *Verifier) readClaims(t *Token, c jose.Claims) error {
 	var ok, present bool
+	typeOff := v.off(wimse.ReasonWPTClaimType)
 	str := func(name string, dst *string) error {
-		if *dst, _, ok = c.String(name); !ok {
+		if *dst, _, ok = c.String(name); !ok && !typeOff {
 			return fail(wimse.ReasonWPTClaimType, "%s is not a string", name)
 		}
 		return nil
@@ -146,25 +160,25 @@ func (t *Token) readClaims(c jose.Claims) error {
 			return err
 		}
 	}
-	if t.Expiry, present, ok = c.NumericDate("exp"); !ok {
+	if t.Expiry, present, ok = c.NumericDate("exp"); !ok && !typeOff {
 		return fail(wimse.ReasonWPTClaimType, "exp is not a NumericDate")
-	} else if !present {
+	} else if !present && !v.off(wimse.ReasonWPTExpMissing) {
 		return fail(wimse.ReasonWPTExpMissing, "exp is missing")
 	}
 	for _, name := range []string{"nbf", "iat"} {
-		if _, _, ok := c.NumericDate(name); !ok {
+		if _, _, ok := c.NumericDate(name); !ok && !typeOff {
 			return fail(wimse.ReasonWPTClaimType, "%s is not a NumericDate", name)
 		}
 	}
 	oth, present, ok := c.Object("oth")
-	if !ok {
+	if !ok && !typeOff {
 		return fail(wimse.ReasonWPTClaimType, "oth is not an object")
 	}
-	if present {
+	if present && ok {
 		t.OtherTokenHashes = make(map[string]string, len(oth))
 		for k := range oth {
 			s, _, ok := jose.Claims(oth).String(k)
-			if !ok {
+			if !ok && !typeOff {
 				return fail(wimse.ReasonWPTClaimType, "oth entry %q is not a string", k)
 			}
 			t.OtherTokenHashes[k] = s
@@ -176,83 +190,100 @@ func (t *Token) readClaims(c jose.Claims) error {
 func (v *Verifier) checkClaims(t *Token, c jose.Claims, e Expect, now time.Time) error {
 	skew := v.Policy.Skew()
 	// aud: required, equal to the configured audience (P6, P14, V6).
-	if _, present := c["aud"]; !present {
+	// A *_missing check disabled by Policy.Mutant makes its claim optional:
+	// when absent, the checks of its value are skipped too.
+	_, audPresent := c["aud"]
+	switch {
+	case !audPresent && v.off(wimse.ReasonWPTAudMissing):
+	case !audPresent:
 		return fail(wimse.ReasonWPTAudMissing, "aud is missing")
-	}
-	if t.Audience != e.Audience {
+	case t.Audience != e.Audience && !v.off(wimse.ReasonWPTAudMismatch):
 		return fail(wimse.ReasonWPTAudMismatch, "aud %q is not %q", t.Audience, e.Audience)
 	}
 	// exp (P7, V7).
-	if !now.Before(t.Expiry.Add(skew)) {
-		return fail(wimse.ReasonWPTExpired, "expired at %s", t.Expiry.Format(time.RFC3339))
-	}
-	if max := v.Policy.WPTLifetime(); max > 0 && t.Expiry.After(now.Add(max+skew)) {
-		return fail(wimse.ReasonWPTExpTooFar, "exp %s is more than %s ahead", t.Expiry.Format(time.RFC3339), max)
+	if _, present := c["exp"]; present || !v.off(wimse.ReasonWPTExpMissing) {
+		if !now.Before(t.Expiry.Add(skew)) && !v.off(wimse.ReasonWPTExpired) {
+			return fail(wimse.ReasonWPTExpired, "expired at %s", t.Expiry.Format(time.RFC3339))
+		}
+		if max := v.Policy.WPTLifetime(); max > 0 && t.Expiry.After(now.Add(max+skew)) && !v.off(wimse.ReasonWPTExpTooFar) {
+			return fail(wimse.ReasonWPTExpTooFar, "exp %s is more than %s ahead", t.Expiry.Format(time.RFC3339), max)
+		}
 	}
 	for _, name := range []string{"nbf", "iat"} {
-		if ts, present, _ := c.NumericDate(name); present && ts.After(now.Add(skew)) {
+		if ts, present, _ := c.NumericDate(name); present && ts.After(now.Add(skew)) && !v.off(wimse.ReasonWPTNotYetValid) {
 			return fail(wimse.ReasonWPTNotYetValid, "%s lies in the future", name)
 		}
 	}
-	if _, present := c["jti"]; !present || t.ID == "" {
+	if _, present := c["jti"]; (!present || t.ID == "") && !v.off(wimse.ReasonWPTJTIMissing) {
 		return fail(wimse.ReasonWPTJTIMissing, "jti is missing")
 	}
 	// wth (P8, V8).
-	if _, present := c["wth"]; !present {
+	_, wthPresent := c["wth"]
+	switch {
+	case !wthPresent && v.off(wimse.ReasonWPTWTHMissing):
+	case !wthPresent:
 		return fail(wimse.ReasonWPTWTHMissing, "wth is missing")
-	}
-	if !equal(t.WITHash, e.WIT.Hash) {
+	case !equal(t.WITHash, e.WIT.Hash) && !v.off(wimse.ReasonWPTWTHMismatch):
 		return fail(wimse.ReasonWPTWTHMismatch, "wth is not the hash of the WIT sent")
 	}
 	// ath (P10, wpt-01 only).
 	if e.Revision == wimse.RevisionWPT01 {
 		var ok bool
-		if t.AccessTokenHash, _, ok = c.String("ath"); !ok {
+		if t.AccessTokenHash, _, ok = c.String("ath"); !ok && !v.off(wimse.ReasonWPTClaimType) {
 			return fail(wimse.ReasonWPTClaimType, "ath is not a string")
 		}
-		if err := bind(c, "ath", t.AccessTokenHash, e.AccessToken, wimse.ReasonWPTATHMissing, wimse.ReasonWPTATHMismatch); err != nil {
+		if err := v.bind(c, "ath", t.AccessTokenHash, e.AccessToken, wimse.ReasonWPTATHMissing, wimse.ReasonWPTATHMismatch); err != nil {
 			return err
 		}
 	}
 	// tth (P11, V10).
-	if err := bind(c, "tth", t.TxnTokenHash, e.TxnToken, wimse.ReasonWPTTTHMissing, wimse.ReasonWPTTTHMismatch); err != nil {
+	if err := v.bind(c, "tth", t.TxnTokenHash, e.TxnToken, wimse.ReasonWPTTTHMissing, wimse.ReasonWPTTTHMismatch); err != nil {
 		return err
 	}
-	return checkOther(t, e)
+	return v.checkOther(t, e)
 }
 
 // bind checks a hash claim against the token it binds, if any.
-func bind(c jose.Claims, name, got string, token *string, missing, mismatch wimse.Reason) error {
+func (v *Verifier) bind(c jose.Claims, name, got string, token *string, missing, mismatch wimse.Reason) error {
 	_, present := c[name]
 	switch {
-	case token == nil && present:
-		return fail(mismatch, "%s is present but the request has no such token", name)
 	case token == nil:
+		if present && !v.off(mismatch) {
+			return fail(mismatch, "%s is present but the request has no such token", name)
+		}
+		return nil
+	case !present && v.off(missing):
 		return nil
 	case !present:
 		return fail(missing, "%s is missing", name)
-	case !equal(got, wit.Hash(*token)):
+	case !equal(got, wit.Hash(*token)) && !v.off(mismatch):
 		return fail(mismatch, "%s is not the hash of the token sent", name)
 	}
 	return nil
 }
 
 // checkOther applies the oth rules (P12, P13, V11, V12).
-func checkOther(t *Token, e Expect) error {
+func (v *Verifier) checkOther(t *Token, e Expect) error {
 	for name := range t.OtherTokenHashes {
 		if e.KnownOther == nil || !e.KnownOther(name) {
+			if v.off(wimse.ReasonWPTOTHUnknown) {
+				continue // the mutant ignores entries it does not understand
+			}
 			return fail(wimse.ReasonWPTOTHUnknown, "oth entry %q is not understood", name)
 		}
-		if _, ok := e.OtherTokens[name]; !ok {
+		if _, ok := e.OtherTokens[name]; !ok && !v.off(wimse.ReasonWPTOTHMismatch) {
 			return fail(wimse.ReasonWPTOTHMismatch, "oth entry %q names a field the request does not carry", name)
 		}
 	}
 	for name, value := range e.OtherTokens {
 		h, ok := t.OtherTokenHashes[name]
+		if !ok && v.off(wimse.ReasonWPTOTHMissing) {
+			continue
+		}
 		if !ok {
 			return fail(wimse.ReasonWPTOTHMissing, "the request carries %q but oth does not cover it", name)
 		}
-		if !equal(h, wit.Hash(strings.Trim(value, " "))) {
+		if !equal(h, wit.Hash(strings.Trim(value, " "))) && !v.off(wimse.ReasonWPTOTHMismatch) {
 			return fail(wimse.ReasonWPTOTHMismatch, "oth entry %q does not match its field", name)
 		}
 	}

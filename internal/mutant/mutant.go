@@ -1,0 +1,162 @@
+// Package mutant switches single checks of the reference verifier off, so
+// the conformance self-test can prove that the vectors catch every broken
+// check: a verifier built with one check disabled (a "mutant") must fail at
+// least one vector.
+//
+// A Set is keyed by reason code (the strings of wimse.Reason): disabling a
+// reason skips every rejection site that would report it, as if the check
+// had passed. The package imports nothing of this module, so wimse.Policy
+// can carry a *Set without an import cycle; being internal, only this
+// module can build one, and code outside it can only leave the field nil.
+package mutant
+
+import "sort"
+
+// Set is a set of disabled checks. A nil *Set disables nothing; the zero
+// value too. A Set is read-only once built and safe for concurrent use.
+type Set struct {
+	disabled map[string]bool
+}
+
+// New returns a set that disables the checks of reasons.
+func New(reasons ...string) *Set {
+	s := &Set{disabled: make(map[string]bool, len(reasons))}
+	for _, r := range reasons {
+		s.disabled[r] = true
+	}
+	return s
+}
+
+// Off reports whether the check that rejects with reason is disabled. It
+// is nil-safe and costs one nil check on the normal path (no mutant).
+func (s *Set) Off(reason string) bool {
+	return s != nil && s.disabled[reason]
+}
+
+// Reasons returns the disabled reasons, sorted.
+func (s *Set) Reasons() []string {
+	if s == nil {
+		return nil
+	}
+	out := make([]string, 0, len(s.disabled))
+	for r, on := range s.disabled {
+		if on {
+			out = append(out, r)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// String names the disabled checks, "none" for none.
+func (s *Set) String() string {
+	rs := s.Reasons()
+	if len(rs) == 0 {
+		return "none"
+	}
+	out := rs[0]
+	for _, r := range rs[1:] {
+		out += "," + r
+	}
+	return out
+}
+
+// Requirement levels of a check.
+const (
+	MUST   = "MUST"
+	SHOULD = "SHOULD"
+)
+
+// Check is one check that can be disabled.
+type Check struct {
+	// Reason is the reason code the check rejects with.
+	Reason string
+	// Level is the strongest level of the requirements it enforces: MUST
+	// (also for MUST NOT) or SHOULD (also for SHOULD NOT, RECOMMENDED).
+	Level string
+	// Requirements are IDs into the vectors' requirements table
+	// (vectors/requirements.go).
+	Requirements []string
+	// Description says in one line what the mutant does when the check is off.
+	Description string
+}
+
+// checks lists, in reason order, every check whose disabling leaves the
+// verifier able to go on. Left out, because nothing can follow them: the
+// wit.*/wpt.* malformed and missing reasons (no token to go on with),
+// wit.sub_invalid (no identifier), request.malformed (the HTTP message
+// cannot be read), server.* (not checks) and the id.* reasons (identifier
+// parsing gives no identifier to go on with).
+var checks = []Check{
+	{"request.carriage_not_accepted", MUST, []string{"WPT02-AUTHZ"}, "a carriage the policy does not accept (Policy.Revisions) is verified anyway"},
+	{"request.context_token_multiple", MUST, []string{"WPT-TTH", "WPT-OTH"}, "a repeated or comma-joined Txn-Token or oth-bound field is read from its first value"},
+	{"request.mixed_carriage", MUST, []string{"WPT-MIXED"}, "a request with both carriages is judged as wpt-02, the Workload-Proof-Token field ignored"},
+
+	{"wit.alg", MUST, []string{"WIT-ALG"}, "the WIT alg is not checked against the supported, policy and trust-domain lists"},
+	{"wit.claim_type", MUST, []string{"WIT-CLAIM-TYPES"}, "a WIT claim of the wrong JSON type is read as absent or zero"},
+	{"wit.cnf_alg", MUST, []string{"WIT-CNF-ALG"}, "cnf.jwk.alg may be absent, unsupported, disallowed or unfit for the key"},
+	{"wit.cnf_key", MUST, []string{"WIT-CNF"}, "cnf.jwk may carry private members; an unusable cnf.jwk leaves the WIT without a key"},
+	{"wit.cnf_missing", MUST, []string{"WIT-CNF", "WIT-NOT-BEARER"}, "a WIT without cnf.jwk is accepted, with no confirmation key"},
+	{"wit.crit", MUST, []string{"JOSE-CRIT"}, "a crit header parameter in the WIT is ignored"},
+	{"wit.duplicate_member", MUST, []string{"JOSE-DUPLICATE"}, "repeated JSON member names in the WIT are allowed, the last one wins"},
+	{"wit.exp_missing", MUST, []string{"WIT-EXP"}, "exp is optional: a WIT without exp never expires"},
+	{"wit.expired", MUST, []string{"WIT-EXP"}, "an expired WIT is accepted"},
+	{"wit.header_key", MUST, []string{"WIT-HEADER-KEYS"}, "jku, x5u, jwk and x5c in the WIT header are tolerated (still not used)"},
+	{"wit.issuer", MUST, []string{"WIT-ISS-ALLOWLIST"}, "the iss allow-list is not applied"},
+	{"wit.key_unknown", MUST, []string{"WIT-KEY-SELECT"}, "kid is ignored: every issuer key of the trust domain is tried"},
+	{"wit.multiple", MUST, []string{"WIT-ONE-FIELD"}, "a repeated or comma-joined Workload-Identity-Token field is read from its first value"},
+	{"wit.not_yet_valid", MUST, []string{"WIT-NBF"}, "a WIT whose nbf or iat lies in the future is accepted"},
+	{"wit.oversized", MUST, []string{"WIT-SYNTAX"}, "the WIT size limit (Policy.MaxTokenSize) is not applied"},
+	{"wit.signature", MUST, []string{"WIT-SIGNATURE"}, "the WIT signature is not verified (nor the issuer key's own alg)"},
+	{"wit.sub_missing", MUST, []string{"WIT-SUB"}, "a WIT without sub is read with an empty sub"},
+	{"wit.trust_domain", MUST, []string{"WIT-TRUST-DOMAIN"}, "an untrusted trust domain borrows the anchors of a trusted one that has the WIT's kid"},
+	{"wit.typ", MUST, []string{"WIT-TYP"}, "the WIT typ is not checked"},
+
+	{"wpt.alg", MUST, []string{"WPT-ALG-EQ"}, "the WPT alg is not checked against the supported and policy lists"},
+	{"wpt.alg_mismatch", MUST, []string{"WPT-ALG-EQ"}, "the WPT alg need not string-equal cnf.jwk.alg; it only has to fit the key"},
+	{"wpt.ath_mismatch", MUST, []string{"WPT01-ATH"}, "ath is not compared with the access token (wpt-01)"},
+	{"wpt.ath_missing", MUST, []string{"WPT01-ATH"}, "ath is optional: a wpt-01 access token without ath goes unbound"},
+	{"wpt.aud_mismatch", MUST, []string{"WPT-AUD"}, "aud is not compared with the configured audience"},
+	{"wpt.aud_missing", MUST, []string{"WPT-AUD"}, "aud is optional: a WPT without aud is not audience-checked"},
+	{"wpt.claim_type", MUST, []string{"WPT-AUD", "WPT-EXP", "WPT-JTI", "WPT-WTH", "WPT-OTH"}, "a WPT claim of the wrong JSON type is read as absent or zero"},
+	{"wpt.crit", MUST, []string{"JOSE-CRIT"}, "a crit header parameter in the WPT is ignored"},
+	{"wpt.duplicate_member", MUST, []string{"JOSE-DUPLICATE"}, "repeated JSON member names in the WPT are allowed, the last one wins"},
+	{"wpt.exp_missing", MUST, []string{"WPT-EXP"}, "exp is optional: a WPT without exp never expires (nor is it kept for replay)"},
+	{"wpt.exp_too_far", SHOULD, []string{"WPT-EXP-FAR"}, "a WPT whose exp is far in the future is accepted"},
+	{"wpt.expired", MUST, []string{"WPT-EXP"}, "an expired WPT is accepted"},
+	{"wpt.header_key", MUST, []string{"WIT-HEADER-KEYS"}, "jku, x5u, jwk and x5c in the WPT header are tolerated (still not used)"},
+	{"wpt.jti_missing", MUST, []string{"WPT-JTI"}, "a WPT without jti is accepted (replay keyed on the empty jti)"},
+	{"wpt.multiple", MUST, []string{"WPT-ONE"}, "repeated or comma-joined WPT credentials (field lines or Authorization fields) are read from the first"},
+	{"wpt.not_yet_valid", MUST, []string{"WIT-NBF"}, "a WPT whose nbf or iat lies in the future is accepted"},
+	{"wpt.oth_mismatch", MUST, []string{"WPT-OTH"}, "oth entries are not compared with their fields, nor checked to name a field sent"},
+	{"wpt.oth_missing", MUST, []string{"WPT-OTH"}, "oth coverage is optional: a configured context token without an oth entry goes unbound"},
+	{"wpt.oth_unknown", MUST, []string{"WPT-OTH-UNKNOWN"}, "oth entries the receiver does not understand are ignored"},
+	{"wpt.oversized", MUST, []string{"WPT-SYNTAX"}, "the WPT size limit (Policy.MaxTokenSize) is not applied"},
+	{"wpt.replayed", SHOULD, []string{"WPT-REPLAY"}, "jti is neither recorded nor checked: replays are accepted"},
+	{"wpt.signature", MUST, []string{"WPT-SIGNATURE"}, "the WPT signature is not verified"},
+	{"wpt.tth_mismatch", MUST, []string{"WPT-TTH"}, "tth is not compared with the Txn-Token, nor required to have one"},
+	{"wpt.tth_missing", MUST, []string{"WPT-TTH"}, "tth is optional: a Txn-Token without tth goes unbound"},
+	{"wpt.typ", MUST, []string{"WPT-TYP"}, "the WPT typ is not checked"},
+	{"wpt.wth_mismatch", MUST, []string{"WPT-WTH"}, "wth is not compared with the hash of the WIT sent"},
+	{"wpt.wth_missing", MUST, []string{"WPT-WTH"}, "wth is optional: a WPT without wth is not bound to the WIT"},
+}
+
+// Checks returns every check that can be disabled, sorted by reason.
+func Checks() []Check {
+	out := make([]Check, len(checks))
+	for i, c := range checks {
+		c.Requirements = append([]string(nil), c.Requirements...)
+		out[i] = c
+	}
+	return out
+}
+
+// Known reports whether reason names a check that can be disabled.
+func Known(reason string) bool {
+	for _, c := range checks {
+		if c.Reason == reason {
+			return true
+		}
+	}
+	return false
+}
