@@ -32,6 +32,11 @@ type Config struct {
 	Profile *Profile
 	// Strict makes SHOULD-level misses failures instead of warnings.
 	Strict bool
+	// ScoreReasons fails a rejection whose problem body names another
+	// reason code than the vector expects. Only for targets that emit this
+	// module's reason codes (the reference server does; the self-test uses
+	// it); a target that sends no reason is never failed for it.
+	ScoreReasons bool
 	// Selection.
 	IDs         []string
 	Focus, Skip *regexp.Regexp

@@ -305,6 +305,9 @@ func (r *Runner) score(v *vectors.Vector, e Expected, o Observed) (Status, strin
 		}
 		return StatusFail, msg
 	}
+	if r.cfg.ScoreReasons && got == "reject" && e.Reason != "" && o.Reason != "" && o.Reason != e.Reason && v.Result != vectors.ResultAcceptable {
+		return StatusFail, fmt.Sprintf("rejected for reason %s, but the vector expects %s", o.Reason, e.Reason)
+	}
 	if e.Status != 0 && o.Status != e.Status {
 		return StatusWarn, fmt.Sprintf("right verdict, but status %d instead of %d", o.Status, e.Status)
 	}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -23,8 +22,6 @@ import (
 
 	"github.com/wimse-wg/wimse/conformance"
 	"github.com/wimse-wg/wimse/interop/server"
-	"github.com/wimse-wg/wimse/vectors"
-	"github.com/wimse-wg/wimse/wimse"
 )
 
 // Exit codes of `wimse conformance run` (ARCHITECTURE.md).
@@ -47,7 +44,7 @@ type runFlags struct {
 	target, draft, focus, skip, labels, xfail, reports, ca, targetConfig string
 	audience, trustDomain, subject, issuer, path, method                 string
 	ids, headers                                                         []string
-	strict, insecure                                                     bool
+	strict, insecure, reasons                                            bool
 	parallel                                                             int
 	timeout                                                              time.Duration
 }
@@ -83,6 +80,7 @@ no longer fails); 2 usage, config or vector file error; 3 target unreachable;
 	fl.StringVar(&f.skip, "skip", "", "skip vectors whose ID or comment matches this regular expression")
 	fl.StringVar(&f.labels, "label-filter", "", "Ginkgo-style label expression, e.g. 'aud && !replay'")
 	fl.BoolVar(&f.strict, "strict", false, "count SHOULD-level misses as failures")
+	fl.BoolVar(&f.reasons, "score-reasons", false, "fail rejections whose problem body names another reason code than expected (for targets that emit this module's codes)")
 	fl.StringVar(&f.xfail, "expected-failures", "", `JSON file {"vector-id": "why", ...}; an entry that passes is a failure`)
 	fl.IntVar(&f.parallel, "parallel", conformance.DefaultParallel, "vectors in flight at once")
 	fl.DurationVar(&f.timeout, "timeout", conformance.DefaultTimeout, "bound on each request; a timeout is an error, never a failure")
@@ -109,22 +107,13 @@ func runConformance(ctx context.Context, e *env, f *runFlags) error {
 	if err != nil {
 		return &exitError{code: exitConfig, err: err}
 	}
-	if f.target == "" {
-		run, err := server.StartLoopback(func(base string) (server.Config, error) {
-			return server.SuiteConfig(vectors.DefaultSeed, base)
-		}, slog.New(slog.DiscardHandler))
-		if err != nil {
-			return failErr("start the reference server: %v", err)
+	if f.target != "" {
+		if err := preflight(ctx, cfg.Target, f.timeout); err != nil {
+			fmt.Fprintf(e.stdout, "target unreachable: %v\n0 passed, 0 failed, 0 skipped\n", err)
+			return quietExit(exitUnreachable)
 		}
-		defer run.Close()
-		cfg.Target = run.URL + "/path"
-		if cfg.Profile == nil {
-			cfg.Profile = conformance.DefaultProfile()
-		}
-		fmt.Fprintf(e.stderr, "testing the in-process reference server at %s\n", cfg.Target)
-	} else if err := preflight(ctx, cfg.Target, f.timeout); err != nil {
-		fmt.Fprintf(e.stdout, "target unreachable: %v\n0 passed, 0 failed, 0 skipped\n", err)
-		return quietExit(exitUnreachable)
+	} else {
+		fmt.Fprintln(e.stderr, "testing the reference server, started in-process on loopback")
 	}
 	var done atomic.Int64
 	if isTerminal(e.stderr) {
@@ -133,7 +122,12 @@ func runConformance(ctx context.Context, e *env, f *runFlags) error {
 			fmt.Fprintf(e.stderr, "\r%d vectors played", n)
 		}
 	}
-	rep, err := conformance.Run(ctx, cfg)
+	var rep *conformance.Report
+	if f.target == "" {
+		rep, err = server.RunSuite(ctx, cfg, nil)
+	} else {
+		rep, err = conformance.Run(ctx, cfg)
+	}
 	if isTerminal(e.stderr) {
 		fmt.Fprintln(e.stderr)
 	}
@@ -143,12 +137,6 @@ func runConformance(ctx context.Context, e *env, f *runFlags) error {
 	}
 	if err != nil {
 		return &exitError{code: exitConfig, err: err}
-	}
-	if f.target == "" {
-		rep.Target.InProcess = true
-		if err := playPolicyVariants(ctx, cfg, rep); err != nil {
-			return failErr("%v", err)
-		}
 	}
 	for kind, path := range reports {
 		if err := writeReport(kind, path, rep); err != nil {
@@ -174,7 +162,7 @@ func exitCode(rep *conformance.Report) int {
 }
 
 func (f *runFlags) config() (conformance.Config, error) {
-	cfg := conformance.Config{Target: f.target, Draft: f.draft, IDs: f.ids, LabelFilter: f.labels, Strict: f.strict,
+	cfg := conformance.Config{Target: f.target, Draft: f.draft, IDs: f.ids, LabelFilter: f.labels, Strict: f.strict, ScoreReasons: f.reasons,
 		Parallel: f.parallel, Timeout: f.timeout, Audience: f.audience}
 	var err error
 	if f.focus != "" {
@@ -365,81 +353,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// policyVariants are the reference-server policies, besides the default,
-// that some vectors assume: in-process, the runner starts one server per
-// variant and plays those vectors against it, so none stays unsupported.
-var policyVariants = []struct {
-	name    string
-	profile func(*conformance.Profile)
-	server  func(*server.Config)
-}{
-	{"legacy typ (s2s-06)", func(p *conformance.Profile) { p.LegacyTyp = true },
-		func(c *server.Config) {
-			c.Policy.Revisions = []wimse.Revision{wimse.RevisionWPT01, wimse.RevisionWPT02, wimse.RevisionS2S06}
-		}},
-	{"the wpt-02 carriage only", func(p *conformance.Profile) { p.Revisions = []string{"wpt-02"} },
-		func(c *server.Config) { c.Policy.Revisions = []wimse.Revision{wimse.RevisionWPT02} }},
-	{"the wpt-01 carriage only", func(p *conformance.Profile) { p.Revisions = []string{"wpt-01"} },
-		func(c *server.Config) { c.Policy.Revisions = []wimse.Revision{wimse.RevisionWPT01} }},
-	{"iss allow-list", func(p *conformance.Profile) { p.Issuers = []string{"https://issuer.example.org"} },
-		func(c *server.Config) {
-			td := wimse.MustParseTrustDomain(vectors.TrustDomain)
-			a, _ := c.Trust.Anchors(td)
-			a.Issuers = []string{"https://issuer.example.org"}
-			c.Trust.Set(td, a)
-		}},
-}
-
-// playPolicyVariants replays the unsupported results of an in-process run
-// against reference servers configured as those vectors assume.
-func playPolicyVariants(ctx context.Context, cfg conformance.Config, rep *conformance.Report) error {
-	for _, pv := range policyVariants {
-		var idx []int
-		var ids []string
-		for i, r := range rep.Results {
-			if r.Status == conformance.StatusUnsupported {
-				idx, ids = append(idx, i), append(ids, r.ID)
-			}
-		}
-		if len(ids) == 0 {
-			return nil
-		}
-		run, err := server.StartLoopback(func(base string) (server.Config, error) {
-			c, err := server.SuiteConfig(vectors.DefaultSeed, base)
-			if err == nil {
-				pv.server(&c)
-			}
-			return c, err
-		}, nil)
-		if err != nil {
-			return err
-		}
-		vc := cfg
-		vc.Target = run.URL + "/path"
-		prof := *cfg.Profile
-		pv.profile(&prof)
-		vc.Profile = &prof
-		vc.IDs = ids
-		vc.Progress = nil
-		r, err := conformance.NewRunner(vc)
-		if err != nil {
-			run.Close()
-			return err
-		}
-		for k, id := range ids {
-			res, err := r.Play(ctx, id)
-			if err != nil {
-				continue // not selected under this variant
-			}
-			if res.Status != conformance.StatusUnsupported {
-				res.Message = strings.TrimSpace(res.Message + " (played against the reference server with " + pv.name + ")")
-				rep.Results[idx[k]] = res
-			}
-		}
-		run.Close()
-	}
-	rep.Finalize()
-	return nil
 }
