@@ -8,14 +8,12 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/sha512"
-	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"math/big"
-	"os"
-	"sync"
 	"testing"
+
+	"github.com/wimse-wg/wimse/internal/testkeys"
 )
 
 // Deterministic test keys: EC scalars and Ed25519 seeds are derived from
@@ -38,33 +36,9 @@ func edKey(label string) ed25519.PrivateKey {
 	return ed25519.NewKeyFromSeed(seed[:])
 }
 
-var rsaTestKey = sync.OnceValues(func() (*rsa.PrivateKey, error) {
-	data, err := os.ReadFile("testdata/rsa-2048.pem")
-	if err != nil {
-		return nil, err
-	}
-	block, _ := pem.Decode(data)
-	if block == nil {
-		return nil, errors.New("testdata/rsa-2048.pem: no PEM block")
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, err
-	}
-	rk, ok := k.(*rsa.PrivateKey)
-	if !ok {
-		return nil, errors.New("testdata/rsa-2048.pem: not an RSA key")
-	}
-	return rk, nil
-})
-
 func rsaKey(t testing.TB) *rsa.PrivateKey {
 	t.Helper()
-	k, err := rsaTestKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
+	return testkeys.RSA(t)
 }
 
 // rsa1024 is an RSA public key with a 1024-bit modulus (never used to
@@ -77,20 +51,7 @@ func rsa1024() *rsa.PublicKey {
 
 func keyFor(t testing.TB, alg string) crypto.Signer {
 	t.Helper()
-	switch alg {
-	case "ES256":
-		return ecKey(t, elliptic.P256(), "jose")
-	case "ES384":
-		return ecKey(t, elliptic.P384(), "jose")
-	case "ES512":
-		return ecKey(t, elliptic.P521(), "jose")
-	case "EdDSA", "Ed25519":
-		return edKey("jose")
-	case "RS256", "PS256":
-		return rsaKey(t)
-	}
-	t.Fatalf("keyFor: no test key for %q", alg)
-	return nil
+	return testkeys.For(t, alg, "jose")
 }
 
 // codeOf returns err's Code, 0 for nil and -1 for an error that is not an
