@@ -49,9 +49,11 @@ func ReasonOf(err error) Reason {
 type Class int
 
 const (
-	// ClassCredential: the presented credentials (WIT, proof) are missing or
-	// invalid. wpt-02 §2.1 answers these with 401 and a WPT challenge;
-	// wpt-01 and creds-02 §5.2 with 400.
+	// ClassCredential: the presented credentials (WIT, proof, client or
+	// server certificate) are missing or invalid. wpt-02 §2.1 answers these
+	// with 401 and a WPT challenge; wpt-01 and creds-02 §5.2 with 400. The
+	// mtls.* reasons have no HTTP status: they fail the TLS handshake and
+	// are logged; profiles/mtls.Middleware answers them with 400.
 	ClassCredential Class = iota + 1
 	// ClassRequest: the request is malformed in a way not tied to one
 	// credential (mixed carriages, repeated context tokens): 400.
@@ -109,6 +111,9 @@ var known = func() map[Reason]struct{} {
 		ReasonWPTNotYetValid, ReasonWPTJTIMissing, ReasonWPTReplayed, ReasonWPTWTHMissing,
 		ReasonWPTWTHMismatch, ReasonWPTATHMissing, ReasonWPTATHMismatch, ReasonWPTTTHMissing,
 		ReasonWPTTTHMismatch, ReasonWPTOTHMissing, ReasonWPTOTHMismatch, ReasonWPTOTHUnknown,
+		ReasonMTLSNoCertificate, ReasonMTLSURISAN, ReasonMTLSIdentifier, ReasonMTLSTrustDomain,
+		ReasonMTLSExpired, ReasonMTLSNotYetValid, ReasonMTLSChain, ReasonMTLSEKU, ReasonMTLSKeyUsage,
+		ReasonMTLSPeerIdentity, ReasonMTLSDNSID,
 		ReasonRequestMixedCarriage, ReasonRequestCarriageNotAccepted,
 		ReasonRequestContextTokenMultiple, ReasonRequestMalformed, ReasonReplayCacheFull, ReasonInternal,
 	} {

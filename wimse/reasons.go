@@ -155,6 +155,57 @@ const (
 	ReasonWPTOTHUnknown Reason = "wpt.oth_unknown"
 )
 
+// Mutual TLS reasons: draft-ietf-wimse-mutual-tls-03 (digest §14.7, rules
+// M1–M19, issue #335) with the Workload Identity Certificate profile of
+// draft-ietf-wimse-workload-creds-02 §6.1 (digest §3.8). TLS has no HTTP
+// status: a peer that fails one of these checks fails the handshake (a
+// bad_certificate alert) and the reference server logs the reason; only
+// profiles/mtls.Middleware answers 400 with one of them, for a request that
+// reaches it without a verified peer (for example over plain HTTP).
+const (
+	// ReasonMTLSNoCertificate: the peer sent no certificate, or the request
+	// did not arrive over TLS; a server that authorises clients by WIC
+	// requires client-certificate authentication (M4).
+	ReasonMTLSNoCertificate Reason = "mtls.no_certificate"
+	// ReasonMTLSURISAN: the leaf has no URI SubjectAltName, or more than one;
+	// a WIC carries its Workload Identifier in exactly one URI SAN
+	// (creds-02 §6.1; X509-SVID §2).
+	ReasonMTLSURISAN Reason = "mtls.uri_san"
+	// ReasonMTLSIdentifier: the URI SAN is not a valid, canonical Workload
+	// Identifier; it is rejected, never repaired (creds-02 §6.1, I8, I9).
+	ReasonMTLSIdentifier Reason = "mtls.identifier"
+	// ReasonMTLSTrustDomain: the identifier's trust domain has no X.509 trust
+	// anchors configured, or is not the trust domain expected for this peer
+	// (M2, M3, I12).
+	ReasonMTLSTrustDomain Reason = "mtls.trust_domain"
+	// ReasonMTLSExpired: the leaf, or a certificate of its chain, is past its
+	// notAfter (M2, RFC 5280 §6.1.3).
+	ReasonMTLSExpired Reason = "mtls.expired"
+	// ReasonMTLSNotYetValid: the leaf, or a certificate of its chain, is
+	// before its notBefore (M2, RFC 5280 §6.1.3).
+	ReasonMTLSNotYetValid Reason = "mtls.not_yet_valid"
+	// ReasonMTLSChain: the chain does not validate to the trust anchors of the
+	// trust domain of the leaf's identifier, and of no other (M2, M12, issue
+	// #335), or breaks another RFC 5280 path-validation rule.
+	ReasonMTLSChain Reason = "mtls.chain"
+	// ReasonMTLSEKU: the leaf (or a CA of its chain) has an extended key
+	// usage extension without id-kp-clientAuth for a client or
+	// id-kp-serverAuth for a server (M5, M11, RFC 5280 §4.2.1.12); a leaf
+	// without the extension is accepted.
+	ReasonMTLSEKU Reason = "mtls.eku"
+	// ReasonMTLSKeyUsage: the leaf is a CA certificate, may sign certificates
+	// or CRLs, or has a key usage extension without digitalSignature (M11,
+	// X509-SVID §4.3, RFC 8446 §4.4.2.2).
+	ReasonMTLSKeyUsage Reason = "mtls.key_usage"
+	// ReasonMTLSPeerIdentity: the peer's identifier is not the one expected
+	// (M7, M9: exact match of the whole identifier) or the configured
+	// authorizer denied it.
+	ReasonMTLSPeerIdentity Reason = "mtls.peer_identity"
+	// ReasonMTLSDNSID: the client connected by DNS name and the server
+	// certificate has no matching DNS-ID (M6, M13, RFC 9525 §6.3).
+	ReasonMTLSDNSID Reason = "mtls.dns_id"
+)
+
 // Request-level reasons, not about one credential.
 const (
 	// ReasonRequestMixedCarriage: a request carries both a wpt-01

@@ -2,6 +2,7 @@ package wimse
 
 import (
 	"crypto"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -21,9 +22,11 @@ type IssuerKey struct {
 	Public crypto.PublicKey
 }
 
-// Anchors is what a receiver trusts for one trust domain. Configuration
-// binds each trust domain to its issuer keys out of band (creds-02 §5.1.3);
-// nothing here is ever fetched on the strength of a token's content.
+// Anchors is what a receiver trusts for one trust domain: the WIT issuer
+// keys and the X.509 roots of its certificates. Configuration binds each
+// trust domain to its anchors out of band (creds-02 §5.1.3, §6.1); nothing
+// here is ever fetched on the strength of a token's or certificate's
+// content.
 type Anchors struct {
 	// Keys are the issuer keys; more than one allows rotation.
 	Keys []IssuerKey
@@ -34,6 +37,13 @@ type Anchors struct {
 	// (creds-02 §5.1.2: required when iss-based key distribution is used).
 	// A WIT without iss is then rejected. Nil means iss is not checked.
 	Issuers []string
+	// X509Roots are the X.509 trust anchors (self-signed or not) of the
+	// trust domain, against which its Workload Identity Certificates are
+	// validated (creds-02 §6.1; mutual-tls-03 M2). A chain validates for a
+	// trust domain only through that domain's own roots, never through
+	// another domain's (issue #335). Nil means the trust domain is not
+	// trusted for X.509: every certificate naming it is rejected.
+	X509Roots []*x509.Certificate
 }
 
 // SelectKey picks the key for a WIT header (creds-02 §5.1.1 kid): by kid if
@@ -69,6 +79,7 @@ func (s *TrustStore) Set(td TrustDomain, a Anchors) {
 	a.Keys = slices.Clone(a.Keys)
 	a.Algorithms = slices.Clone(a.Algorithms)
 	a.Issuers = slices.Clone(a.Issuers)
+	a.X509Roots = slices.Clone(a.X509Roots)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.domains[td] = a
