@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
@@ -110,6 +111,8 @@ func DefaultProfile() *Profile {
 	return &Profile{ContextTokenFields: []string{"X-Custom-Token"}}
 }
 
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
 func (c *Config) validate() (types.LabelFilter, error) {
 	if c.Target == "" {
 		return nil, fmt.Errorf("conformance: no target")
@@ -122,7 +125,9 @@ func (c *Config) validate() (types.LabelFilter, error) {
 	}
 	f, err := types.ParseLabelFilter(c.LabelFilter)
 	if err != nil {
-		return nil, fmt.Errorf("conformance: label filter: %w", err)
+		// Ginkgo formats its errors for a terminal: keep the words only.
+		msg := strings.Join(strings.Fields(ansi.ReplaceAllString(err.Error(), "")), " ")
+		return nil, fmt.Errorf("conformance: label filter %q: %s", c.LabelFilter, msg)
 	}
 	return f, nil
 }

@@ -158,6 +158,7 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	}
 	wg.Wait()
 	rep.Duration = time.Since(start)
+	r.client.CloseIdleConnections() // leave no unused connection open on the target
 	for id := range cfg.ExpectedFailures {
 		if !slices.ContainsFunc(r.selected, func(s selectedVector) bool { return s.v.ID == id }) {
 			rep.Results = append(rep.Results, Result{ID: id, Draft: cfg.Draft, Status: StatusXPass,

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
 	"regexp"
 	"strconv"
 	"strings"
@@ -43,6 +44,9 @@ type Materialized struct {
 	WIT, WPT     string
 	Request      *Request
 	Intermediate *Intermediate
+	// Nonces are the signature nonces, per label (a signed response echoes
+	// the WIMSE one).
+	Nonces map[string]string
 }
 
 var placeholder = regexp.MustCompile(`\{\{([a-z]+)(?::([^}]*))?\}\}`)
@@ -111,6 +115,11 @@ func Materialize(t *Template, env Env) (*Materialized, error) {
 			r.Fields = append(r.Fields, [2]string{name, value})
 		}
 		out.Request = r
+		for _, st := range t.Sigs {
+			if err := m.addSignature(st, out); err != nil {
+				return nil, fmt.Errorf("vectors: signature %s: %w", st.Label, err)
+			}
+		}
 	}
 	return out, nil
 }
@@ -126,6 +135,12 @@ func (m *materializer) expand(s string, out *Materialized) (string, error) {
 			return out.WIT
 		case "wpt":
 			return out.WPT
+		case "digest":
+			alg := sub[2]
+			if alg == "" {
+				alg = rfc9421.DigestSHA256
+			}
+			return rfc9421.ContentDigest([]byte(m.t.Request.Body), alg)
 		default:
 			v, e := m.value(sub[1], sub[2])
 			if e != nil {

@@ -122,6 +122,10 @@ type Expect struct {
 	Reason string `json:"reason,omitempty"`
 	// Signal is the expected HTTP signalling per draft (request vectors).
 	Signal map[string]Signal `json:"signal,omitempty"`
+	// SignedResponse: the answer must carry a valid WIMSE response
+	// signature echoing the request's nonce (http-signature vectors that
+	// send wimse-sign-response).
+	SignedResponse bool `json:"signedResponse,omitempty"`
 }
 
 // Signal is the HTTP signalling of an answer.
@@ -140,6 +144,9 @@ type Template struct {
 	Tokens map[string]string `json:"tokens,omitempty"`
 	// Request is the HTTP request; nil for WIT-only vectors.
 	Request *RequestTemplate `json:"request,omitempty"`
+	// Sigs are HTTP message signatures to add (RFC 9421), in order; their
+	// Signature-Input and Signature field lines are appended to the request.
+	Sigs []*SigTemplate `json:"sigs,omitempty"`
 	// Sends is how many times the same materialised request is sent; the
 	// expectation is for the last send, every earlier one must be accepted
 	// (replay vectors use 2). Zero means 1.
@@ -172,9 +179,37 @@ type TokenTemplate struct {
 	Tamper map[string]any `json:"tamper,omitempty"`
 }
 
+// SigTemplate describes one HTTP message signature to add to a request.
+// Params values may be directives ({"$rel": N}) or strings with
+// placeholders ({{aud}}, {{nonce}}: a fresh nonce per signature).
+type SigTemplate struct {
+	// Label is the dictionary key in Signature-Input and Signature.
+	Label string `json:"label"`
+	// Components are the covered component identifiers, serialised
+	// (e.g. "\"@method\"", "\"content-digest\"").
+	Components []string `json:"components"`
+	// Params are the signature parameters in order.
+	Params []SigParam `json:"params"`
+	// Key names the signing key; Alg the algorithm ("" means the key's).
+	Key string `json:"key"`
+	Alg string `json:"alg,omitempty"`
+	// Corrupt flips one bit of the signature after signing.
+	Corrupt bool `json:"corrupt,omitempty"`
+	// ParamsRaw, when set, replaces the serialised parameters (after the
+	// inner list) byte for byte, for malformed inputs.
+	ParamsRaw string `json:"paramsRaw,omitempty"`
+}
+
+// SigParam is one signature parameter.
+type SigParam struct {
+	Name  string `json:"name"`
+	Value any    `json:"value"`
+}
+
 // RequestTemplate is an HTTP request with ordered field lines. Values may
 // use the placeholders {{wit}}, {{wpt}}, {{token:NAME}}; the field line
-// ["{{proof}}", ""] stands for the draft's carriage of the WPT.
+// ["{{proof}}", ""] stands for the draft's carriage of the WPT; the value
+// {{digest}} is the RFC 9530 sha-256 Content-Digest of the body.
 type RequestTemplate struct {
 	Method string      `json:"method"`
 	Path   string      `json:"path"`
@@ -214,11 +249,13 @@ func (r *Request) HasField(name string) bool {
 
 // Intermediate holds decoded values that help find a mismatch.
 type Intermediate struct {
-	WITHeader json.RawMessage   `json:"witHeader,omitempty"`
-	WITClaims json.RawMessage   `json:"witClaims,omitempty"`
-	WPTHeader json.RawMessage   `json:"wptHeader,omitempty"`
-	WPTClaims json.RawMessage   `json:"wptClaims,omitempty"`
-	WTH       string            `json:"wth,omitempty"`
-	TTH       string            `json:"tth,omitempty"`
-	OTH       map[string]string `json:"oth,omitempty"`
+	WITHeader json.RawMessage `json:"witHeader,omitempty"`
+	WITClaims json.RawMessage `json:"witClaims,omitempty"`
+	WPTHeader json.RawMessage `json:"wptHeader,omitempty"`
+	WPTClaims json.RawMessage `json:"wptClaims,omitempty"`
+	WTH       string          `json:"wth,omitempty"`
+	// SignatureBases are the RFC 9421 signature bases, per signature label.
+	SignatureBases map[string]string `json:"signatureBases,omitempty"`
+	TTH            string            `json:"tth,omitempty"`
+	OTH            map[string]string `json:"oth,omitempty"`
 }

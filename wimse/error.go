@@ -114,6 +114,11 @@ var known = func() map[Reason]struct{} {
 		ReasonMTLSNoCertificate, ReasonMTLSURISAN, ReasonMTLSIdentifier, ReasonMTLSTrustDomain,
 		ReasonMTLSExpired, ReasonMTLSNotYetValid, ReasonMTLSChain, ReasonMTLSEKU, ReasonMTLSKeyUsage,
 		ReasonMTLSPeerIdentity, ReasonMTLSDNSID,
+		ReasonHTTPSigMissing, ReasonHTTPSigMultiple, ReasonHTTPSigMalformed, ReasonHTTPSigParamMissing,
+		ReasonHTTPSigParamForbidden, ReasonHTTPSigComponentMissing, ReasonHTTPSigRevision,
+		ReasonHTTPSigDigestMissing, ReasonHTTPSigDigestMismatch, ReasonHTTPSigSignature, ReasonHTTPSigExpired,
+		ReasonHTTPSigNotYetValid, ReasonHTTPSigLifetime, ReasonHTTPSigAudMismatch, ReasonHTTPSigReplayed,
+		ReasonHTTPSigResponseUnsigned, ReasonHTTPSigReqNonce, ReasonHTTPSigCannotSign,
 		ReasonRequestMixedCarriage, ReasonRequestCarriageNotAccepted,
 		ReasonRequestContextTokenMultiple, ReasonRequestMalformed, ReasonReplayCacheFull, ReasonInternal,
 	} {

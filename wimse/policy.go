@@ -21,6 +21,13 @@ const (
 	// RevisionS2S06 is draft-ietf-wimse-s2s-protocol-06 and earlier: it only
 	// adds the legacy typ values wimse-id+jwt and wimse-proof+jwt.
 	RevisionS2S06 Revision = "s2s-06"
+	// RevisionHTTPSig06 is draft-ietf-wimse-http-signature-06: requests cover
+	// @request-target.
+	RevisionHTTPSig06 Revision = "http-signature-06"
+	// RevisionHTTPSig07 is draft-ietf-wimse-http-signature-07 (and -08, whose
+	// body could not be verified; digest §14.4): requests cover @path and
+	// @query, every signed response carries wimse-req-nonce.
+	RevisionHTTPSig07 Revision = "http-signature-07"
 )
 
 // Defaults applied when a Policy field is zero.
@@ -44,8 +51,9 @@ type Policy struct {
 	// ClockSkew is the tolerance for exp, nbf and iat. Zero means
 	// DefaultClockSkew; a negative value means no tolerance.
 	ClockSkew time.Duration
-	// MaxWPTLifetime is the largest accepted exp - now for a WPT, skew
-	// included. Zero means DefaultMaxWPTLifetime; negative disables the
+	// MaxWPTLifetime is the largest accepted lifetime of a proof, skew
+	// included: exp - now for a WPT, expires - now for an HTTP message
+	// signature. Zero means DefaultMaxWPTLifetime; negative disables the
 	// check (not recommended).
 	MaxWPTLifetime time.Duration
 	// MaxTokenSize is the largest accepted compact token in bytes. Zero
@@ -57,9 +65,9 @@ type Policy struct {
 	// outside that set are ignored: none and symmetric algorithms can never
 	// be enabled.
 	Algorithms []string
-	// Revisions lists the draft revisions accepted. Nil means wpt-01 and
-	// wpt-02; legacy typ values are accepted only when RevisionS2S06 is
-	// listed.
+	// Revisions lists the draft revisions accepted. Nil means wpt-01,
+	// wpt-02, http-signature-06 and http-signature-07; legacy typ values are
+	// accepted only when RevisionS2S06 is listed.
 	Revisions []Revision
 	// Mutant disables single checks for the conformance self-test; it is
 	// of an internal type, so code outside this module can only leave it
@@ -108,7 +116,7 @@ func (p *Policy) TokenSize() int {
 // Accepts reports whether the policy accepts a revision.
 func (p *Policy) Accepts(r Revision) bool {
 	if p.Revisions == nil {
-		return r == RevisionWPT01 || r == RevisionWPT02
+		return r == RevisionWPT01 || r == RevisionWPT02 || r == RevisionHTTPSig06 || r == RevisionHTTPSig07
 	}
 	for _, x := range p.Revisions {
 		if x == r {

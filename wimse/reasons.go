@@ -206,6 +206,64 @@ const (
 	ReasonMTLSDNSID Reason = "mtls.dns_id"
 )
 
+// HTTP Message Signatures profile reasons (draft-ietf-wimse-http-signature-06
+// §3 and -07 §3; digest §5.5 H1–H10 and §14.2.11 R1–R11). The profile
+// answers every one of them with 400 (no challenge: -07 §3.6).
+const (
+	// ReasonHTTPSigMissing: no signature tagged wimse-workload-to-workload (R2).
+	ReasonHTTPSigMissing Reason = "httpsig.missing"
+	// ReasonHTTPSigMultiple: two or more signatures carry the WIMSE tag (R2, -07 MUST reject).
+	ReasonHTTPSigMultiple Reason = "httpsig.multiple"
+	// ReasonHTTPSigMalformed: Signature or Signature-Input does not parse
+	// (RFC 9421 §4), a label is in only one of them, or a parameter has the
+	// wrong type.
+	ReasonHTTPSigMalformed Reason = "httpsig.malformed"
+	// ReasonHTTPSigParamMissing: created, expires, nonce, tag or wimse-aud
+	// is absent (R3, H3).
+	ReasonHTTPSigParamMissing Reason = "httpsig.param_missing"
+	// ReasonHTTPSigParamForbidden: keyid or alg is present (R3, H3: MUST NOT).
+	ReasonHTTPSigParamForbidden Reason = "httpsig.param_forbidden"
+	// ReasonHTTPSigComponentMissing: a required component is not covered:
+	// @method, @path and @query (-07) or @request-target (-06), or a present
+	// content-type, content-digest, authorization, txn-token or
+	// workload-identity-token field (R4, H4).
+	ReasonHTTPSigComponentMissing Reason = "httpsig.component_missing"
+	// ReasonHTTPSigRevision: the covered components are those of a revision
+	// the policy does not accept (-06 @request-target, -07 @path/@query;
+	// digest §14.8 S1).
+	ReasonHTTPSigRevision Reason = "httpsig.revision"
+	// ReasonHTTPSigDigestMissing: the message has a body but no Content-Digest (R5, H5).
+	ReasonHTTPSigDigestMissing Reason = "httpsig.digest_missing"
+	// ReasonHTTPSigDigestMismatch: Content-Digest does not match the body
+	// received, or names no supported algorithm (R5, RFC 9530).
+	ReasonHTTPSigDigestMismatch Reason = "httpsig.digest_mismatch"
+	// ReasonHTTPSigSignature: the signature does not verify with the WIT's
+	// cnf.jwk and cnf.jwk.alg, or a covered component cannot be derived (R6, H6).
+	ReasonHTTPSigSignature Reason = "httpsig.signature"
+	// ReasonHTTPSigExpired: expires has passed, beyond the clock skew (R7, H7).
+	ReasonHTTPSigExpired Reason = "httpsig.expired"
+	// ReasonHTTPSigNotYetValid: created lies in the future beyond the skew
+	// (R7 [inference], digest §14.2.5).
+	ReasonHTTPSigNotYetValid Reason = "httpsig.not_yet_valid"
+	// ReasonHTTPSigLifetime: expires is not after created, or lies further
+	// ahead than Policy.MaxWPTLifetime ("tight, minutes": -07 §3.4, SHOULD).
+	ReasonHTTPSigLifetime Reason = "httpsig.lifetime"
+	// ReasonHTTPSigAudMismatch: wimse-aud is not the configured audience of
+	// this receiver (R8, H8; never derived from Host).
+	ReasonHTTPSigAudMismatch Reason = "httpsig.aud_mismatch"
+	// ReasonHTTPSigReplayed: the nonce was already seen (R9, H9: SHOULD).
+	ReasonHTTPSigReplayed Reason = "httpsig.replayed"
+	// ReasonHTTPSigResponseUnsigned: the client sent wimse-sign-response and
+	// the response carries no valid WIMSE signature (-07 §3.5 MUST reject).
+	ReasonHTTPSigResponseUnsigned Reason = "httpsig.response_unsigned"
+	// ReasonHTTPSigReqNonce: a signed response lacks wimse-req-nonce or it is
+	// not the request's nonce (-07 §3.5 MUST).
+	ReasonHTTPSigReqNonce Reason = "httpsig.req_nonce"
+	// ReasonHTTPSigCannotSign: a signed response is required and the server
+	// cannot sign (-07 §3.6: 400 or 501 SHOULD); the reference server answers 501.
+	ReasonHTTPSigCannotSign Reason = "httpsig.cannot_sign_response"
+)
+
 // Request-level reasons, not about one credential.
 const (
 	// ReasonRequestMixedCarriage: a request carries both a wpt-01

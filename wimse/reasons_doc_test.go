@@ -65,7 +65,8 @@ func renderReasonsDoc(t *testing.T) string {
 	b.WriteString("body (whose `type` is this page's URL with the code as fragment), in `wimse token verify` output and in\n")
 	b.WriteString("test vectors. Codes are never renamed. Generated from `wimse/reasons.go` by\n")
 	b.WriteString("`go test ./wimse -run TestReasonsDoc -update`.\n\n")
-	b.WriteString("Status: what the reference server answers on a wpt-02 / wpt-01 request (mtls.*: the handshake fails and\n")
+	b.WriteString("Status: what the reference server answers on a wpt-02 / wpt-01 request (httpsig.*: 400 on every\n")
+	b.WriteString("revision of the HTTP Message Signatures profile; mtls.*: the handshake fails and\n")
 	b.WriteString("the reason is logged; a request that reaches the mTLS middleware without a verified peer gets 400).\n\n")
 	b.WriteString("| reason | status (wpt-02 / wpt-01) | meaning |\n|---|---|---|\n")
 	all := AllReasons()
@@ -84,6 +85,12 @@ func renderReasonsDoc(t *testing.T) string {
 }
 
 func statusText(r Reason) string {
+	if r == ReasonHTTPSigCannotSign {
+		return "501 (HTTP signatures)"
+	}
+	if strings.HasPrefix(string(r), "httpsig.") {
+		return "400 (HTTP signatures)"
+	}
 	if strings.HasPrefix(string(r), "mtls.") {
 		return "TLS handshake fails / 400 from the middleware"
 	}

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/wimse-wg/wimse/profiles/httpsig"
 
 	"github.com/spf13/cobra"
 
@@ -24,6 +28,11 @@ type verifyFlags struct {
 	contextFields []string
 	wit400        bool
 	replaySize    int
+	profiles      []string
+	x509Bundle    string
+	serverWIT     string
+	serverKey     string
+	signAll       bool
 }
 
 func (f *verifyFlags) register(c *cobra.Command) {
@@ -31,7 +40,12 @@ func (f *verifyFlags) register(c *cobra.Command) {
 	fl.StringVar(&f.trustBundle, "trust-bundle", "", "JWK Set (RFC 7517) file of the issuer public keys (required)")
 	fl.StringArrayVar(&f.trustDomains, "trust-domain", nil, "trusted trust domain, e.g. example.org (required, repeatable); the bundle's keys are its issuer keys")
 	fl.StringVar(&f.audience, "audience", "", "public base URL; the expected WPT aud of path P is this URL followed by P (required)")
-	fl.StringSliceVar(&f.accept, "accept", []string{"wpt-01", "wpt-02"}, "accepted revisions: wpt-01, wpt-02, s2s-06 (legacy typ values)")
+	fl.StringSliceVar(&f.accept, "accept", []string{"wpt-01", "wpt-02", "http-signature-06", "http-signature-07"}, "accepted revisions: wpt-01, wpt-02, http-signature-06, http-signature-07, s2s-06 (legacy typ values)")
+	fl.StringSliceVar(&f.profiles, "profile", []string{"wpt", "httpsig"}, "accepted authentication profiles: wpt (WIT + WPT), httpsig (WIT + HTTP message signature), mtls (client certificates; needs --tls-cert and --x509-bundle)")
+	fl.StringVar(&f.x509Bundle, "x509-bundle", "", "PEM file of the X.509 roots of the trust domains (mtls profile)")
+	fl.StringVar(&f.serverWIT, "server-wit", "", "the server's own WIT file, to sign responses of the httpsig profile")
+	fl.StringVar(&f.serverKey, "server-key", "", "the private JWK of --server-wit's cnf key")
+	fl.BoolVar(&f.signAll, "sign-responses", false, "sign every response to a signed request, not only those that ask with wimse-sign-response")
 	fl.DurationVar(&f.clockSkew, "clock-skew", wimse.DefaultClockSkew, "tolerance for exp, nbf and iat (0 for none)")
 	fl.DurationVar(&f.maxWPTLife, "max-wpt-lifetime", wimse.DefaultMaxWPTLifetime, "reject WPTs whose exp lies further ahead (0 disables)")
 	fl.IntVar(&f.maxTokenSize, "max-token-size", wimse.DefaultMaxTokenSize, "largest accepted token in bytes")
@@ -54,13 +68,53 @@ func (f *verifyFlags) config(now func() time.Time) (server.Config, error) {
 	if err != nil {
 		return server.Config{}, usageErr("trust bundle %s: %v", f.trustBundle, err)
 	}
+	var roots []*x509.Certificate
+	if f.x509Bundle != "" {
+		pemData, err := os.ReadFile(f.x509Bundle)
+		if err != nil {
+			return server.Config{}, usageErr("read --x509-bundle: %v", err)
+		}
+		for blk, rest := pem.Decode(pemData); blk != nil; blk, rest = pem.Decode(rest) {
+			c, err := x509.ParseCertificate(blk.Bytes)
+			if err != nil {
+				return server.Config{}, usageErr("--x509-bundle %s: %v", f.x509Bundle, err)
+			}
+			roots = append(roots, c)
+		}
+		if len(roots) == 0 {
+			return server.Config{}, usageErr("--x509-bundle %s holds no certificate", f.x509Bundle)
+		}
+	}
 	store := wimse.NewTrustStore()
 	for _, name := range f.trustDomains {
 		td, err := wimse.ParseTrustDomain(name)
 		if err != nil {
 			return server.Config{}, usageErr("--trust-domain %q: %v", name, err)
 		}
-		store.Set(td, wimse.Anchors{Keys: keys})
+		store.Set(td, wimse.Anchors{Keys: keys, X509Roots: roots})
+	}
+	for _, p := range f.profiles {
+		if p != server.ProfileWPT && p != server.ProfileHTTPSig && p != server.ProfileMTLS {
+			return server.Config{}, usageErr("--profile: unknown profile %q (want wpt, httpsig, mtls)", p)
+		}
+		if p == server.ProfileMTLS && len(roots) == 0 {
+			return server.Config{}, usageErr("--profile mtls needs --x509-bundle")
+		}
+	}
+	var signer *httpsig.Signer
+	if (f.serverWIT == "") != (f.serverKey == "") {
+		return server.Config{}, usageErr("--server-wit and --server-key go together")
+	}
+	if f.serverWIT != "" {
+		w, err := os.ReadFile(f.serverWIT)
+		if err != nil {
+			return server.Config{}, usageErr("read --server-wit: %v", err)
+		}
+		k, alg, _, err := loadPrivateKey(f.serverKey)
+		if err != nil {
+			return server.Config{}, err
+		}
+		signer = &httpsig.Signer{WIT: strings.TrimSpace(string(w)), Key: k, Alg: alg}
 	}
 	if !strings.HasPrefix(f.audience, "https://") && !strings.HasPrefix(f.audience, "http://") {
 		return server.Config{}, usageErr("--audience %q is not an http(s) URL", f.audience)
@@ -68,10 +122,10 @@ func (f *verifyFlags) config(now func() time.Time) (server.Config, error) {
 	var revs []wimse.Revision
 	for _, a := range f.accept {
 		switch r := wimse.Revision(strings.TrimSpace(a)); r {
-		case wimse.RevisionWPT01, wimse.RevisionWPT02, wimse.RevisionS2S06:
+		case wimse.RevisionWPT01, wimse.RevisionWPT02, wimse.RevisionS2S06, wimse.RevisionHTTPSig06, wimse.RevisionHTTPSig07:
 			revs = append(revs, r)
 		default:
-			return server.Config{}, usageErr("--accept: unknown revision %q (want wpt-01, wpt-02, s2s-06)", a)
+			return server.Config{}, usageErr("--accept: unknown revision %q (want wpt-01, wpt-02, http-signature-06, http-signature-07, s2s-06)", a)
 		}
 	}
 	p := wimse.Policy{Now: now, Revisions: revs, MaxTokenSize: f.maxTokenSize}
@@ -93,6 +147,9 @@ func (f *verifyFlags) config(now func() time.Time) (server.Config, error) {
 		ReplayCacheSize:     f.replaySize,
 		ContextTokenFields:  f.contextFields,
 		WITFailureStatus400: f.wit400,
+		Profiles:            f.profiles,
+		ResponseSigner:      signer,
+		SignAllResponses:    f.signAll,
 	}, nil
 }
 

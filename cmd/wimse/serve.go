@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,8 +22,13 @@ func serveCmd(e *env) *cobra.Command {
 		Use:   "serve --listen ADDR --trust-bundle FILE --trust-domain TD --audience BASEURL",
 		Short: "Run the reference resource server",
 		Long: `Run the reference WIMSE resource server. Every request path P is protected by
-the WIT + WPT profile (wpt-01 and wpt-02 carriages); its expected WPT aud is
-BASEURL followed by P. A request that verifies gets 200 and
+the profiles --profile names on one listener: wpt (WIT + WPT, wpt-01 and
+wpt-02 carriages), httpsig (WIT + HTTP message signature, http-signature-06
+and -07; responses are signed with --server-wit/--server-key when the client
+sends wimse-sign-response, or always with --sign-responses) and mtls (client
+certificates chaining to --x509-bundle; needs --tls-cert). The expected WPT aud
+and wimse-aud of path P are BASEURL followed by P. HTTP signature failures get
+400 and a problem body; mTLS failures fail the handshake. A request that verifies gets 200 and
 {"subject":…,"trust_domain":…,"carriage":"wpt-01"|"wpt-02"}; one that does not
 gets the status its revision prescribes (wpt-02: 401 with WWW-Authenticate: WPT;
 wpt-01: 400) and an application/problem+json body whose "reason" member is the
@@ -52,7 +59,17 @@ tokens or Authorization values.`,
 				return failErr("listen: %v", err)
 			}
 			cfg.Logger.Info("serving", "addr", ln.Addr().String(), "audience", cfg.Audience, "tls", certFile != "")
-			return serveUntilDone(cmd.Context(), ln, h, certFile, keyFile)
+			var tlsCfg *tls.Config
+			if certFile != "" {
+				cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+				if err != nil {
+					return usageErr("--tls-cert/--tls-key: %v", err)
+				}
+				tlsCfg = server.TLSConfig(cfg, cert)
+			} else if slices.Contains(vf.profiles, server.ProfileMTLS) {
+				return usageErr("--profile mtls needs --tls-cert and --tls-key")
+			}
+			return serveUntilDone(cmd.Context(), ln, h, tlsCfg)
 		},
 	}
 	vf.register(c)
@@ -62,13 +79,14 @@ tokens or Authorization values.`,
 	return c
 }
 
-// serveUntilDone serves h on ln until ctx ends, then shuts down gracefully.
-func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, certFile, keyFile string) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
+// serveUntilDone serves h on ln (over TLS when tlsCfg is set) until ctx
+// ends, then shuts down gracefully.
+func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, tlsCfg *tls.Config) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10, TLSConfig: tlsCfg}
 	errc := make(chan error, 1)
 	go func() {
-		if certFile != "" {
-			errc <- srv.ServeTLS(ln, certFile, keyFile)
+		if tlsCfg != nil {
+			errc <- srv.ServeTLS(ln, "", "")
 		} else {
 			errc <- srv.Serve(ln)
 		}

@@ -1,12 +1,23 @@
-// Package server is the reference WIMSE resource server: every path is
-// protected by the WIT + WPT profile (profiles/httpwpt), both wpt-01 and
-// wpt-02 carriages are accepted by default, and a successful request is
-// answered with the authenticated subject. It is what `wimse serve` runs and
-// what the conformance runner tests against when no target is given.
+// Package server is the reference WIMSE resource server. Every path is
+// protected; by configuration a request is authenticated by a WIT with a
+// WPT (profiles/httpwpt: wpt-01 and wpt-02 carriages), a WIT with an HTTP
+// message signature (profiles/httpsig: http-signature-06 and -07), or a
+// Workload Identity Certificate over mutual TLS (profiles/mtls), all on one
+// listener. A successful request is answered with the authenticated
+// subject. It is what `wimse serve` runs and what the conformance runner
+// tests against when no target is given.
 //
-// GET /healthz is not protected. The expected audience of a request for
-// path P is the configured base URL followed by P; it never comes from Host
-// or X-Forwarded-Host.
+// Dispatch: a request carrying Signature-Input is judged by the HTTP
+// signature profile; one carrying any other application-layer credential
+// (Workload-Identity-Token, Workload-Proof-Token, Authorization) by the WPT
+// profile; one with none but a client certificate by mTLS (application-layer
+// identities never override, nor get overridden by, the TLS one: they are
+// not mixed, mutual-tls-03 M18); anything else is answered as a missing
+// WPT (401 with a WPT challenge when wpt-02 is accepted).
+//
+// GET /healthz is not protected. The expected audience (WPT aud, wimse-aud)
+// of a request for path P is the configured base URL followed by P; it never
+// comes from Host or X-Forwarded-Host.
 package server
 
 import (
@@ -14,22 +25,38 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 
+	"github.com/wimse-wg/wimse/profiles/httpsig"
 	"github.com/wimse-wg/wimse/profiles/httpwpt"
+	"github.com/wimse-wg/wimse/profiles/mtls"
+	"github.com/wimse-wg/wimse/profiles/problem"
 	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/tokens/wpt"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
+// Profile names accepted in Config.Profiles.
+const (
+	ProfileWPT     = "wpt"
+	ProfileHTTPSig = "httpsig"
+	ProfileMTLS    = "mtls"
+)
+
 // Config configures the reference server.
 type Config struct {
-	// Trust holds the trusted trust domains and their issuer keys.
+	// Trust holds the trusted trust domains, their issuer keys and (for
+	// mTLS) their X.509 roots.
 	Trust *wimse.TrustStore
 	// Audience is the server's public base URL (scheme://host[:port][/prefix]).
 	Audience string
 	// Policy is the verification policy; its zero value is strict with
 	// defaults (see wimse.Policy).
 	Policy wimse.Policy
+	// Profiles lists the accepted authentication profiles; nil means wpt
+	// and httpsig. mtls needs the listener to request client certificates
+	// (TLSConfig).
+	Profiles []string
 	// ReplayCacheSize bounds the replay cache; zero means
 	// wimse.DefaultReplayCacheSize.
 	ReplayCacheSize int
@@ -40,6 +67,13 @@ type Config struct {
 	ContextTokenFields []string
 	// WITFailureStatus400 answers WIT failures of wpt-02 requests with 400.
 	WITFailureStatus400 bool
+	// ResponseSigner signs responses of the HTTP signature profile with the
+	// server's WIT key; nil means requests that ask for a signed response
+	// get 501.
+	ResponseSigner *httpsig.Signer
+	// SignAllResponses signs every response to a signed request (server
+	// policy), not only those that asked with wimse-sign-response.
+	SignAllResponses bool
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
 }
@@ -48,10 +82,18 @@ type Config struct {
 type Response struct {
 	Subject     string `json:"subject"`
 	TrustDomain string `json:"trust_domain"`
-	Carriage    string `json:"carriage"`
+	// Carriage is wpt-01, wpt-02, http-signature-06, http-signature-07 or mtls.
+	Carriage string `json:"carriage"`
 }
 
-// NewVerifier builds the request verifier of a configuration.
+func (c *Config) accepts(p string) bool {
+	if c.Profiles == nil {
+		return p == ProfileWPT || p == ProfileHTTPSig
+	}
+	return slices.Contains(c.Profiles, p)
+}
+
+// NewVerifier builds the WPT request verifier of a configuration.
 func NewVerifier(c Config) (*httpwpt.Verifier, error) {
 	if c.Trust == nil {
 		return nil, errors.New("server: no trust store")
@@ -59,12 +101,8 @@ func NewVerifier(c Config) (*httpwpt.Verifier, error) {
 	if c.Audience == "" {
 		return nil, errors.New("server: no audience base URL")
 	}
-	var cache *wit.Cache
-	if c.WITCacheSize >= 0 {
-		cache = wit.NewCache(c.WITCacheSize)
-	}
 	return &httpwpt.Verifier{
-		WIT:                 &wit.Verifier{Trust: c.Trust, Policy: c.Policy, Cache: cache},
+		WIT:                 witVerifier(c),
 		WPT:                 &wpt.Verifier{Policy: c.Policy, Replay: wimse.NewMemoryReplayCache(c.ReplayCacheSize)},
 		Audience:            httpwpt.AudienceFromBase(c.Audience),
 		ContextTokenFields:  c.ContextTokenFields,
@@ -72,32 +110,85 @@ func NewVerifier(c Config) (*httpwpt.Verifier, error) {
 	}, nil
 }
 
+func witVerifier(c Config) *wit.Verifier {
+	var cache *wit.Cache
+	if c.WITCacheSize >= 0 {
+		cache = wit.NewCache(c.WITCacheSize)
+	}
+	return &wit.Verifier{Trust: c.Trust, Policy: c.Policy, Cache: cache}
+}
+
 // New returns the reference server's handler.
 func New(c Config) (http.Handler, error) {
-	v, err := NewVerifier(c)
+	wv, err := NewVerifier(c)
 	if err != nil {
 		return nil, err
 	}
+	for _, p := range c.Profiles {
+		if p != ProfileWPT && p != ProfileHTTPSig && p != ProfileMTLS {
+			return nil, errors.New("server: unknown profile " + p)
+		}
+	}
+	logger := c.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	sv := &httpsig.Verifier{WIT: witVerifier(c), Replay: wimse.NewMemoryReplayCache(c.ReplayCacheSize),
+		Audience: httpsig.AudienceFromBase(c.Audience)}
+	wptHandler := wv.Middleware(logger)(http.HandlerFunc(serveAuthenticated))
+	sigHandler := sv.Middleware(c.ResponseSigner, c.SignAllResponses, logger)(http.HandlerFunc(serveAuthenticated))
+	mtlsHandler := mtls.Middleware(c.Trust, mtls.WithNow(c.Policy.Time), mtls.WithLogger(logger))(http.HandlerFunc(serveAuthenticated))
+
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})
-	mux.Handle("/", v.Middleware(c.Logger)(http.HandlerFunc(serveAuthenticated)))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case httpsig.HasSignature(r.Header):
+			if !c.accepts(ProfileHTTPSig) {
+				reject(w, wimse.Errorf(wimse.ReasonRequestCarriageNotAccepted, "server: HTTP message signatures are not accepted"))
+				return
+			}
+			sigHandler.ServeHTTP(w, r)
+		case hasAppCredentials(r.Header) || !c.accepts(ProfileMTLS) || r.TLS == nil || len(r.TLS.PeerCertificates) == 0:
+			if !c.accepts(ProfileWPT) {
+				reject(w, wimse.Errorf(wimse.ReasonRequestCarriageNotAccepted, "server: workload proof tokens are not accepted"))
+				return
+			}
+			wptHandler.ServeHTTP(w, r)
+		default:
+			mtlsHandler.ServeHTTP(w, r)
+		}
+	})
 	return mux, nil
 }
 
+func hasAppCredentials(h http.Header) bool {
+	for _, f := range []string{httpwpt.HeaderWIT, httpwpt.HeaderWPT, "Authorization"} {
+		if len(h.Values(f)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func reject(w http.ResponseWriter, err error) { problem.Write(w, http.StatusBadRequest, err) }
+
 func serveAuthenticated(w http.ResponseWriter, r *http.Request) {
-	p, ok := httpwpt.PeerFromContext(r.Context())
-	if !ok {
+	var res Response
+	if p, ok := httpwpt.PeerFromContext(r.Context()); ok {
+		res = Response{p.ID.String(), p.TrustDomain().String(), string(p.Revision)}
+	} else if p, ok := httpsig.PeerFromContext(r.Context()); ok {
+		res = Response{p.ID.String(), p.TrustDomain().String(), string(p.Revision)}
+	} else if p, ok := mtls.PeerFromContext(r.Context()); ok {
+		res = Response{p.ID.String(), p.TrustDomain().String(), ProfileMTLS}
+	} else {
 		http.Error(w, "no peer", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(Response{
-		Subject:     p.ID.String(),
-		TrustDomain: p.TrustDomain().String(),
-		Carriage:    string(p.Revision),
-	})
+	_ = json.NewEncoder(w).Encode(res)
 }

@@ -1,17 +1,17 @@
 package mtls
 
 import (
-	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
+
+	"github.com/wimse-wg/wimse/profiles/problem"
 
 	"github.com/wimse-wg/wimse/wimse"
 )
 
 // ProblemTypeBase prefixes the reason code to form an RFC 9457 problem type
 // (the same page as profiles/httpwpt's).
-const ProblemTypeBase = "https://github.com/wimse-wg/wimse/blob/main/docs/reasons.md#"
+const ProblemTypeBase = problem.TypeBase
 
 // Middleware returns a handler that puts the client's Peer in the request
 // context (PeerFromContext) and calls next, or answers 400 with an
@@ -52,29 +52,4 @@ func Middleware(trust *wimse.TrustStore, opts ...Option) func(http.Handler) http
 
 // problem is an RFC 9457 problem details object with the reason member, in
 // the shape of profiles/httpwpt.Problem.
-type problem struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Status int    `json:"status"`
-	Detail string `json:"detail,omitempty"`
-	Reason string `json:"reason"`
-}
-
-func writeProblem(w http.ResponseWriter, status int, err error) {
-	reason := wimse.ReasonOf(err)
-	detail := ""
-	var we *wimse.Error
-	if errors.As(err, &we) {
-		detail = we.Detail
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(problem{
-		Type:   ProblemTypeBase + string(reason),
-		Title:  http.StatusText(status),
-		Status: status,
-		Detail: detail,
-		Reason: string(reason),
-	})
-}
+func writeProblem(w http.ResponseWriter, status int, err error) { problem.Write(w, status, err) }

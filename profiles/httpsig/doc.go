@@ -1,0 +1,43 @@
+// Package httpsig implements the WIMSE profile of HTTP Message Signatures
+// (RFC 9421): draft-ietf-wimse-http-signature-06 and -07, side by side. A
+// workload proves possession of its WIT key by signing the request with it;
+// a server may sign its response with its own WIT key.
+//
+// The server half is Verifier (Verify, Middleware); the client half is
+// Transport, an http.RoundTripper that signs requests and checks signed
+// responses. Both build on the RFC 9421 core in the rfc9421 sub-package.
+//
+//	v := &httpsig.Verifier{
+//		WIT:      &wit.Verifier{Trust: store},
+//		Replay:   wimse.NewMemoryReplayCache(0),
+//		Audience: httpsig.AudienceFromBase("https://svc.example"),
+//	}
+//	http.Handle("/", v.Middleware(responseSigner, logger)(app))
+//
+// # Receiver checklist (digest §14.2.11, -07 §3)
+//
+// The WIT from Workload-Identity-Token is validated fully first (R1). Then
+// the WIMSE signature is the one tagged wimse-workload-to-workload — labels
+// mean nothing, other signatures are ignored, two tagged ones are rejected
+// (R2) — and it must carry created, expires, nonce, tag and wimse-aud but not
+// keyid or alg (R3); cover @method and @path plus @query (-07) or
+// @request-target (-06), and each of content-type, content-digest,
+// authorization, txn-token and workload-identity-token that the request
+// carries (R4); have a Content-Digest matching the body when there is one
+// (R5); verify with cnf.jwk under cnf.jwk.alg (R6); be within [created,
+// expires] with the policy's skew, and expire within Policy.MaxWPTLifetime
+// (R7); name this receiver in wimse-aud, from configuration only (R8); and
+// carry a nonce not seen before (R9). Failures are *wimse.Error values with
+// httpsig.* (or wit.*) reasons, answered 400 (-07 §3.6: 401 NOT RECOMMENDED).
+//
+// # Draft revisions
+//
+// The revision is detected from the tagged signature's covered components
+// (digest §14.8 S1): @path and @query mean -07, @request-target means -06.
+// wimse.Policy.Revisions decides which are accepted (RevisionHTTPSig06,
+// RevisionHTTPSig07; nil accepts both). Responses mirror the request's
+// revision (@request-target;req or @path;req and @query;req) and always
+// carry wimse-req-nonce (-07, also legal for -06). Senders emit -07 under the
+// label "wimse" (S16). The nonce replay key is the sender's identifier and the
+// nonce for both revisions (S8: equivalent, the signature binds the WIT).
+package httpsig

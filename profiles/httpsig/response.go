@@ -1,0 +1,101 @@
+package httpsig
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
+	"github.com/wimse-wg/wimse/tokens/wit"
+	"github.com/wimse-wg/wimse/wimse"
+)
+
+// ResponseCheck says how a client judges a response (-07 §3.5).
+type ResponseCheck struct {
+	// WIT verifies the server's WIT; it is validated before the signature.
+	WIT *wit.Verifier
+	// Request is the signature context of the request that was sent, the
+	// source of the ;req components.
+	Request rfc9421.Message
+	// Nonce is the request signature's nonce; wimse-req-nonce must equal it.
+	Nonce string
+	// Required is true when the request sent wimse-sign-response: an
+	// unsigned response is then rejected. Otherwise an unsigned response is
+	// accepted (a middlebox may strip opportunistic signatures), but a
+	// present signature must verify.
+	Required bool
+	// Revision is the request's revision; the response must mirror it.
+	Revision wimse.Revision
+}
+
+// VerifyResponse checks a response's WIMSE signature. It returns the
+// server's verified WIT, or nil for an accepted unsigned response.
+func VerifyResponse(status int, h http.Header, body []byte, c ResponseCheck) (*wit.Token, error) {
+	sigs, err := rfc9421.ParseSignatures(h)
+	if err != nil {
+		return nil, &wimse.Error{Reason: wimse.ReasonHTTPSigMalformed, Detail: "httpsig: response Signature or Signature-Input does not parse", Err: err}
+	}
+	var tagged []rfc9421.Signature
+	for _, s := range sigs {
+		if t, _ := s.Params.Tag(); t == Tag {
+			tagged = append(tagged, s)
+		}
+	}
+	switch {
+	case len(tagged) == 0 && c.Required:
+		return nil, wimse.Errorf(wimse.ReasonHTTPSigResponseUnsigned, "httpsig: the response is not signed although wimse-sign-response was sent")
+	case len(tagged) == 0:
+		return nil, nil
+	case len(tagged) > 1:
+		return nil, fail(wimse.ReasonHTTPSigMultiple, "%d response signatures are tagged %s", len(tagged), Tag)
+	}
+	sig := tagged[0]
+	// The server's WIT first.
+	raws := h.Values(HeaderWIT)
+	if len(raws) != 1 || strings.Contains(raws[0], ",") {
+		return nil, wimse.Errorf(wimse.ReasonWITMultiple, "httpsig: a signed response needs exactly one Workload-Identity-Token")
+	}
+	tok, err := c.WIT.Verify(raws[0])
+	if err != nil {
+		return nil, err
+	}
+	created, expires, nonce, _, err := requiredParams(sig.Params, false)
+	if err != nil {
+		return nil, err
+	}
+	_ = nonce
+	if rn, ok := sig.Params.GetString(ParamReqNonce); !ok || rn != c.Nonce {
+		return nil, fail(wimse.ReasonHTTPSigReqNonce, "wimse-req-nonce is missing or not the request's nonce")
+	}
+	covered := make([]string, len(sig.Components))
+	for i, comp := range sig.Components {
+		covered[i] = comp.String()
+	}
+	want := []string{`"@status"`, `"workload-identity-token"`, `"@method";req`}
+	if c.Revision == wimse.RevisionHTTPSig06 {
+		want = append(want, `"@request-target";req`)
+	} else {
+		want = append(want, `"@path";req`, `"@query";req`)
+	}
+	for _, w := range want {
+		if !slices.Contains(covered, w) {
+			return nil, fail(wimse.ReasonHTTPSigComponentMissing, "the response signature does not cover %s", w)
+		}
+	}
+	for _, f := range []string{"content-type", "content-digest"} {
+		if len(h.Values(f)) > 0 && !slices.Contains(covered, `"`+f+`"`) {
+			return nil, fail(wimse.ReasonHTTPSigComponentMissing, "%s is present but not covered", f)
+		}
+	}
+	if err := checkDigest(h, body); err != nil {
+		return nil, err
+	}
+	m := rfc9421.FromResponse(status, h, c.Request)
+	if err := sig.Verify(m, tok.Confirmation.Alg, tok.Confirmation.Key); err != nil {
+		return nil, &wimse.Error{Reason: wimse.ReasonHTTPSigSignature, Detail: "httpsig: the response signature does not verify with the server's WIT key", Err: err}
+	}
+	if err := checkWindow(&c.WIT.Policy, created, expires); err != nil {
+		return nil, err
+	}
+	return tok, nil
+}

@@ -1,0 +1,103 @@
+package httpsig
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
+	"github.com/wimse-wg/wimse/tokens/wit"
+)
+
+// Transport is an http.RoundTripper that signs each request with Signer
+// and checks the response signature (-07 §3.5). It clones the request
+// before changing it and closes the body on every error path.
+type Transport struct {
+	// Base performs the request; nil means http.DefaultTransport.
+	Base http.RoundTripper
+	// Signer signs the requests.
+	Signer *Signer
+	// RequireSignedResponse sends wimse-sign-response and rejects an
+	// unsigned response.
+	RequireSignedResponse bool
+	// Responses verifies the server's WIT on signed responses; nil skips
+	// response verification entirely (only when RequireSignedResponse is false).
+	Responses *wit.Verifier
+	// Audience returns wimse-aud for a request; nil means the target URI
+	// without query and fragment.
+	Audience func(*http.Request) string
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	closeBody := func() {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+	}
+	if t.Signer == nil || (t.RequireSignedResponse && t.Responses == nil) {
+		closeBody()
+		return nil, errors.New("httpsig: transport needs a Signer, and a WIT verifier for required response signatures")
+	}
+	var body []byte
+	if req.Body != nil {
+		var err error
+		body, err = io.ReadAll(io.LimitReader(req.Body, MaxBody+1))
+		req.Body.Close()
+		if err != nil || len(body) > MaxBody {
+			return nil, errors.New("httpsig: request body cannot be read or is too large")
+		}
+	}
+	r2 := req.Clone(req.Context())
+	r2.Body = io.NopCloser(bytes.NewReader(body))
+	r2.ContentLength = int64(len(body))
+	aud := audienceOf(r2)
+	if t.Audience != nil {
+		aud = t.Audience(r2)
+	}
+	nonce, err := t.Signer.SignRequest(r2, body, RequestOptions{Audience: aud, SignResponse: t.RequireSignedResponse})
+	if err != nil {
+		return nil, err
+	}
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(r2)
+	if err != nil || t.Responses == nil {
+		return resp, err
+	}
+	rbody, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	resp.Body.Close()
+	if err != nil || len(rbody) > MaxBody {
+		return nil, errors.New("httpsig: response body cannot be read or is too large")
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(rbody))
+	_, err = VerifyResponse(resp.StatusCode, resp.Header, rbody, ResponseCheck{
+		WIT: t.Responses, Request: rfc9421.FromRequest(r2, ""), Nonce: nonce,
+		Required: t.RequireSignedResponse, Revision: t.Signer.revision(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// audienceOf is the target URI without query and fragment.
+func audienceOf(r *http.Request) string {
+	p := r.URL.EscapedPath()
+	if p == "" {
+		p = "/"
+	}
+	host := r.URL.Host
+	if host == "" {
+		host = r.Host
+	}
+	scheme := r.URL.Scheme
+	if scheme == "" {
+		scheme = "https"
+	}
+	return strings.ToLower(scheme) + "://" + host + p
+}

@@ -1,0 +1,303 @@
+package httpsig
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
+	"github.com/wimse-wg/wimse/tokens/wit"
+	"github.com/wimse-wg/wimse/wimse"
+)
+
+// Profile constants.
+const (
+	// Tag identifies the WIMSE signature (-07 §3.3).
+	Tag = "wimse-workload-to-workload"
+	// ParamAud, ParamSignResponse and ParamReqNonce are the WIMSE signature
+	// metadata parameters (-07 §5).
+	ParamAud          = "wimse-aud"
+	ParamSignResponse = "wimse-sign-response"
+	ParamReqNonce     = "wimse-req-nonce"
+	// HeaderWIT carries the WIT (creds-02 §5.1.1).
+	HeaderWIT = "Workload-Identity-Token"
+	// Label is the label this package signs under (digest §14.8 S16).
+	Label = "wimse"
+)
+
+// conditional are the fields that must be covered when present (R4).
+var conditional = []string{"content-type", "content-digest", "authorization", "txn-token", "workload-identity-token"}
+
+// Peer is the authenticated caller of a signed request.
+type Peer struct {
+	// ID is the caller's Workload Identifier (the WIT's sub).
+	ID wimse.ID
+	// WIT is the caller's verified WIT.
+	WIT *wit.Token
+	// Revision is the profile revision the signature follows.
+	Revision wimse.Revision
+	// Nonce is the request signature's nonce (echoed as wimse-req-nonce).
+	Nonce string
+	// SignResponse is true when the request carries wimse-sign-response.
+	SignResponse bool
+	// Components are the request's covered components, for the response.
+	Components []string
+}
+
+// TrustDomain returns the caller's trust domain.
+func (p *Peer) TrustDomain() wimse.TrustDomain { return p.ID.TrustDomain() }
+
+// Verifier verifies signed requests. Its fields must not change once in
+// use; it is safe for concurrent use.
+type Verifier struct {
+	// WIT verifies the Workload-Identity-Token; its Policy (clock, skew,
+	// MaxWPTLifetime, Revisions) applies to the signature too.
+	WIT *wit.Verifier
+	// Replay records nonces; nil disables the replay check (SHOULD).
+	Replay wimse.ReplayCache
+	// Audience returns the wimse-aud this receiver expects for a request,
+	// from trusted configuration only (R8). Required.
+	Audience func(*http.Request) (string, error)
+	// Scheme is the scheme clients use to reach this receiver ("https" when
+	// empty); only @scheme and @target-uri depend on it.
+	Scheme string
+}
+
+// AudienceFromBase returns an Audience function: base followed by the
+// request path (the default wimse-aud of -07 §3.4 is the target URI
+// without query and fragment). A trailing "/" of base is dropped.
+func AudienceFromBase(base string) func(*http.Request) (string, error) {
+	base = strings.TrimSuffix(base, "/")
+	return func(r *http.Request) (string, error) {
+		p := r.URL.EscapedPath()
+		if p == "" {
+			p = "/"
+		}
+		return base + p, nil
+	}
+}
+
+func fail(r wimse.Reason, format string, args ...any) error {
+	return wimse.Errorf(r, "httpsig: "+format, args...)
+}
+
+// HasSignature reports whether r carries a Signature-Input field: the
+// reference server uses it to pick this profile over the WPT one.
+func HasSignature(h http.Header) bool { return len(h.Values("Signature-Input")) > 0 }
+
+// Verify authenticates a signed request whose body has been read into
+// body. Failures are *wimse.Error values.
+func (v *Verifier) Verify(r *http.Request, body []byte) (*Peer, error) {
+	policy := &v.WIT.Policy
+	// R1: the WIT, fully, first.
+	raws := r.Header.Values(HeaderWIT)
+	switch {
+	case len(raws) == 0:
+		return nil, wimse.Errorf(wimse.ReasonWITMissing, "httpsig: request carries no Workload-Identity-Token")
+	case len(raws) > 1 || strings.Contains(raws[0], ","):
+		return nil, wimse.Errorf(wimse.ReasonWITMultiple, "httpsig: Workload-Identity-Token appears more than once")
+	}
+	tok, err := v.WIT.Verify(raws[0])
+	if err != nil {
+		return nil, err
+	}
+	// R2: the one tagged signature.
+	sigs, err := rfc9421.ParseSignatures(r.Header)
+	if err != nil {
+		return nil, &wimse.Error{Reason: wimse.ReasonHTTPSigMalformed, Detail: "httpsig: Signature or Signature-Input does not parse", Err: err}
+	}
+	var tagged []rfc9421.Signature
+	for _, s := range sigs {
+		if t, _ := s.Params.Tag(); t == Tag {
+			tagged = append(tagged, s)
+		}
+	}
+	switch len(tagged) {
+	case 0:
+		return nil, fail(wimse.ReasonHTTPSigMissing, "no signature is tagged %s", Tag)
+	case 1:
+	default:
+		return nil, fail(wimse.ReasonHTTPSigMultiple, "%d signatures are tagged %s", len(tagged), Tag)
+	}
+	sig := tagged[0]
+	covered := make([]string, len(sig.Components))
+	for i, c := range sig.Components {
+		covered[i] = c.String()
+	}
+	rev, err := revisionOf(covered, policy)
+	if err != nil {
+		return nil, err
+	}
+	// R3: parameters.
+	created, expires, nonce, aud, err := requiredParams(sig.Params, true)
+	if err != nil {
+		return nil, err
+	}
+	// R4: components.
+	if err := requireFields(covered, r.Header); err != nil {
+		return nil, err
+	}
+	// R5: body integrity.
+	if err := checkDigest(r.Header, body); err != nil {
+		return nil, err
+	}
+	// R6: the signature, with cnf.jwk under cnf.jwk.alg.
+	m := rfc9421.FromRequest(r, v.scheme())
+	if err := sig.Verify(m, tok.Confirmation.Alg, tok.Confirmation.Key); err != nil {
+		return nil, &wimse.Error{Reason: wimse.ReasonHTTPSigSignature, Detail: "httpsig: the signature does not verify with the WIT's key", Err: err}
+	}
+	// R7: time.
+	if err := checkWindow(policy, created, expires); err != nil {
+		return nil, err
+	}
+	// R8: audience, from configuration.
+	if v.Audience == nil {
+		return nil, wimse.Errorf(wimse.ReasonInternal, "httpsig: verifier has no Audience")
+	}
+	want, err := v.Audience(r)
+	if err != nil {
+		return nil, &wimse.Error{Reason: wimse.ReasonInternal, Detail: "httpsig: no audience for this request", Err: err}
+	}
+	if aud != want {
+		return nil, fail(wimse.ReasonHTTPSigAudMismatch, "wimse-aud %q is not %q", aud, want)
+	}
+	// R9: nonce replay.
+	if v.Replay != nil {
+		fresh, err := v.Replay.Check(wimse.ReplayKey("httpsig "+tok.Subject.String(), nonce), time.Unix(expires, 0).Add(policy.Skew()), policy.Time())
+		if err != nil {
+			var we *wimse.Error
+			if errors.As(err, &we) {
+				return nil, err
+			}
+			return nil, &wimse.Error{Reason: wimse.ReasonReplayCacheFull, Detail: "httpsig: replay cache cannot record the nonce", Err: err}
+		}
+		if !fresh {
+			return nil, fail(wimse.ReasonHTTPSigReplayed, "nonce was already used")
+		}
+	}
+	signResp, _ := sig.Params.GetBool(ParamSignResponse)
+	return &Peer{ID: tok.Subject, WIT: tok, Revision: rev, Nonce: nonce, SignResponse: signResp, Components: covered}, nil
+}
+
+func (v *Verifier) scheme() string {
+	if v.Scheme == "" {
+		return "https"
+	}
+	return v.Scheme
+}
+
+// revisionOf detects the revision from the covered components (S1) and
+// checks the derived components it requires.
+func revisionOf(covered []string, policy *wimse.Policy) (wimse.Revision, error) {
+	has := func(c string) bool { return slices.Contains(covered, c) }
+	var rev wimse.Revision
+	switch {
+	case has(`"@path"`) && has(`"@query"`):
+		rev = wimse.RevisionHTTPSig07
+	case has(`"@request-target"`):
+		rev = wimse.RevisionHTTPSig06
+	default:
+		return "", fail(wimse.ReasonHTTPSigComponentMissing, "neither @path and @query (-07) nor @request-target (-06) is covered")
+	}
+	if !policy.Accepts(rev) {
+		return "", fail(wimse.ReasonHTTPSigRevision, "%s signatures are not accepted", rev)
+	}
+	if !has(`"@method"`) {
+		return "", fail(wimse.ReasonHTTPSigComponentMissing, "@method is not covered")
+	}
+	return rev, nil
+}
+
+// requiredParams checks R3 and returns the parameters the profile uses.
+func requiredParams(p rfc9421.Params, request bool) (created, expires int64, nonce, aud string, err error) {
+	var ok bool
+	if created, ok = p.Created(); !ok {
+		return 0, 0, "", "", fail(wimse.ReasonHTTPSigParamMissing, "created is missing")
+	}
+	if expires, ok = p.Expires(); !ok {
+		return 0, 0, "", "", fail(wimse.ReasonHTTPSigParamMissing, "expires is missing")
+	}
+	if nonce, ok = p.Nonce(); !ok || nonce == "" {
+		return 0, 0, "", "", fail(wimse.ReasonHTTPSigParamMissing, "nonce is missing")
+	}
+	if request {
+		if aud, ok = p.GetString(ParamAud); !ok {
+			if _, present := p.Get(ParamAud); present {
+				return 0, 0, "", "", fail(wimse.ReasonHTTPSigMalformed, "wimse-aud is not a String")
+			}
+			return 0, 0, "", "", fail(wimse.ReasonHTTPSigParamMissing, "wimse-aud is missing")
+		}
+		if v, present := p.Get(ParamSignResponse); present {
+			if _, isBool := v.(bool); !isBool {
+				return 0, 0, "", "", fail(wimse.ReasonHTTPSigMalformed, "wimse-sign-response is not a Boolean")
+			}
+		}
+	}
+	if _, present := p.Get(rfc9421.ParamKeyID); present {
+		return 0, 0, "", "", fail(wimse.ReasonHTTPSigParamForbidden, "keyid MUST NOT be sent: the key is in the WIT")
+	}
+	if _, present := p.Get(rfc9421.ParamAlg); present {
+		return 0, 0, "", "", fail(wimse.ReasonHTTPSigParamForbidden, "alg MUST NOT be sent: the algorithm is cnf.jwk.alg")
+	}
+	return created, expires, nonce, aud, nil
+}
+
+// requireFields checks that every conditional field present is covered.
+func requireFields(covered []string, h http.Header) error {
+	for _, f := range conditional {
+		if len(h.Values(f)) > 0 && !slices.Contains(covered, `"`+f+`"`) {
+			return fail(wimse.ReasonHTTPSigComponentMissing, "%s is present but not covered", f)
+		}
+	}
+	return nil
+}
+
+// checkDigest enforces R5: a body needs a matching Content-Digest.
+func checkDigest(h http.Header, body []byte) error {
+	fields := h.Values("Content-Digest")
+	if len(body) == 0 && len(fields) == 0 {
+		return nil
+	}
+	if len(fields) == 0 {
+		return fail(wimse.ReasonHTTPSigDigestMissing, "the message has a body but no Content-Digest")
+	}
+	if err := rfc9421.VerifyContentDigest(strings.Join(fields, ", "), body); err != nil {
+		return &wimse.Error{Reason: wimse.ReasonHTTPSigDigestMismatch, Detail: "httpsig: Content-Digest does not match the body", Err: err}
+	}
+	return nil
+}
+
+// checkWindow enforces R7: now within [created, expires] with skew, and a
+// tight lifetime.
+func checkWindow(policy *wimse.Policy, created, expires int64) error {
+	now, skew := policy.Time(), policy.Skew()
+	c, e := time.Unix(created, 0), time.Unix(expires, 0)
+	switch {
+	case !now.Before(e.Add(skew)):
+		return fail(wimse.ReasonHTTPSigExpired, "expired at %s", e.UTC().Format(time.RFC3339))
+	case c.After(now.Add(skew)):
+		return fail(wimse.ReasonHTTPSigNotYetValid, "created %s lies in the future", c.UTC().Format(time.RFC3339))
+	case !e.After(c):
+		return fail(wimse.ReasonHTTPSigLifetime, "expires is not after created")
+	}
+	if max := policy.WPTLifetime(); max > 0 && e.After(now.Add(max+skew)) {
+		return fail(wimse.ReasonHTTPSigLifetime, "expires lies more than %s ahead", max)
+	}
+	return nil
+}
+
+type peerKey struct{}
+
+// PeerFromContext returns the peer the middleware stored.
+func PeerFromContext(ctx context.Context) (*Peer, bool) {
+	p, ok := ctx.Value(peerKey{}).(*Peer)
+	return p, ok
+}
+
+// WithPeer returns a context carrying p.
+func WithPeer(ctx context.Context, p *Peer) context.Context {
+	return context.WithValue(ctx, peerKey{}, p)
+}
