@@ -43,6 +43,10 @@ var groups = []group{
 		"Workload Proof Token validation and carriage: draft-ietf-wimse-wpt-01 (Workload-Proof-Token field)",
 		"and draft-ietf-wimse-wpt-02 (Authorization: WPT), with a valid WIT.",
 	}, wptVectors},
+	{"httpsig", []string{
+		"HTTP Message Signatures profile (draft-ietf-wimse-http-signature-06 and -07): signed requests with a valid WIT;",
+		"vectors with expect.signedResponse also require a valid signed response echoing the request nonce.",
+	}, httpsigVectors},
 }
 
 // Generate builds every vector file from seed: file name (under v1/) to

@@ -73,7 +73,11 @@ var keySpecs = []struct{ name, alg, kid string }{
 	{"workload-rs256", "RS256", ""},
 	{"workload-ps256", "PS256", ""},
 	{"other-workload", "ES256", ""},
+	{"server", "ES256", ""}, // the reference server's own WIT key (signed responses)
 }
+
+// ServerSubject is the identifier of the reference server's own WIT.
+const ServerSubject = "wimse://example.org/workload/server"
 
 // TrustedIssuers are the keys a target must trust (the trust bundle).
 var TrustedIssuers = []string{"issuer", "issuer-es384", "issuer-es512", "issuer-eddsa", "issuer-rs256", "issuer-ps256"}

@@ -28,6 +28,7 @@ const (
 	docWPT02 = "draft-ietf-wimse-wpt-02"
 	docSPIFF = "SPIFFE-ID"
 	docJOSE  = "RFC 7515 / RFC 8725"
+	docSig07 = "draft-ietf-wimse-http-signature-07"
 )
 
 // Requirements is the requirements table: every MUST and MUST NOT of
@@ -91,6 +92,21 @@ var Requirements = []Requirement{
 	{"WPT-OTH-UNKNOWN", docWPT02, "2", MUST, "an oth entry the receiver does not understand rejects the WPT"},
 	{"WPT-WIT-FIRST", docWPT02, "2", MUST, "the WIT is validated before the WPT"},
 	{"WPT-UNKNOWN-CLAIMS", docWPT02, "2", MUST, "claims the recipient does not understand are ignored"},
+
+	// HTTP Message Signatures profile (http-signature-07 §3; -06 §3).
+	{"SIG-WIT-FIRST", docSig07, "3.3", MUST, "the WIT is validated before the message signature"},
+	{"SIG-SELECT", docSig07, "3.3", MUST, "the WIMSE signature is the one tagged wimse-workload-to-workload; two tagged signatures are rejected; labels are not used to select"},
+	{"SIG-PARAMS", docSig07, "3.4", MUST, "created, expires, nonce, tag and wimse-aud are present"},
+	{"SIG-NO-KEYID-ALG", docSig07, "3.4", MUSTNOT, "keyid and alg are not sent"},
+	{"SIG-COMPONENTS", docSig07, "3.2", MUST, "@method, @path and @query (-07) or @request-target (-06) are covered, and each present content-type, content-digest, authorization, txn-token and workload-identity-token field"},
+	{"SIG-DIGEST", docSig07, "3.2", MUST, "a message with a body carries a Content-Digest, covered, that matches the body received"},
+	{"SIG-VERIFY", docSig07, "3.1", MUST, "the signature verifies with the WIT's cnf.jwk under cnf.jwk.alg"},
+	{"SIG-WINDOW", docSig07, "3.4", MUST, "a signature outside [created, expires] is rejected"},
+	{"SIG-EXPIRES-TIGHT", docSig07, "3.4", SHOULD, "expires is tight (minutes), so a far-future expires is rejected"},
+	{"SIG-AUD", docSig07, "3.4", MUST, "wimse-aud names this recipient, from trusted configuration, never from Host"},
+	{"SIG-REPLAY", docSig07, "3.4", SHOULD, "a nonce already seen is rejected"},
+	{"SIG-RESPONSE", docSig07, "3.5", MUST, "with wimse-sign-response the server signs its response (covering @status, its WIT, content-type, content-digest and the request's @method, @path, @query with ;req) and echoes the request nonce in wimse-req-nonce"},
+	{"SIG-REVISION", docSig07, "A", MUST, "a receiver only accepts the revisions it implements (-06 @request-target vs -07 @path/@query)"},
 
 	// wpt-01 carriage.
 	{"WPT01-FIELD", docWPT01, "3", MUST, "the WPT travels in exactly one Workload-Proof-Token field"},

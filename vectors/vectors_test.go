@@ -2,12 +2,18 @@ package vectors_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wimse-wg/wimse/interop/server"
+	"github.com/wimse-wg/wimse/profiles/httpsig"
+	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -154,6 +160,9 @@ func playOffline(t testing.TB, v *vectors.Vector, draft string, keys *vectors.Ke
 	if fr == nil {
 		t.Fatalf("no frozen request for %s", draft)
 	}
+	if strings.HasPrefix(draft, "http-signature-") {
+		return playSigOffline(t, v, fr, keys, m)
+	}
 	verifier := newVerifier(t, v.Policy, keys, time.Unix(v.Frozen.Now, 0), m)
 	sends := 1
 	if v.Template != nil && v.Template.Sends > 1 {
@@ -178,6 +187,63 @@ func playOffline(t testing.TB, v *vectors.Vector, draft string, keys *vectors.Ke
 	}
 	status, challenge := verifier.Status(err)
 	return status, challenge, err
+}
+
+// playSigOffline plays an HTTP signature vector through the reference
+// server's handler in-process (no network) at the frozen time, and checks a
+// signed response when the vector expects one.
+func playSigOffline(t testing.TB, v *vectors.Vector, fr *vectors.Request, keys *vectors.KeySet, m *mutant.Set) (int, bool, error) {
+	t.Helper()
+	now := time.Unix(v.Frozen.Now, 0)
+	cfg, err := server.SuiteConfigAt(vectors.DefaultSeed, vectors.FrozenBase, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wv := newVerifier(t, v.Policy, keys, now, m)
+	cfg.Trust, cfg.Policy, cfg.ContextTokenFields = wv.WIT.Trust, wv.WIT.Policy, v.Policy.ContextTokenFields
+	h, err := server.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sends := max(v.Template.Sends, 1)
+	var rec *httptest.ResponseRecorder
+	var req *http.Request
+	for i := 0; i < sends; i++ {
+		req, err = httpwpt.ReadRequest([]byte(renderRaw(fr)))
+		if err != nil {
+			return 400, false, err
+		}
+		rec = httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if i < sends-1 && rec.Code != 200 {
+			t.Fatalf("send %d of %d rejected: %d %s", i+1, sends, rec.Code, rec.Body)
+		}
+	}
+	challenge := rec.Header().Get("WWW-Authenticate") != ""
+	if rec.Code != 200 {
+		var p struct {
+			Reason string `json:"reason"`
+		}
+		_ = json.Unmarshal(rec.Body.Bytes(), &p)
+		return rec.Code, challenge, wimse.Errorf(wimse.Reason(p.Reason), "rejected with %d", rec.Code)
+	}
+	if v.Expect.SignedResponse {
+		sent, err := rfc9421.ParseSignatures(req.Header)
+		if err != nil || len(sent) == 0 {
+			t.Fatalf("the frozen request has no signature: %v", err)
+		}
+		nonce, _ := sent[0].Params.Nonce()
+		rev := wimse.RevisionHTTPSig07
+		if !strings.Contains(sent[0].SignatureParams, `"@path"`) {
+			rev = wimse.RevisionHTTPSig06
+		}
+		if _, err := httpsig.VerifyResponse(rec.Code, rec.Header(), rec.Body.Bytes(), httpsig.ResponseCheck{
+			WIT: wv.WIT, Request: rfc9421.FromRequest(req, "https"), Nonce: nonce, Required: true, Revision: rev,
+		}); err != nil {
+			return rec.Code, challenge, err
+		}
+	}
+	return rec.Code, challenge, nil
 }
 
 func newVerifier(t testing.TB, p *vectors.Policy, keys *vectors.KeySet, now time.Time, m *mutant.Set) *httpwpt.Verifier {

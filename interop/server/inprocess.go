@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/wimse-wg/wimse/profiles/httpsig"
+	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/vectors"
 	"github.com/wimse-wg/wimse/wimse"
 )
@@ -17,8 +19,37 @@ import (
 // keys for the vectors' trust domain, with the vectors' default policy and
 // X-Custom-Token as oth field. audience is the server's base URL. Test keys
 // only: never use this configuration outside tests.
+//
+// The server signs responses of the HTTP signature profile with its own WIT
+// (vectors.ServerSubject, key "server"), issued by the suite's issuer for an
+// hour from now.
 func SuiteConfig(seed, audience string) (Config, error) {
+	c, err := SuiteConfigAt(seed, audience, time.Now())
+	if err == nil {
+		c.ResponseSigner.Now = nil // sign responses at the time they are sent
+	}
+	return c, err
+}
+
+// SuiteConfigAt is SuiteConfig with the server's WIT issued at now (offline
+// tests at a frozen time).
+func SuiteConfigAt(seed, audience string, now time.Time) (Config, error) {
 	keys, err := vectors.DeriveKeys(seed)
+	if err != nil {
+		return Config{}, err
+	}
+	issuer, err := keys.Get("issuer")
+	if err != nil {
+		return Config{}, err
+	}
+	sk, err := keys.Get("server")
+	if err != nil {
+		return Config{}, err
+	}
+	serverWIT, err := (&wit.Signer{Key: issuer.Signer, Alg: issuer.Alg, KeyID: issuer.KeyID, Deterministic: true}).Sign(wit.Claims{
+		Subject: wimse.MustParseID(vectors.ServerSubject), Issuer: "https://issuer.example.org",
+		IssuedAt: now.Add(-time.Minute), Expiry: now.Add(time.Hour), Key: sk.Signer.Public(), KeyAlg: sk.Alg,
+	})
 	if err != nil {
 		return Config{}, err
 	}
@@ -42,6 +73,7 @@ func SuiteConfig(seed, audience string) (Config, error) {
 			MaxTokenSize:   p.MaxTokenSize,
 		},
 		ContextTokenFields: []string{"X-Custom-Token"},
+		ResponseSigner:     &httpsig.Signer{WIT: serverWIT, Key: sk.Signer, Alg: sk.Alg, Now: func() time.Time { return now }},
 	}, nil
 }
 

@@ -130,7 +130,10 @@ func Deterministic() SignOption { return func(c *signConfig) { c.deterministic =
 // ecdsa-p256-sha256, ecdsa-p384-sha384, ed25519) or a JWS algorithm name
 // (ES256, ES384, ES512, EdDSA, Ed25519, RS256, PS256) under §3.3.7. ECDSA
 // signatures are r||s, each left-padded to the curve size, not ASN.1.
-// Randomness comes from crypto/rand.
+//
+// Randomness (RSA-PSS salt, ECDSA nonce) comes from crypto/rand; Go 1.26's
+// crypto/ecdsa ignores any other source anyway. For reproducible ECDSA test
+// vectors pass Deterministic.
 func Sign(base []byte, alg string, key crypto.Signer, opts ...SignOption) ([]byte, error) {
 	var cfg signConfig
 	for _, o := range opts {

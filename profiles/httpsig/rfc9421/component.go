@@ -35,12 +35,16 @@ type spec struct {
 	hasQName        bool
 }
 
-// derivedNames are the derived components implemented here (RFC 9421 §2.2).
-// @signature-params is handled separately: it can never be covered.
-var derivedNames = map[string]bool{
-	"@method": true, "@target-uri": true, "@authority": true, "@scheme": true,
-	"@request-target": true, "@path": true, "@query": true,
-	"@query-param": true, "@status": true,
+// isDerivedName reports whether name is a derived component implemented
+// here (RFC 9421 §2.2). @signature-params is handled separately: it can
+// never be covered.
+func isDerivedName(name string) bool {
+	switch name {
+	case "@method", "@target-uri", "@authority", "@scheme", "@request-target",
+		"@path", "@query", "@query-param", "@status":
+		return true
+	}
+	return false
 }
 
 // ParseComponent parses a serialised component identifier such as
@@ -117,7 +121,7 @@ func (c Component) spec() (spec, error) {
 		return sp, fmt.Errorf("%w: zero Component", ErrInvalidComponent)
 	case c.name == "@signature-params":
 		return sp, fmt.Errorf("%w: @signature-params cannot be a covered component (§2.3)", ErrInvalidComponent)
-	case derived && !derivedNames[c.name]:
+	case derived && !isDerivedName(c.name):
 		return sp, fmt.Errorf("%w: %q", ErrUnknownComponent, c.name)
 	case !derived && !isFieldName(c.name):
 		return sp, fmt.Errorf("%w: %q is not a lower-case field name (§2.1)", ErrInvalidComponent, c.name)

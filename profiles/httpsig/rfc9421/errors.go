@@ -2,8 +2,11 @@ package rfc9421
 
 import "errors"
 
-// Sentinel errors. Every error returned by this package wraps at most one of
-// them, so callers branch with errors.Is; messages are for humans only.
+// Sentinel errors. Errors returned by this package wrap one of them, so
+// callers branch with errors.Is; messages are for humans only. A
+// Signature-Input or signature-params value that is malformed because of
+// one of its component identifiers wraps both ErrMalformed and
+// ErrInvalidComponent.
 var (
 	// ErrMissingComponent: a covered component is absent from the message: a
 	// field that is not present, a dictionary member or query parameter that

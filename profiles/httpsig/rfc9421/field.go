@@ -21,19 +21,20 @@ const (
 	FieldItem
 )
 
-// knownTypes are the structured fields whose type this package knows
+// knownType returns the type of the structured fields this package knows
 // without being told: RFC 9421 §4.1, §4.2, §5.1 and RFC 9530 §2.
-var knownTypes = map[string]FieldType{
-	"signature-input":  FieldDictionary,
-	"signature":        FieldDictionary,
-	"accept-signature": FieldDictionary,
-	"content-digest":   FieldDictionary,
+func knownType(name string) (FieldType, bool) {
+	switch name {
+	case "signature-input", "signature", "accept-signature", "content-digest":
+		return FieldDictionary, true
+	}
+	return 0, false
 }
 
 // fieldType returns the declared type of a field: the built-in table first,
 // then the Types of each message in order.
 func fieldType(name string, msgs ...*Message) (FieldType, bool) {
-	if t, ok := knownTypes[name]; ok {
+	if t, ok := knownType(name); ok {
 		return t, true
 	}
 	for _, m := range msgs {
