@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/wimse-wg/wimse/wimse"
 
 	"github.com/onsi/ginkgo/v2/types"
 
@@ -26,7 +29,8 @@ type Config struct {
 	// Audience is the base the target expects WPT aud values to start
 	// with; "" means the target's origin (scheme://host[:port]).
 	Audience string
-	// Draft is the WPT revision the target implements: wpt-01 or wpt-02.
+	// Draft is the revision played: wpt-01 or wpt-02 (WIT + WPT), or
+	// http-signature-06 or http-signature-07 (WIT + HTTP message signature).
 	Draft string
 	// Profile maps the suite onto the target (trust domain, subject, iss,
 	// declared policy, unsupported labels); nil means the vectors' defaults.
@@ -55,6 +59,11 @@ type Config struct {
 	// Headers are extra field lines added to every request (deployment
 	// needs); their values never appear in a report.
 	Headers [][2]string
+	// ResponseTrust trusts the issuer of the target's own WIT, which signs
+	// its responses (http-signature vectors with expect.signedResponse);
+	// nil means the suite's issuer keys for the vectors' trust domain
+	// (right for the in-process reference server).
+	ResponseTrust *wimse.TrustStore
 	// Set is the vector set; nil means the embedded one.
 	Set *vectors.Set
 	// Seed derives the suite's keys; "" means vectors.DefaultSeed.
@@ -96,9 +105,9 @@ type Profile struct {
 	Issuers []string `json:"issuers,omitempty"`
 	// LegacyTyp is true when the target accepts the s2s-06 typ values.
 	LegacyTyp bool `json:"legacyTyp,omitempty"`
-	// Revisions lists the WPT carriages the target accepts; nil means both
-	// wpt-01 and wpt-02. Vectors that test the rejection of a carriage the
-	// target accepts are unsupported.
+	// Revisions lists the WPT carriages and HTTP signature revisions the
+	// target accepts; nil means all (AllRevisions). Vectors that test the
+	// rejection of a revision the target accepts are unsupported.
 	Revisions []string `json:"revisions,omitempty"`
 	// Unsupported lists vector labels the target declares it does not
 	// implement (e.g. "oth"); those vectors are reported unsupported.
@@ -117,8 +126,8 @@ func (c *Config) validate() (types.LabelFilter, error) {
 	if c.Target == "" {
 		return nil, fmt.Errorf("conformance: no target")
 	}
-	if c.Draft != "wpt-01" && c.Draft != "wpt-02" {
-		return nil, fmt.Errorf("conformance: draft %q is not wpt-01 or wpt-02", c.Draft)
+	if !slices.Contains(AllRevisions, c.Draft) {
+		return nil, fmt.Errorf("conformance: draft %q is not one of %s", c.Draft, strings.Join(AllRevisions, ", "))
 	}
 	if c.LabelFilter == "" {
 		return nil, nil

@@ -16,6 +16,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wimse-wg/wimse/profiles/httpsig"
+	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
+	"github.com/wimse-wg/wimse/tokens/wit"
+	"github.com/wimse-wg/wimse/wimse"
+
 	"github.com/wimse-wg/wimse/vectors"
 )
 
@@ -211,6 +216,20 @@ func replacements(p *Profile) []string {
 	return out
 }
 
+// AllRevisions are the revisions a target accepts unless its profile says
+// otherwise.
+var AllRevisions = []string{"wpt-01", "wpt-02", "http-signature-06", "http-signature-07"}
+
+// family returns the revisions of the drafts' family.
+func family(drafts []string) []string {
+	for _, d := range drafts {
+		if strings.HasPrefix(d, "http-signature-") {
+			return []string{"http-signature-06", "http-signature-07"}
+		}
+	}
+	return []string{"wpt-01", "wpt-02"}
+}
+
 // unsupported says why a vector is outside the target's declared profile.
 func unsupported(v *vectors.Vector, p *Profile) string {
 	for _, l := range v.Labels {
@@ -231,11 +250,14 @@ func unsupported(v *vectors.Vector, p *Profile) string {
 	}
 	accepts := p.Revisions
 	if accepts == nil {
-		accepts = []string{"wpt-01", "wpt-02"}
+		accepts = AllRevisions
 	}
-	for _, d := range []string{"wpt-01", "wpt-02"} {
+	// Within the family of the vector's drafts (WPT carriages or HTTP
+	// signature revisions), a revision the vector's policy refuses but the
+	// target accepts makes the vector test a refusal the target cannot give.
+	for _, d := range family(v.Drafts) {
 		if !slices.Contains(v.Policy.Revisions, d) && slices.Contains(accepts, d) {
-			return "the vector needs a target that does not accept the " + d + " carriage (profile revisions)"
+			return "the vector needs a target that does not accept " + d + " (profile revisions)"
 		}
 	}
 	if slices.Contains(v.Policy.Revisions, "s2s-06") && !p.LegacyTyp {
@@ -269,9 +291,10 @@ func (r *Runner) play(ctx context.Context, group string, v *vectors.Vector, prof
 	}
 	sends := max(v.Template.Sends, 1)
 	var obs Observed
+	var answer *exchange
 	for i := 0; i < sends; i++ {
 		var sent *SentRequest
-		obs, sent = r.send(ctx, m.Request, prof)
+		obs, sent, answer = r.send(ctx, m.Request, prof)
 		res.Request = sent
 		if obs.Error != "" {
 			res.Status, res.Observed, res.Message = StatusError, obs, obs.Error
@@ -285,6 +308,13 @@ func (r *Runner) play(ctx context.Context, group string, v *vectors.Vector, prof
 	}
 	res.Observed = obs
 	res.Status, res.Message = r.score(v, res.Expected, obs)
+	if res.Status == StatusPass && v.Expect.SignedResponse {
+		if err := r.checkSignedResponse(answer, m); err != nil {
+			res.Status = StatusFail
+			res.Message = "the request sent wimse-sign-response but the response is not validly signed: " + err.Error()
+			res.Observed.Reason = string(wimse.ReasonOf(err))
+		}
+	}
 	return r.expectedFailure(res)
 }
 
@@ -388,7 +418,7 @@ func (r *Runner) reproduce(id string) string {
 }
 
 // send sends one materialised request and observes the answer.
-func (r *Runner) send(ctx context.Context, vr *vectors.Request, prof *Profile) (Observed, *SentRequest) {
+func (r *Runner) send(ctx context.Context, vr *vectors.Request, prof *Profile) (Observed, *SentRequest, *exchange) {
 	u := *r.target
 	path, query, _ := strings.Cut(vr.Target, "?")
 	u.RawPath = ""
@@ -406,7 +436,7 @@ func (r *Runner) send(ctx context.Context, vr *vectors.Request, prof *Profile) (
 	sent := &SentRequest{Method: method, URL: redactURL(u.String()), Body: vr.Body}
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), strings.NewReader(vr.Body))
 	if err != nil {
-		return Observed{Error: "building the request: " + err.Error()}, sent
+		return Observed{Error: "building the request: " + err.Error()}, sent, nil
 	}
 	for _, f := range vr.Fields {
 		if strings.EqualFold(f[0], "Host") {
@@ -422,7 +452,7 @@ func (r *Runner) send(ctx context.Context, vr *vectors.Request, prof *Profile) (
 	}
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return Observed{Error: transportError(err)}, sent
+		return Observed{Error: transportError(err)}, sent, nil
 	}
 	defer resp.Body.Close()
 	obs := Observed{Status: resp.StatusCode, WWWAuthenticate: strings.Join(resp.Header.Values("WWW-Authenticate"), ", "),
@@ -437,7 +467,7 @@ func (r *Runner) send(ctx context.Context, vr *vectors.Request, prof *Profile) (
 			obs.Reason, obs.ProblemType = p.Reason, p.Type
 		}
 	}
-	return obs, sent
+	return obs, sent, &exchange{req: req, header: resp.Header, status: resp.StatusCode, body: body}
 }
 
 func transportError(err error) string {
@@ -471,4 +501,60 @@ func orDefault[T int | time.Duration](v, d T) T {
 		return d
 	}
 	return v
+}
+
+// exchange is a request as sent and the answer to it.
+type exchange struct {
+	req    *http.Request
+	status int
+	header http.Header
+	body   []byte
+}
+
+// checkSignedResponse verifies the WIMSE response signature (-07 §3.5):
+// the server's WIT first (trusted per Config.ResponseTrust), then the
+// signature, its coverage, its window and wimse-req-nonce.
+func (r *Runner) checkSignedResponse(x *exchange, m *vectors.Materialized) error {
+	if x == nil {
+		return fmt.Errorf("no response")
+	}
+	sigs, err := rfc9421.ParseSignatures(x.req.Header)
+	if err != nil {
+		return err
+	}
+	rev, nonce := wimse.RevisionHTTPSig07, ""
+	for _, s := range sigs {
+		if t, _ := s.Params.Tag(); t == httpsig.Tag {
+			nonce, _ = s.Params.Nonce()
+			if !strings.Contains(s.SignatureParams, `"@path"`) {
+				rev = wimse.RevisionHTTPSig06
+			}
+		}
+	}
+	trust := r.cfg.ResponseTrust
+	if trust == nil {
+		trust = r.suiteTrust()
+	}
+	_, err = httpsig.VerifyResponse(x.status, x.header, x.body, httpsig.ResponseCheck{
+		WIT:      &wit.Verifier{Trust: trust, Policy: wimse.Policy{Now: r.cfg.Now}},
+		Request:  rfc9421.FromRequest(x.req, r.target.Scheme),
+		Nonce:    nonce,
+		Required: true,
+		Revision: rev,
+	})
+	return err
+}
+
+// suiteTrust trusts the suite's issuer keys for the vectors' trust domain:
+// the in-process reference server's own WIT is issued by them.
+func (r *Runner) suiteTrust() *wimse.TrustStore {
+	store := wimse.NewTrustStore()
+	var a wimse.Anchors
+	for _, name := range vectors.TrustedIssuers {
+		if k, err := r.keys.Get(name); err == nil {
+			a.Keys = append(a.Keys, wimse.IssuerKey{KeyID: k.KeyID, Algorithm: k.Alg, Public: k.Signer.Public()})
+		}
+	}
+	store.Set(wimse.MustParseTrustDomain(vectors.TrustDomain), a)
+	return store
 }

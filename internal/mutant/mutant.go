@@ -88,6 +88,20 @@ type Check struct {
 // cannot be read), server.* (not checks) and the id.* reasons (identifier
 // parsing gives no identifier to go on with).
 var checks = []Check{
+	{"httpsig.aud_mismatch", MUST, []string{"SIG-AUD"}, "wimse-aud is not compared with the configured audience"},
+	{"httpsig.component_missing", MUST, []string{"SIG-COMPONENTS"}, "required components need not be covered"},
+	{"httpsig.digest_mismatch", MUST, []string{"SIG-DIGEST"}, "Content-Digest is not compared with the body"},
+	{"httpsig.digest_missing", MUST, []string{"SIG-DIGEST"}, "a body without Content-Digest is accepted"},
+	{"httpsig.expired", MUST, []string{"SIG-WINDOW"}, "an expired signature is accepted"},
+	{"httpsig.lifetime", SHOULD, []string{"SIG-EXPIRES-TIGHT"}, "expires may lie far ahead, or before created"},
+	{"httpsig.multiple", MUST, []string{"SIG-SELECT"}, "with two WIMSE-tagged signatures the first is used"},
+	{"httpsig.not_yet_valid", MUST, []string{"SIG-WINDOW"}, "a signature created in the future is accepted"},
+	{"httpsig.param_forbidden", MUST, []string{"SIG-NO-KEYID-ALG"}, "keyid and alg are tolerated"},
+	{"httpsig.param_missing", MUST, []string{"SIG-PARAMS"}, "missing created, expires, nonce or wimse-aud read as zero or empty"},
+	{"httpsig.replayed", SHOULD, []string{"SIG-REPLAY"}, "nonces are neither recorded nor checked"},
+	{"httpsig.revision", MUST, []string{"SIG-REVISION"}, "a revision the policy does not accept is verified anyway"},
+	{"httpsig.signature", MUST, []string{"SIG-VERIFY"}, "the message signature is not verified"},
+
 	{"request.carriage_not_accepted", MUST, []string{"WPT02-AUTHZ"}, "a carriage the policy does not accept (Policy.Revisions) is verified anyway"},
 	{"request.context_token_multiple", MUST, []string{"WPT-TTH", "WPT-OTH"}, "a repeated or comma-joined Txn-Token or oth-bound field is read from its first value"},
 	{"request.mixed_carriage", MUST, []string{"WPT-MIXED"}, "a request with both carriages is judged as wpt-02, the Workload-Proof-Token field ignored"},

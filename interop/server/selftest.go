@@ -35,7 +35,7 @@ func SelfTest(ctx context.Context, base conformance.Config) ([]MutantResult, err
 	// SHOULD-level checks count too: a mutant that only earns a warning
 	// would otherwise look undetected.
 	base.ScoreReasons, base.Strict = true, true
-	drafts := []string{"wpt-02", "wpt-01"}
+	drafts := []string{"wpt-02", "wpt-01", "http-signature-07", "http-signature-06"}
 	for _, d := range drafts {
 		cfg := base
 		cfg.Draft = d

@@ -80,6 +80,10 @@ func AudienceFromBase(base string) func(*http.Request) (string, error) {
 	}
 }
 
+// off reports whether the conformance self-test disabled the check that
+// rejects with r (wimse.Policy.Mutant; always false outside this module).
+func off(p *wimse.Policy, r wimse.Reason) bool { return p.Mutant.Off(string(r)) }
+
 func fail(r wimse.Reason, format string, args ...any) error {
 	return wimse.Errorf(r, "httpsig: "+format, args...)
 }
@@ -115,11 +119,10 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (*Peer, error) {
 			tagged = append(tagged, s)
 		}
 	}
-	switch len(tagged) {
-	case 0:
+	switch {
+	case len(tagged) == 0:
 		return nil, fail(wimse.ReasonHTTPSigMissing, "no signature is tagged %s", Tag)
-	case 1:
-	default:
+	case len(tagged) > 1 && !off(policy, wimse.ReasonHTTPSigMultiple):
 		return nil, fail(wimse.ReasonHTTPSigMultiple, "%d signatures are tagged %s", len(tagged), Tag)
 	}
 	sig := tagged[0]
@@ -133,24 +136,24 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (*Peer, error) {
 	}
 	// R3: parameters.
 	created, expires, nonce, aud, err := requiredParams(sig.Params, true)
-	if err != nil {
+	if err != nil && !off(policy, wimse.ReasonOf(err)) {
 		return nil, err
 	}
 	// R4: components.
-	if err := requireFields(covered, r.Header); err != nil {
+	if err := requireFields(covered, r.Header); err != nil && !off(policy, wimse.ReasonHTTPSigComponentMissing) {
 		return nil, err
 	}
 	// R5: body integrity.
-	if err := checkDigest(r.Header, body); err != nil {
+	if err := checkDigest(r.Header, body); err != nil && !off(policy, wimse.ReasonOf(err)) {
 		return nil, err
 	}
 	// R6: the signature, with cnf.jwk under cnf.jwk.alg.
 	m := rfc9421.FromRequest(r, v.scheme())
-	if err := sig.Verify(m, tok.Confirmation.Alg, tok.Confirmation.Key); err != nil {
+	if err := sig.Verify(m, tok.Confirmation.Alg, tok.Confirmation.Key); err != nil && !off(policy, wimse.ReasonHTTPSigSignature) {
 		return nil, &wimse.Error{Reason: wimse.ReasonHTTPSigSignature, Detail: "httpsig: the signature does not verify with the WIT's key", Err: err}
 	}
 	// R7: time.
-	if err := checkWindow(policy, created, expires); err != nil {
+	if err := checkWindow(policy, created, expires); err != nil && !off(policy, wimse.ReasonOf(err)) {
 		return nil, err
 	}
 	// R8: audience, from configuration.
@@ -161,11 +164,11 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (*Peer, error) {
 	if err != nil {
 		return nil, &wimse.Error{Reason: wimse.ReasonInternal, Detail: "httpsig: no audience for this request", Err: err}
 	}
-	if aud != want {
+	if aud != want && !off(policy, wimse.ReasonHTTPSigAudMismatch) {
 		return nil, fail(wimse.ReasonHTTPSigAudMismatch, "wimse-aud %q is not %q", aud, want)
 	}
 	// R9: nonce replay.
-	if v.Replay != nil {
+	if v.Replay != nil && !off(policy, wimse.ReasonHTTPSigReplayed) {
 		fresh, err := v.Replay.Check(wimse.ReplayKey("httpsig "+tok.Subject.String(), nonce), time.Unix(expires, 0).Add(policy.Skew()), policy.Time())
 		if err != nil {
 			var we *wimse.Error
@@ -199,50 +202,60 @@ func revisionOf(covered []string, policy *wimse.Policy) (wimse.Revision, error) 
 		rev = wimse.RevisionHTTPSig07
 	case has(`"@request-target"`):
 		rev = wimse.RevisionHTTPSig06
+	case off(policy, wimse.ReasonHTTPSigComponentMissing):
+		rev = wimse.RevisionHTTPSig07
 	default:
 		return "", fail(wimse.ReasonHTTPSigComponentMissing, "neither @path and @query (-07) nor @request-target (-06) is covered")
 	}
-	if !policy.Accepts(rev) {
+	if !policy.Accepts(rev) && !off(policy, wimse.ReasonHTTPSigRevision) {
 		return "", fail(wimse.ReasonHTTPSigRevision, "%s signatures are not accepted", rev)
 	}
-	if !has(`"@method"`) {
+	if !has(`"@method"`) && !off(policy, wimse.ReasonHTTPSigComponentMissing) {
 		return "", fail(wimse.ReasonHTTPSigComponentMissing, "@method is not covered")
 	}
 	return rev, nil
 }
 
 // requiredParams checks R3 and returns the parameters the profile uses.
+// It reads every parameter before judging, so the values come back with
+// the first error (the self-test's mutants carry on with them).
 func requiredParams(p rfc9421.Params, request bool) (created, expires int64, nonce, aud string, err error) {
+	var errs []error
+	missing := func(name string) { errs = append(errs, fail(wimse.ReasonHTTPSigParamMissing, "%s is missing", name)) }
 	var ok bool
 	if created, ok = p.Created(); !ok {
-		return 0, 0, "", "", fail(wimse.ReasonHTTPSigParamMissing, "created is missing")
+		missing("created")
 	}
 	if expires, ok = p.Expires(); !ok {
-		return 0, 0, "", "", fail(wimse.ReasonHTTPSigParamMissing, "expires is missing")
+		missing("expires")
 	}
 	if nonce, ok = p.Nonce(); !ok || nonce == "" {
-		return 0, 0, "", "", fail(wimse.ReasonHTTPSigParamMissing, "nonce is missing")
+		missing("nonce")
 	}
 	if request {
 		if aud, ok = p.GetString(ParamAud); !ok {
 			if _, present := p.Get(ParamAud); present {
-				return 0, 0, "", "", fail(wimse.ReasonHTTPSigMalformed, "wimse-aud is not a String")
+				errs = append(errs, fail(wimse.ReasonHTTPSigMalformed, "wimse-aud is not a String"))
+			} else {
+				missing("wimse-aud")
 			}
-			return 0, 0, "", "", fail(wimse.ReasonHTTPSigParamMissing, "wimse-aud is missing")
 		}
 		if v, present := p.Get(ParamSignResponse); present {
 			if _, isBool := v.(bool); !isBool {
-				return 0, 0, "", "", fail(wimse.ReasonHTTPSigMalformed, "wimse-sign-response is not a Boolean")
+				errs = append(errs, fail(wimse.ReasonHTTPSigMalformed, "wimse-sign-response is not a Boolean"))
 			}
 		}
 	}
 	if _, present := p.Get(rfc9421.ParamKeyID); present {
-		return 0, 0, "", "", fail(wimse.ReasonHTTPSigParamForbidden, "keyid MUST NOT be sent: the key is in the WIT")
+		errs = append(errs, fail(wimse.ReasonHTTPSigParamForbidden, "keyid MUST NOT be sent: the key is in the WIT"))
 	}
 	if _, present := p.Get(rfc9421.ParamAlg); present {
-		return 0, 0, "", "", fail(wimse.ReasonHTTPSigParamForbidden, "alg MUST NOT be sent: the algorithm is cnf.jwk.alg")
+		errs = append(errs, fail(wimse.ReasonHTTPSigParamForbidden, "alg MUST NOT be sent: the algorithm is cnf.jwk.alg"))
 	}
-	return created, expires, nonce, aud, nil
+	if len(errs) > 0 {
+		err = errs[0]
+	}
+	return created, expires, nonce, aud, err
 }
 
 // requireFields checks that every conditional field present is covered.
