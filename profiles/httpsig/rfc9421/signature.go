@@ -32,11 +32,22 @@ type Signature struct {
 	SignatureParams string
 	// Value is the signature (the sf-binary of the Signature member).
 	Value []byte
+
+	// parsed is set by ParseSignatures: Components and SignatureParams
+	// come from the same parse, so Base need not check them against each
+	// other again (a caller-built Signature is checked; a caller that
+	// edits a parsed one's fields gets the base of what it wrote).
+	parsed bool
 }
 
 // Base returns the signature base of s over m (SignatureBase with the
 // parsed components and parameters).
 func (s Signature) Base(m Message) ([]byte, error) {
+	if s.parsed {
+		// ParseSignatures built Components and the canonical
+		// SignatureParams from one parse: no need to parse them again.
+		return buildBase(m, s.Components, s.SignatureParams)
+	}
 	return SignatureBase(m, s.Components, s.SignatureParams)
 }
 
@@ -95,7 +106,7 @@ func ParseSignatures(h http.Header) ([]Signature, error) {
 		if !ok {
 			return nil, fmt.Errorf("%w: Signature %q is not a Byte Sequence", ErrMalformed, label)
 		}
-		s := Signature{Label: label, Value: value, Components: make([]Component, 0, len(il.Items))}
+		s := Signature{Label: label, Value: value, Components: make([]Component, 0, len(il.Items)), parsed: true}
 		for _, it := range il.Items {
 			c, err := componentFromItem(it)
 			if err != nil {

@@ -38,6 +38,19 @@ func SignatureBase(m Message, components []Component, params string) ([]byte, er
 		if it.ser != c.ser {
 			return nil, fmt.Errorf("%w: signature params item %d is %s, component is %s", ErrMalformed, i, it.ser, c.ser)
 		}
+	}
+	last, err := httpsfv.Marshal(sp)
+	if err != nil {
+		return nil, fmt.Errorf("%w: signature params: %w", ErrMalformed, err)
+	}
+	return buildBase(m, components, last)
+}
+
+// buildBase writes the signature base of components over m, ending with
+// the canonical "@signature-params" value last (RFC 9421 §2.5). The caller
+// has checked that last lists exactly components.
+func buildBase(m Message, components []Component, last string) ([]byte, error) {
+	for i, c := range components {
 		for _, prev := range components[:i] {
 			if prev.Equal(c) {
 				return nil, fmt.Errorf("%w: %s is covered twice (§2)", ErrInvalidComponent, c.ser)
@@ -54,10 +67,6 @@ func SignatureBase(m Message, components []Component, params string) ([]byte, er
 		b.WriteString(": ")
 		b.WriteString(v)
 		b.WriteByte('\n')
-	}
-	last, err := httpsfv.Marshal(sp)
-	if err != nil {
-		return nil, fmt.Errorf("%w: signature params: %w", ErrMalformed, err)
 	}
 	b.WriteString(`"@signature-params": `)
 	b.WriteString(last)
