@@ -120,7 +120,7 @@ func TestMintRequestVerify(t *testing.T) {
 	if err := os.WriteFile(p("wl.wit"), []byte(witOut), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, draft := range []string{"wpt-02", "wpt-01"} {
+	for _, draft := range []string{"wpt-02", "wpt-01", "http-signature-07", "http-signature-06"} {
 		_, req, _ := mustRun(t, "token", "request", "--url", "https://svc.example.org/api?q=1", "--wit", p("wl.wit"), "--key", p("wl.jwk"),
 			"--method", "POST", "--data", `{"x":1}`, "--header", "Txn-Token: txn-abc", "--draft", draft)
 		if err := os.WriteFile(p("req.http"), []byte(req), 0o600); err != nil {
@@ -132,7 +132,11 @@ func TestMintRequestVerify(t *testing.T) {
 			t.Fatalf("%s: exit %d, out %s, err %s", draft, code, out, errOut)
 		}
 		args[len(args)-1] = "https://svc.example.org/prefix"
-		if code, out, _ := cli(t, "", args...); code != 1 || !strings.Contains(out, `"reason":"wpt.aud_mismatch"`) {
+		wantReason := `"reason":"wpt.aud_mismatch"`
+		if strings.HasPrefix(draft, "http-signature") {
+			wantReason = `"reason":"httpsig.aud_mismatch"`
+		}
+		if code, out, _ := cli(t, "", args...); code != 1 || !strings.Contains(out, wantReason) {
 			t.Errorf("%s other audience: exit %d, out %s", draft, code, out)
 		}
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wimse-wg/wimse/profiles/httpsig"
+
 	"github.com/spf13/cobra"
 
 	"github.com/wimse-wg/wimse/internal/jose"
@@ -79,6 +81,7 @@ its public part goes into the token. Prints the compact WIT.`,
 
 func tokenRequestCmd(e *env) *cobra.Command {
 	var rawURL, witFile, keyFile, method, data, draft, format, cacert, audience string
+	var signResponse bool
 	var headers []string
 	var lifetime time.Duration
 	c := &cobra.Command{
@@ -86,8 +89,10 @@ func tokenRequestCmd(e *env) *cobra.Command {
 		Short: "Write a ready HTTP request (raw or curl) carrying a WIT and a fresh WPT",
 		Long: `Write an HTTP request for URL that carries the WIT and a fresh WPT signed with
 the workload key: a raw HTTP/1.1 message (--format raw, the input of 'wimse token
-verify') or a curl command (--format curl). The WPT carriage is wpt-02
-(Authorization: WPT) unless --draft wpt-01. The WPT expires after --lifetime.`,
+verify') or a curl command (--format curl). The proof is a WPT in the wpt-02
+carriage (Authorization: WPT) unless --draft says wpt-01, or an HTTP message
+signature with --draft http-signature-07 (or -06). The proof expires after
+--lifetime.`,
 		Example: `  wimse token request --url https://127.0.0.1:8443/hello --wit workload.wit \
     --key workload.jwk --format curl --cacert server.crt`,
 		Args: cobra.NoArgs,
@@ -121,12 +126,27 @@ verify') or a curl command (--format curl). The WPT carriage is wpt-02
 			if data != "" && req.Header.Get("Content-Type") == "" {
 				req.Header.Set("Content-Type", "application/json")
 			}
-			t := &httpwpt.Transport{WIT: strings.TrimSpace(string(witRaw)), Key: key, Alg: alg, Revision: wimse.Revision(draft), Lifetime: lifetime}
-			if audience != "" {
-				t.Audience = func(*http.Request) string { return audience }
-			}
-			if err := t.Authenticate(req); err != nil {
-				return failErr("%v", err)
+			witStr := strings.TrimSpace(string(witRaw))
+			switch rev := wimse.Revision(draft); rev {
+			case wimse.RevisionWPT01, wimse.RevisionWPT02:
+				t := &httpwpt.Transport{WIT: witStr, Key: key, Alg: alg, Revision: rev, Lifetime: lifetime}
+				if audience != "" {
+					t.Audience = func(*http.Request) string { return audience }
+				}
+				if err := t.Authenticate(req); err != nil {
+					return failErr("%v", err)
+				}
+			case wimse.RevisionHTTPSig06, wimse.RevisionHTTPSig07:
+				aud := audience
+				if aud == "" {
+					aud = httpwpt.AudienceOf(req)
+				}
+				s := &httpsig.Signer{WIT: witStr, Key: key, Alg: alg, Revision: rev, Lifetime: lifetime}
+				if _, err := s.SignRequest(req, []byte(data), httpsig.RequestOptions{Audience: aud, SignResponse: signResponse}); err != nil {
+					return failErr("%v", err)
+				}
+			default:
+				return usageErr("--draft %q is not wpt-02, wpt-01, http-signature-07 or http-signature-06", draft)
 			}
 			switch format {
 			case "raw":
@@ -146,7 +166,8 @@ verify') or a curl command (--format curl). The WPT carriage is wpt-02
 	f.StringVar(&method, "method", "GET", "HTTP method")
 	f.StringVar(&data, "data", "", "request body")
 	f.StringArrayVar(&headers, "header", nil, "extra field 'NAME: VALUE' (repeatable); Txn-Token is bound with tth")
-	f.StringVar(&draft, "draft", "wpt-02", "WPT carriage: wpt-02 (Authorization: WPT) or wpt-01 (Workload-Proof-Token)")
+	f.StringVar(&draft, "draft", "wpt-02", "proof: wpt-02 (Authorization: WPT), wpt-01 (Workload-Proof-Token), http-signature-07 or http-signature-06 (RFC 9421 message signature)")
+	f.BoolVar(&signResponse, "sign-response", false, "with an http-signature draft: ask the server for a signed response (wimse-sign-response)")
 	f.StringVar(&format, "format", "raw", "output: raw (HTTP/1.1 message) or curl")
 	f.StringVar(&cacert, "cacert", "", "with --format curl: CA file for curl's --cacert")
 	f.StringVar(&audience, "audience", "", "WPT aud; default is the URL without query")

@@ -4,8 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"time"
+
+	"github.com/wimse-wg/wimse/profiles/problem"
 
 	"github.com/spf13/cobra"
 
@@ -36,7 +40,9 @@ func tokenVerifyCmd(e *env) *cobra.Command {
 		Long: `Verify one raw HTTP/1.1 request message (request line, field lines, blank
 line, body) offline with the reference server's verifier. Prints one JSON object:
 {"ok":true,"subject":…} and exits 0, or {"ok":false,"reason":…,"status":…} and
-exits 1. Exits 2 on usage errors or unreadable input.`,
+exits 1. Exits 2 on usage errors or unreadable input. The request goes through
+the reference server's handler in-process, so every profile it accepts applies
+(WIT + WPT, WIT + HTTP message signature).`,
 		Example: `  wimse token verify --request req.http --trust-bundle bundle.jwks \
     --trust-domain example.com --audience https://workload.example.com --at 1745509900`,
 		Args: cobra.NoArgs,
@@ -57,11 +63,11 @@ exits 1. Exits 2 on usage errors or unreadable input.`,
 			if err != nil {
 				return usageErr("read request: %v", err)
 			}
-			v, err := server.NewVerifier(cfg)
+			h, err := server.New(cfg)
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			res := verifyRaw(v, raw)
+			res := verifyRaw(h, raw)
 			enc := json.NewEncoder(e.stdout)
 			if err := enc.Encode(res); err != nil {
 				return failErr("write result: %v", err)
@@ -78,25 +84,32 @@ exits 1. Exits 2 on usage errors or unreadable input.`,
 	return c
 }
 
-// verifyRaw verifies raw request bytes with v.
-func verifyRaw(v *httpwpt.Verifier, raw []byte) verifyResult {
+// verifyRaw plays raw request bytes through the reference server's handler
+// in-process (no network), so the verdict is exactly the server's.
+func verifyRaw(h http.Handler, raw []byte) verifyResult {
 	req, err := httpwpt.ReadRequest(raw)
-	if err == nil {
-		var peer *httpwpt.Peer
-		if peer, err = v.Verify(req); err == nil {
-			return verifyResult{OK: true, Subject: peer.ID.String(), TrustDomain: peer.TrustDomain().String(), Carriage: string(peer.Revision)}
+	if err != nil {
+		return verifyResult{Reason: string(wimse.ReasonOf(err)), Status: http.StatusBadRequest, Detail: detailOf(err)}
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code == http.StatusOK {
+		var ok server.Response
+		if err := json.Unmarshal(rec.Body.Bytes(), &ok); err == nil {
+			return verifyResult{OK: true, Subject: ok.Subject, TrustDomain: ok.TrustDomain, Carriage: ok.Carriage}
 		}
 	}
-	status, challenge := v.Status(err)
-	if wimse.ReasonOf(err) == wimse.ReasonRequestMalformed {
-		status, challenge = 400, false
-	}
-	res := verifyResult{Reason: string(wimse.ReasonOf(err)), Status: status, Challenge: challenge}
+	var p problem.Details
+	_ = json.Unmarshal(rec.Body.Bytes(), &p)
+	return verifyResult{Reason: p.Reason, Status: rec.Code, Challenge: rec.Header().Get("WWW-Authenticate") == httpwpt.Scheme, Detail: p.Detail}
+}
+
+func detailOf(err error) string {
 	var we *wimse.Error
 	if errors.As(err, &we) {
-		res.Detail = we.Detail
+		return we.Detail
 	}
-	return res
+	return ""
 }
 
 // readInput reads a file, or stdin for "-", bounded to 1 MiB + 1 byte.
