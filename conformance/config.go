@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"crypto/x509"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -64,6 +65,23 @@ type Config struct {
 	// nil means the suite's issuer keys for the vectors' trust domain
 	// (right for the in-process reference server).
 	ResponseTrust *wimse.TrustStore
+	// Kinds are the vector kinds played: vectors.KindRequest (the default
+	// when nil: HTTP requests of Draft) and vectors.KindMTLS (the
+	// client-role mtls vectors: each a TLS handshake presenting the vector's
+	// client certificate, then a GET of Target, which must be https). With
+	// only KindMTLS, Draft is free (the CLI sets "mtls").
+	Kinds []string
+	// ServerID, with KindMTLS, is the Workload Identifier the target's own
+	// TLS certificate must carry (mutual-tls-03 M7, M9). When set, every
+	// handshake checks the target's certificate with profiles/mtls in the
+	// server role against ServerRoots instead of the Client's usual
+	// verification, and the report gets one more result,
+	// mtls-target-server-identity.
+	ServerID string
+	// ServerRoots are the X.509 roots of ServerID's trust domain; nil means
+	// the suite's roots (requirements.json x509Roots: right for the
+	// in-process reference server).
+	ServerRoots []*x509.Certificate
 	// Set is the vector set; nil means the embedded one.
 	Set *vectors.Set
 	// Seed derives the suite's keys; "" means vectors.DefaultSeed.
@@ -126,7 +144,7 @@ func (c *Config) validate() (types.LabelFilter, error) {
 	if c.Target == "" {
 		return nil, fmt.Errorf("conformance: no target")
 	}
-	if !slices.Contains(AllRevisions, c.Draft) {
+	if !slices.Contains(AllRevisions, c.Draft) && !c.mtlsOnly() {
 		return nil, fmt.Errorf("conformance: draft %q is not one of %s", c.Draft, strings.Join(AllRevisions, ", "))
 	}
 	if c.LabelFilter == "" {

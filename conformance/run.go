@@ -42,6 +42,7 @@ type Runner struct {
 	replace  []string
 	prof     *Profile
 	selected []selectedVector
+	mtls     *mtlsState // set when mtls vectors are played
 }
 
 // NewRunner validates cfg, loads the vectors and selects those that apply.
@@ -89,10 +90,13 @@ func NewRunner(cfg Config) (*Runner, error) {
 	c.Timeout = orDefault(cfg.Timeout, DefaultTimeout)
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	r.client = &c
+	if err := r.initMTLS(); err != nil {
+		return nil, err
+	}
 	for _, f := range r.cfg.Set.Files {
 		for i := range f.Tests {
 			v := &f.Tests[i]
-			if v.Kind != vectors.KindRequest || !v.AppliesTo(cfg.Draft) || !r.selects(v) {
+			if !r.plays(v) || !r.selects(v) {
 				continue
 			}
 			r.selected = append(r.selected, selectedVector{group: f.Group, v: v})
@@ -162,6 +166,7 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 		}()
 	}
 	wg.Wait()
+	rep.Results = append(rep.Results, r.checkServerIdentity(ctx)...)
 	rep.Duration = time.Since(start)
 	r.client.CloseIdleConnections() // leave no unused connection open on the target
 	for id := range cfg.ExpectedFailures {
@@ -268,6 +273,9 @@ func unsupported(v *vectors.Vector, p *Profile) string {
 
 // play materialises, sends and scores one vector.
 func (r *Runner) play(ctx context.Context, group string, v *vectors.Vector, prof *Profile) Result {
+	if v.Kind == vectors.KindMTLS {
+		return r.playMTLS(ctx, group, v, prof)
+	}
 	res := Result{ID: v.ID, Group: group, Comment: v.Comment, Result: v.Result, Requirements: v.Requirements,
 		Flags: v.Flags, Labels: v.Labels, Draft: r.cfg.Draft, Reproduce: r.reproduce(v.ID)}
 	for _, q := range v.Requirements {

@@ -73,6 +73,15 @@ func (t *Template) Clone() *Template {
 	c.WIT = t.WIT.clone()
 	c.WPT = t.WPT.clone()
 	c.Tokens = maps.Clone(t.Tokens)
+	if t.Sigs != nil {
+		c.Sigs = make([]*SigTemplate, len(t.Sigs))
+		for i, st := range t.Sigs {
+			cp := *st
+			cp.Components = append([]string(nil), st.Components...)
+			cp.Params = append([]SigParam(nil), st.Params...)
+			c.Sigs[i] = &cp
+		}
+	}
 	if t.Request != nil {
 		r := *t.Request
 		r.Fields = append([][2]string(nil), t.Request.Fields...)

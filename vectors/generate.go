@@ -47,6 +47,11 @@ var groups = []group{
 		"HTTP Message Signatures profile (draft-ietf-wimse-http-signature-06 and -07): signed requests with a valid WIT;",
 		"vectors with expect.signedResponse also require a valid signed response echoing the request nonce.",
 	}, httpsigVectors},
+	{"mtls", []string{
+		"Workload Identity Certificates over mutual TLS (draft-ietf-wimse-mutual-tls-03, workload-creds-02 §6.1): input.certificates is",
+		"the chain a peer presents in its role, verified against the x509Roots of requirements.json, each trusted for its own trust domain.",
+		"Client-role vectors are played against a target (expect.signal.mtls: 200 accepted, 0 handshake refused); server-role ones offline only.",
+	}, mtlsVectors},
 }
 
 // Generate builds every vector file from seed: file name (under v1/) to
@@ -84,7 +89,11 @@ func Generate(seed string) (map[string][]byte, error) {
 		}
 		out[g.name+".json"] = b
 	}
-	b, err := encode(RequirementsFile{Schema: SchemaID, Requirements: Requirements, Retired: Retired, Keys: publicKeys(keys)})
+	roots, err := MTLSRoots(seed)
+	if err != nil {
+		return nil, err
+	}
+	b, err := encode(RequirementsFile{Schema: SchemaID, Requirements: Requirements, Retired: Retired, Keys: publicKeys(keys), X509Roots: roots})
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +108,10 @@ type RequirementsFile struct {
 	Requirements []Requirement `json:"requirements"`
 	Retired      []string      `json:"retired"`
 	Keys         []TestKey     `json:"keys"`
+	// X509Roots are the suite's X.509 trust anchors (mtls vectors), each
+	// for one trust domain. Test CAs whose keys derive from the seed: never
+	// trust them outside a test.
+	X509Roots []X509Root `json:"x509Roots,omitempty"`
 }
 
 // TestKey is a test key as published in requirements.json.
@@ -123,6 +136,9 @@ func encode(v any) ([]byte, error) {
 
 // freeze fills v.Frozen by materialising v.Template at FrozenNow.
 func freeze(v *Vector, keys *KeySet, seed string) error {
+	if v.certs != nil {
+		return v.certs.issue(v, seed)
+	}
 	if v.Template == nil {
 		return nil
 	}
@@ -215,6 +231,11 @@ func Lint(f *File) error {
 			}
 		default:
 			return errf("result %q", v.Result)
+		}
+		if v.Kind == KindMTLS {
+			if err := lintMTLS(&v); err != nil {
+				return errf("%v", err)
+			}
 		}
 		if v.Kind == KindRequest {
 			if len(v.Drafts) == 0 || v.Template == nil || v.Template.Request == nil {

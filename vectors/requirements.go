@@ -29,6 +29,7 @@ const (
 	docSPIFF = "SPIFFE-ID"
 	docJOSE  = "RFC 7515 / RFC 8725"
 	docSig07 = "draft-ietf-wimse-http-signature-07"
+	docMTLS  = "draft-ietf-wimse-mutual-tls-03"
 )
 
 // Requirements is the requirements table: every MUST and MUST NOT of
@@ -107,6 +108,7 @@ var Requirements = []Requirement{
 	{"SIG-REPLAY", docSig07, "3.4", SHOULD, "a nonce already seen is rejected"},
 	{"SIG-RESPONSE", docSig07, "3.5", MUST, "with wimse-sign-response the server signs its response (covering @status, its WIT, content-type, content-digest and the request's @method, @path, @query with ;req) and echoes the request nonce in wimse-req-nonce"},
 	{"SIG-REVISION", docSig07, "A", MUST, "a receiver only accepts the revisions it implements (-06 @request-target vs -07 @path/@query)"},
+	{"SIG-STATUS", docSig07, "3.6", SHOULDNOT, "verification failures, WIT failures included, are answered 400 without a challenge: 401 is NOT RECOMMENDED"},
 
 	// wpt-01 carriage.
 	{"WPT01-FIELD", docWPT01, "3", MUST, "the WPT travels in exactly one Workload-Proof-Token field"},
@@ -118,4 +120,15 @@ var Requirements = []Requirement{
 	{"WPT02-NO-BEARER", docWPT02, "2.2", MUSTNOT, "a bearer token in the same request is not used to authenticate the caller"},
 	{"WPT02-STATUS", docWPT02, "2.1", SHOULD, "WPT-related failures are answered with 401 and WWW-Authenticate: WPT"},
 	{"WPT-MIXED", docWPT02, "2", MUST, "a request mixing the wpt-01 and wpt-02 carriages is rejected (no draft allows it)"},
+
+	// Mutual TLS (mutual-tls-03 rules M2-M12, digest 14.7.1; creds-02 §6.1 for the certificate).
+	{"MTLS-URI-SAN", docCreds, "6.1", MUST, "a Workload Identity Certificate carries its Workload Identifier in exactly one URI SubjectAltName; none, or several, is rejected (other SAN types may be present)"},
+	{"MTLS-CHAIN", docMTLS, "M2", MUST, "the peer certificate validates by RFC 5280 (signatures, validity periods, CA constraints) to the trust anchors of the trust domain of its Workload Identifier"},
+	{"MTLS-TRUST-DOMAIN", docMTLS, "M3", MUST, "the trust domain of the Workload Identifier in the certificate is the one expected for the peer; a trust domain without configured anchors is rejected"},
+	{"MTLS-CLIENT-CERT", docMTLS, "M4", MUST, "a server that authorises clients by certificate requires a client certificate in the handshake"},
+	{"MTLS-EKU", docMTLS, "M5, M11", MUST, "an extended key usage, when present, allows the role (id-kp-clientAuth for a client, id-kp-serverAuth for a server; RFC 5280 4.2.1.12); a certificate without the extension is allowed"},
+	{"MTLS-DNS-ID", docMTLS, "M6, M8", MUST, "a client that connects by DNS name validates the server's DNS-ID (RFC 9525 6.3); the identifier's trust domain is not a host name to match"},
+	{"MTLS-SERVER-ID", docMTLS, "M7, M9", MUST, "a client not using DNS is configured with the server's Workload Identifier and accepts exactly that identifier, trust domain and path"},
+	{"MTLS-LEAF", docMTLS, "M11", MUST, "the peer certificate is an end-entity certificate fit for TLS: not a CA, no keyCertSign or cRLSign, digitalSignature when a key usage is present (X509-SVID 4.3)"},
+	{"MTLS-PATH-SCOPE", docMTLS, "M12", MUSTNOT, "an identity is never authorised on its path alone: the trust domain counts, and it is the one whose own anchors validated the chain (issue #335)"},
 }

@@ -56,6 +56,9 @@ const (
 	KindWIT = "wit"
 	// KindRequest: an HTTP request carrying a WIT and a WPT is verified.
 	KindRequest = "request"
+	// KindMTLS: Input.Certificates, a certificate chain presented in a TLS
+	// handshake, is verified as a Workload Identity Certificate.
+	KindMTLS = "mtls"
 )
 
 // Vector is one test case. ID is a stable slug that is never renumbered
@@ -87,6 +90,10 @@ type Vector struct {
 	Input *Input `json:"input,omitempty"`
 	// Expect is the expected outcome.
 	Expect Expect `json:"expect"`
+
+	// certs is the recipe of an mtls vector's certificates; freeze issues
+	// them from the seed into Input.Certificates.
+	certs *certRecipe
 }
 
 // Mutation records the provenance of a negative vector.
@@ -109,9 +116,44 @@ type Policy struct {
 	Issuers []string `json:"issuers,omitempty"`
 }
 
-// Input is the direct input of identifier and WIT vectors.
+// Input is the direct input of identifier, WIT and mtls vectors.
 type Input struct {
 	Identifier *string `json:"identifier,omitempty"`
+	// Certificates is the input of an mtls vector.
+	Certificates *MTLSInput `json:"certificates,omitempty"`
+}
+
+// Roles of an mtls vector.
+const (
+	// RoleClient: the certificate a TLS client presents, judged by the
+	// server (the runner plays it against the target).
+	RoleClient = "client"
+	// RoleServer: the certificate a TLS server presents, judged by a client
+	// expecting ExpectedID or DNSName (played offline only: the runner
+	// cannot change the target's certificate).
+	RoleServer = "server"
+)
+
+// MTLSInput is a certificate chain presented in a TLS handshake
+// (mutual-tls-03), verified at the time the vector is played against the
+// X.509 roots of requirements.json (x509Roots): each root trusted for its
+// own trust domain only.
+type MTLSInput struct {
+	// Role is RoleClient or RoleServer: the role the presenting peer plays,
+	// which decides the extended key usage it needs.
+	Role string `json:"role"`
+	// Chain is the chain as sent, PEM CERTIFICATE blocks, leaf first; empty
+	// when the peer sends no certificate.
+	Chain []string `json:"chain"`
+	// Key is the leaf's private key (PEM PKCS#8), so a runner can present
+	// the chain. A public test key: never trust it outside a test.
+	Key string `json:"key,omitempty"`
+	// ExpectedID is the Workload Identifier the client expects of the
+	// server (server role; mutual-tls-03 M7, M9).
+	ExpectedID string `json:"expectedId,omitempty"`
+	// DNSName is the host name the client connects to (server role;
+	// mutual-tls-03 M6).
+	DNSName string `json:"dnsName,omitempty"`
 }
 
 // Expect is the expected outcome, verdict and signalling apart.
@@ -120,7 +162,10 @@ type Expect struct {
 	Verdict string `json:"verdict"`
 	// Reason is the expected reason code of a rejection.
 	Reason string `json:"reason,omitempty"`
-	// Signal is the expected HTTP signalling per draft (request vectors).
+	// Signal is the expected HTTP signalling per draft (request vectors),
+	// or under the key "mtls" for client-role mtls vectors: status 200 when
+	// the target completes the handshake and answers, 0 when it refuses the
+	// certificate in the handshake (a 4xx answer is the same verdict).
 	Signal map[string]Signal `json:"signal,omitempty"`
 	// SignedResponse: the answer must carry a valid WIMSE response
 	// signature echoing the request's nonce (http-signature vectors that

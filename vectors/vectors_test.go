@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 
 	"github.com/wimse-wg/wimse/internal/mutant"
 	"github.com/wimse-wg/wimse/profiles/httpwpt"
+	"github.com/wimse-wg/wimse/profiles/mtls"
 	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/tokens/wpt"
 	"github.com/wimse-wg/wimse/vectors"
@@ -107,6 +109,10 @@ func TestVectorsOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mtlsTrust := wimse.NewTrustStore()
+	if err := vectors.AddX509Roots(mtlsTrust, s.Requirements.X509Roots); err != nil {
+		t.Fatal(err)
+	}
 	for _, v := range s.Vectors() {
 		t.Run(v.ID, func(t *testing.T) {
 			t.Parallel()
@@ -119,11 +125,46 @@ func TestVectorsOffline(t *testing.T) {
 					status, challenge, err := playOffline(t, v, d, keys, nil)
 					check(t, v, d, err, status, challenge)
 				}
+			case vectors.KindMTLS:
+				// Frozen time and now: the validity windows must hold for
+				// the runner, which plays at the current time.
+				for _, now := range []time.Time{time.Unix(vectors.FrozenNow, 0), time.Now()} {
+					check(t, v, "", playMTLSOffline(t, v, mtlsTrust, now), 0, false)
+				}
 			default:
 				t.Fatalf("unknown kind %q", v.Kind)
 			}
 		})
 	}
+}
+
+// playMTLSOffline verifies an mtls vector's chain with profiles/mtls in the
+// vector's role at now, against trust (the roots of requirements.json).
+func playMTLSOffline(t testing.TB, v *vectors.Vector, trust *wimse.TrustStore, now time.Time) error {
+	t.Helper()
+	in := v.Input.Certificates
+	chain, err := in.ParseChain()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chain) > 0 {
+		if _, err := in.TLSCertificate(); err != nil {
+			t.Fatalf("the key does not fit the chain: %v", err)
+		}
+	}
+	role := mtls.Client
+	var opts []mtls.Option
+	if in.Role == vectors.RoleServer {
+		role = mtls.Server
+		if in.ExpectedID != "" {
+			opts = append(opts, mtls.WithExpectedID(wimse.MustParseID(in.ExpectedID)))
+		}
+		if in.DNSName != "" {
+			opts = append(opts, mtls.WithDNSName(in.DNSName))
+		}
+	}
+	_, err = mtls.VerifyPeer(chain, trust, role, now, opts...)
+	return err
 }
 
 func check(t *testing.T, v *vectors.Vector, draft string, err error, status int, challenge bool) {
@@ -189,13 +230,22 @@ func playOffline(t testing.TB, v *vectors.Vector, draft string, keys *vectors.Ke
 	return status, challenge, err
 }
 
+// frozenSuiteConfig is the reference server's suite configuration at
+// FrozenNow, built once: every caller replaces Trust and Policy.
+var frozenSuiteConfig = sync.OnceValues(func() (server.Config, error) {
+	return server.SuiteConfigAt(vectors.DefaultSeed, vectors.FrozenBase, time.Unix(vectors.FrozenNow, 0))
+})
+
 // playSigOffline plays an HTTP signature vector through the reference
 // server's handler in-process (no network) at the frozen time, and checks a
 // signed response when the vector expects one.
 func playSigOffline(t testing.TB, v *vectors.Vector, fr *vectors.Request, keys *vectors.KeySet, m *mutant.Set) (int, bool, error) {
 	t.Helper()
 	now := time.Unix(v.Frozen.Now, 0)
-	cfg, err := server.SuiteConfigAt(vectors.DefaultSeed, vectors.FrozenBase, now)
+	if v.Frozen.Now != vectors.FrozenNow {
+		t.Fatalf("frozen at %d, not FrozenNow", v.Frozen.Now)
+	}
+	cfg, err := frozenSuiteConfig()
 	if err != nil {
 		t.Fatal(err)
 	}

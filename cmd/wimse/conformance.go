@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/wimse-wg/wimse/conformance"
 	"github.com/wimse-wg/wimse/interop/server"
+	"github.com/wimse-wg/wimse/vectors"
 )
 
 // Exit codes of `wimse conformance run` (ARCHITECTURE.md).
@@ -43,6 +45,7 @@ func conformanceCmd(e *env) *cobra.Command {
 type runFlags struct {
 	target, draft, focus, skip, labels, xfail, reports, ca, targetConfig string
 	audience, trustDomain, subject, issuer, path, method                 string
+	profile, serverID                                                    string
 	ids, headers                                                         []string
 	strict, insecure, reasons                                            bool
 	parallel                                                             int
@@ -63,8 +66,20 @@ in-process on loopback and tested.
 The summary is printed last and ends with "N passed, N failed, N skipped".
 Exit codes: 0 conformant; 1 a conformance failure (or an expected failure that
 no longer fails); 2 usage, config or vector file error; 3 target unreachable;
-4 incomplete (errors such as timeouts); 5 nothing matched the selection.`,
+4 incomplete (errors such as timeouts); 5 nothing matched the selection.
+
+With --profile mtls the client-role mtls vectors are played instead: for each,
+a TLS handshake presenting the vector's client certificate (issued by the
+suite's test CAs: 'wimse conformance trust-bundle --x509' prints the roots the
+target must trust, each for its own trust domain), then a GET of the target.
+Accepted means the handshake completed and the target answered 2xx; rejected
+means it refused the handshake or answered 4xx. --ca (or --insecure) verifies
+the target's certificate; with --server-id it is checked instead as a Workload
+Identity Certificate for that identifier, chaining to --ca (default: the
+suite's roots), and reported as one more result.`,
 		Example: `  wimse conformance run
+  wimse conformance run --profile mtls
+  wimse conformance run --profile mtls --target https://svc.example/api --ca roots.pem --server-id wimse://example.org/svc
   wimse conformance run --target https://svc.example/api --draft wpt-01 --report json=r.json,junit=r.xml
   wimse conformance run --target http://127.0.0.1:8080/hello --label-filter 'aud || replay' --strict`,
 		Args: cobra.NoArgs,
@@ -75,6 +90,8 @@ no longer fails); 2 usage, config or vector file error; 3 target unreachable;
 	fl := c.Flags()
 	fl.StringVar(&f.target, "target", "", "protected endpoint to test; empty starts the reference server in-process")
 	fl.StringVar(&f.draft, "draft", "wpt-02", "WPT revision the target implements: wpt-01 or wpt-02")
+	fl.StringVar(&f.profile, "profile", "wit-wpt", "what to play: wit-wpt (request vectors of --draft) or mtls (client certificates over mutual TLS)")
+	fl.StringVar(&f.serverID, "server-id", "", "with --profile mtls: the Workload Identifier the target's own certificate must carry")
 	fl.StringArrayVar(&f.ids, "id", nil, "run only this vector ID (repeatable)")
 	fl.StringVar(&f.focus, "focus", "", "run only vectors whose ID or comment matches this regular expression")
 	fl.StringVar(&f.skip, "skip", "", "skip vectors whose ID or comment matches this regular expression")
@@ -113,7 +130,11 @@ func runConformance(ctx context.Context, e *env, f *runFlags) error {
 			return quietExit(exitUnreachable)
 		}
 	} else {
-		fmt.Fprintln(e.stderr, "testing the reference server, started in-process on loopback")
+		if f.profile == profileMTLS {
+			fmt.Fprintln(e.stderr, "testing the reference server, started in-process on loopback over mutual TLS")
+		} else {
+			fmt.Fprintln(e.stderr, "testing the reference server, started in-process on loopback")
+		}
 		if f.targetConfig != "" || f.trustDomain != "" || f.subject != "" || f.issuer != "" || f.path != "" || f.method != "" || f.audience != "" {
 			fmt.Fprintln(e.stderr, "wimse: warning: target profile settings apply to --target only; the in-process server uses the vectors' own")
 		}
@@ -126,9 +147,12 @@ func runConformance(ctx context.Context, e *env, f *runFlags) error {
 		}
 	}
 	var rep *conformance.Report
-	if f.target == "" {
+	switch {
+	case f.target == "" && f.profile == profileMTLS:
+		rep, err = server.RunMTLSSuite(ctx, cfg)
+	case f.target == "":
 		rep, err = server.RunSuite(ctx, cfg, nil)
-	} else {
+	default:
 		rep, err = conformance.Run(ctx, cfg)
 	}
 	if isTerminal(e.stderr) {
@@ -220,22 +244,62 @@ func (f *runFlags) config() (conformance.Config, error) {
 		cfg.Headers = append(cfg.Headers, [2]string{strings.TrimSpace(k), strings.TrimSpace(v)})
 	}
 	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: f.insecure} //nolint:gosec // --insecure is the user's explicit choice
+	var caCerts []*x509.Certificate
 	if f.ca != "" {
-		pem, err := os.ReadFile(f.ca)
-		if err != nil {
+		if caCerts, err = readPEMCertificates(f.ca); err != nil {
 			return cfg, fmt.Errorf("--ca: %w", err)
 		}
 		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return cfg, fmt.Errorf("--ca %s holds no PEM certificate", f.ca)
+		for _, c := range caCerts {
+			pool.AddCert(c)
 		}
 		tlsCfg.RootCAs = pool
+	}
+	switch f.profile {
+	case "wit-wpt":
+		if f.serverID != "" {
+			return cfg, fmt.Errorf("--server-id needs --profile mtls")
+		}
+	case profileMTLS:
+		cfg.Kinds, cfg.Draft, cfg.ServerID, cfg.ServerRoots = []string{vectors.KindMTLS}, profileMTLS, f.serverID, caCerts
+	default:
+		return cfg, fmt.Errorf("--profile %q is not wit-wpt or mtls", f.profile)
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = tlsCfg
 	tr.MaxIdleConnsPerHost = max(f.parallel, 2)
 	cfg.Client = &http.Client{Transport: tr}
 	return cfg, nil
+}
+
+// profileMTLS is the --profile value that plays the mtls vectors.
+const profileMTLS = "mtls"
+
+// readPEMCertificates reads every CERTIFICATE block of a PEM file.
+func readPEMCertificates(path string) ([]*x509.Certificate, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []*x509.Certificate
+	for {
+		var blk *pem.Block
+		if blk, b = pem.Decode(b); blk == nil {
+			break
+		}
+		if blk.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s holds no PEM certificate", path)
+	}
+	return out, nil
 }
 
 func redactHeader(h string) string {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -17,9 +18,9 @@ import (
 )
 
 func conformanceListCmd(e *env) *cobra.Command {
-	var draft string
+	var draft, profile string
 	c := &cobra.Command{
-		Use:   "list [--draft wpt-01|wpt-02]",
+		Use:   "list [--draft wpt-01|wpt-02] [--profile mtls]",
 		Short: "List the vectors the runner plays: ID, drafts, result, labels, comment",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
@@ -29,7 +30,14 @@ func conformanceListCmd(e *env) *cobra.Command {
 			}
 			n := 0
 			for _, v := range s.Vectors() {
-				if v.Kind != vectors.KindRequest || (draft != "" && !v.AppliesTo(draft)) {
+				switch {
+				case profile == profileMTLS:
+					if v.Kind != vectors.KindMTLS || v.Input.Certificates.Role != vectors.RoleClient {
+						continue
+					}
+				case profile != "wit-wpt":
+					return usageErr("--profile %q is not wit-wpt or mtls", profile)
+				case v.Kind != vectors.KindRequest || (draft != "" && !v.AppliesTo(draft)):
 					continue
 				}
 				n++
@@ -40,6 +48,7 @@ func conformanceListCmd(e *env) *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&draft, "draft", "", "only vectors for this revision")
+	c.Flags().StringVar(&profile, "profile", "wit-wpt", "wit-wpt (request vectors) or mtls (the client certificates the runner presents)")
 	return c
 }
 
@@ -97,6 +106,9 @@ func conformanceExplainCmd(e *env) *cobra.Command {
 				}
 				fmt.Fprintf(w, "\ninput identifier: %q\n", id)
 			}
+			if in := v.Input; in != nil && in.Certificates != nil {
+				explainCertificates(w, in.Certificates)
+			}
 			if v.Template != nil {
 				b, _ := json.MarshalIndent(v.Template, "", "  ")
 				fmt.Fprintf(w, "\ntemplate (minted at run time):\n%s\n", b)
@@ -121,10 +133,38 @@ func conformanceExplainCmd(e *env) *cobra.Command {
 	}
 }
 
+// explainCertificates prints an mtls input: what is expected, then each
+// certificate of the chain and the PEM.
+func explainCertificates(w io.Writer, in *vectors.MTLSInput) {
+	fmt.Fprintf(w, "\n%s certificate chain (%d certificates)", in.Role, len(in.Chain))
+	if in.ExpectedID != "" {
+		fmt.Fprintf(w, ", the client expects %s", in.ExpectedID)
+	}
+	if in.DNSName != "" {
+		fmt.Fprintf(w, ", the client connects to %s", in.DNSName)
+	}
+	fmt.Fprintln(w, ":")
+	chain, err := in.ParseChain()
+	if err != nil {
+		fmt.Fprintf(w, "  unreadable: %v\n", err)
+	}
+	for i, c := range chain {
+		var uris []string
+		for _, u := range c.URIs {
+			uris = append(uris, u.String())
+		}
+		fmt.Fprintf(w, "  [%d] subject %q issuer %q, valid %s to %s, CA %v\n      URI SANs %v, DNS SANs %v, key usage %#x, extended key usage %v\n",
+			i, c.Subject.String(), c.Issuer.String(), c.NotBefore.Format(time.DateOnly), c.NotAfter.Format(time.DateOnly), c.IsCA,
+			uris, c.DNSNames, int(c.KeyUsage), c.ExtKeyUsage)
+	}
+	fmt.Fprintf(w, "\n%s", strings.Join(in.Chain, ""))
+}
+
 func trustBundleCmd(e *env) *cobra.Command {
 	var serveAddr string
+	var x509Roots bool
 	c := &cobra.Command{
-		Use:   "trust-bundle [--serve ADDR]",
+		Use:   "trust-bundle [--serve ADDR | --x509]",
 		Short: "Print (or serve) the JWK Set and trust domain a target must trust to be tested",
 		Long: `Print the suite's issuer public keys as a JWK Set on stdout, and the trust
 domain on stderr. A target must trust these keys for the trust domain (or for
@@ -133,9 +173,17 @@ their private parts are published with the vectors. Never trust them outside a t
 
 With --serve ADDR the JWK Set is served at /jwks.json, with an OAuth/OIDC-style
 metadata document naming it at /.well-known/oauth-authorization-server and
-/.well-known/openid-configuration, until interrupted.`,
+/.well-known/openid-configuration, until interrupted.
+
+With --x509 the suite's X.509 roots (the mtls vectors' CAs) are printed as PEM
+instead, each after a comment line naming its trust domain: a target trusts
+each root for its own trust domain only (example.org and other.example), as
+mutual-tls-03 and issue #335 require. Test CAs: never trust them outside a test.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if x509Roots {
+				return printX509Roots(e)
+			}
 			jwks, err := suiteJWKS()
 			if err != nil {
 				return failErr("%v", err)
@@ -149,7 +197,21 @@ metadata document naming it at /.well-known/oauth-authorization-server and
 		},
 	}
 	c.Flags().StringVar(&serveAddr, "serve", "", "serve the JWK Set and metadata on this address until interrupted")
+	c.Flags().BoolVar(&x509Roots, "x509", false, "print the X.509 roots of the mtls vectors (PEM) instead of the JWK Set")
+	c.MarkFlagsMutuallyExclusive("serve", "x509")
 	return c
+}
+
+func printX509Roots(e *env) error {
+	roots, err := vectors.MTLSRoots(vectors.DefaultSeed)
+	if err != nil {
+		return failErr("%v", err)
+	}
+	fmt.Fprintln(e.stderr, "WARNING: test CAs (their keys derive from a public seed); never trust them outside a test.")
+	for _, r := range roots {
+		fmt.Fprintf(e.stdout, "# trust domain %s: trust this root for %s only\n%s", r.TrustDomain, r.TrustDomain, r.Certificate)
+	}
+	return nil
 }
 
 func suiteJWKS() ([]byte, error) {

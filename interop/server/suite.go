@@ -104,3 +104,44 @@ func RunSuite(ctx context.Context, cfg conformance.Config, mut *mutant.Set) (*co
 	rep.Finalize()
 	return rep, nil
 }
+
+// RunMTLSSuite plays the client-role mtls vectors against the reference
+// server started in-process on loopback over TLS with the mtls profile
+// only: it trusts the suite's X.509 roots (vectors.MTLSRoots, each for its
+// own trust domain) and presents vectors.MTLSServerCertificate, which the
+// runner checks against vectors.ServerSubject (cfg.ServerID, unless set).
+// cfg.Target, cfg.Profile and cfg.Kinds are set here.
+func RunMTLSSuite(ctx context.Context, cfg conformance.Config) (*conformance.Report, error) {
+	cert, err := vectors.MTLSServerCertificate(vectors.DefaultSeed)
+	if err != nil {
+		return nil, err
+	}
+	roots, err := vectors.MTLSRoots(vectors.DefaultSeed)
+	if err != nil {
+		return nil, err
+	}
+	run, err := StartLoopbackTLS(func(base string) (Config, error) {
+		c, err := SuiteConfig(vectors.DefaultSeed, base)
+		if err != nil {
+			return c, err
+		}
+		c.Profiles = []string{ProfileMTLS}
+		return c, vectors.AddX509Roots(c.Trust, roots)
+	}, cert, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer run.Close()
+	cfg.Target = run.URL + "/path"
+	cfg.Profile = conformance.DefaultProfile()
+	cfg.Kinds = []string{vectors.KindMTLS}
+	if cfg.ServerID == "" {
+		cfg.ServerID = vectors.ServerSubject
+	}
+	rep, err := conformance.Run(ctx, cfg)
+	if err != nil {
+		return rep, err
+	}
+	rep.Target.InProcess = true
+	return rep, nil
+}

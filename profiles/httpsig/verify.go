@@ -88,9 +88,13 @@ func fail(r wimse.Reason, format string, args ...any) error {
 	return wimse.Errorf(r, "httpsig: "+format, args...)
 }
 
-// HasSignature reports whether r carries a Signature-Input field: the
-// reference server uses it to pick this profile over the WPT one.
-func HasSignature(h http.Header) bool { return len(h.Values("Signature-Input")) > 0 }
+// HasSignature reports whether a request carries a Signature-Input or a
+// Signature field: the reference server uses it to pick this profile over
+// the WPT one (a lone Signature field is then judged malformed here rather
+// than as a missing WPT).
+func HasSignature(h http.Header) bool {
+	return len(h.Values("Signature-Input")) > 0 || len(h.Values("Signature")) > 0
+}
 
 // Verify authenticates a signed request whose body has been read into
 // body. Failures are *wimse.Error values.

@@ -1,0 +1,152 @@
+package conformance_test
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/wimse-wg/wimse/conformance"
+	"github.com/wimse-wg/wimse/interop/server"
+	"github.com/wimse-wg/wimse/profiles/mtls"
+	"github.com/wimse-wg/wimse/vectors"
+	"github.com/wimse-wg/wimse/wimse"
+)
+
+var _ = Describe("The runner's mtls vectors", Label("mtls"), func() {
+	var suiteTrust *wimse.TrustStore
+	var roots *x509.CertPool
+	BeforeEach(func() {
+		suiteTrust = wimse.NewTrustStore()
+		Expect(vectors.AddX509Roots(suiteTrust, set.Requirements.X509Roots)).To(Succeed())
+		roots = x509.NewCertPool()
+		for _, r := range set.Requirements.X509Roots {
+			Expect(roots.AppendCertsFromPEM([]byte(r.Certificate))).To(BeTrue())
+		}
+	})
+	mtlsConfig := func(target string) conformance.Config {
+		return conformance.Config{Target: target, Kinds: []string{vectors.KindMTLS}, ServerID: vectors.ServerSubject, Set: set}
+	}
+	clientVectors := func(keep func(*vectors.Vector) bool) []string {
+		var out []string
+		for _, v := range set.Vectors() {
+			if v.Kind == vectors.KindMTLS && v.Input.Certificates.Role == vectors.RoleClient && keep(v) {
+				out = append(out, v.ID)
+			}
+		}
+		return out
+	}
+	invalid := func(v *vectors.Vector) bool { return v.IsNegative() }
+
+	It("all pass against the in-process reference server, which presents the expected server identity", func(ctx SpecContext) {
+		rep, err := server.RunMTLSSuite(ctx, conformance.Config{Set: set})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep.Conformant).To(BeTrue(), rep.SummaryLine())
+		all := clientVectors(func(*vectors.Vector) bool { return true })
+		Expect(len(all)).To(BeNumerically(">=", 40))
+		Expect(rep.Results).To(HaveLen(len(all) + 1))
+		Expect(result(rep, conformance.ServerIdentityCheck).Status).To(Equal(pass))
+		for _, id := range clientVectors(invalid) {
+			r := result(rep, id)
+			Expect(r.Observed.Status).To(BeZero(), id)
+			Expect(r.Message).To(ContainSubstring("the target refused the TLS connection: remote error: tls:"), id)
+			Expect(r.Draft).To(Equal("mtls"))
+		}
+	})
+
+	It("fail, every invalid one, against a server that takes any client certificate", func(ctx SpecContext) {
+		target := startTLS(okHandler(), &tls.Config{ClientAuth: tls.RequireAnyClientCert})
+		rep := run(ctx, mtlsConfig(target))
+		want := clientVectors(func(v *vectors.Vector) bool { return v.IsNegative() && v.ID != "mtls-client-no-certificate" })
+		Expect(ids(resultsWith(rep, fail))).To(ConsistOf(want))
+		Expect(result(rep, "mtls-client-no-certificate").Status).To(Equal(pass))
+	})
+
+	It("catch a server with one root pool for every trust domain (issue #335), and one that ignores the URI SAN", func(ctx SpecContext) {
+		target := startTLS(okHandler(), &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: roots})
+		rep := run(ctx, mtlsConfig(target))
+		failed := ids(resultsWith(rep, fail))
+		for _, id := range []string{"mtls-client-chain-to-other-trust-domain", "mtls-client-other-identifier-chain-to-example-org",
+			"mtls-client-chain-through-other-intermediate", "mtls-client-untrusted-trust-domain-trusted-ca",
+			"mtls-client-two-uri-sans", "mtls-client-no-uri-san", "mtls-client-non-canonical-percent", "mtls-client-ca-certificate"} {
+			Expect(failed).To(ContainElement(id))
+		}
+		// What crypto/tls checks itself is refused in the handshake.
+		for _, id := range []string{"mtls-client-expired-intermediate", "mtls-client-server-auth-only", "mtls-client-unknown-root", "mtls-client-valid"} {
+			Expect(result(rep, id).Status).To(Equal(pass), id)
+		}
+	})
+
+	It("take a 4xx answer after the handshake as a rejection, and score its reason", func(ctx SpecContext) {
+		h := mtls.Middleware(suiteTrust)(okHandler())
+		target := startTLS(h, &tls.Config{ClientAuth: tls.RequireAnyClientCert})
+		cfg := mtlsConfig(target)
+		cfg.ScoreReasons = true
+		rep := run(ctx, cfg)
+		Expect(rep.Conformant).To(BeTrue(), rep.SummaryLine())
+		r := result(rep, "mtls-client-two-uri-sans")
+		Expect(r.Observed.Status).To(Equal(http.StatusBadRequest))
+		Expect(r.Observed.Reason).To(Equal("mtls.uri_san"))
+	})
+
+	It("report a target whose certificate does not carry the expected identifier, and give no verdict on the vectors", func(ctx SpecContext) {
+		target := startTLS(okHandler(), &tls.Config{ClientAuth: tls.RequireAnyClientCert})
+		cfg := mtlsConfig(target)
+		cfg.ServerID = "wimse://example.org/workload/another"
+		rep := run(ctx, cfg)
+		check := result(rep, conformance.ServerIdentityCheck)
+		Expect(check.Status).To(Equal(fail))
+		Expect(check.Observed.Reason).To(Equal(string(wimse.ReasonMTLSPeerIdentity)))
+		Expect(resultsWith(rep, errored)).To(HaveLen(len(rep.Results) - 1))
+		Expect(result(rep, "mtls-client-valid").Message).To(ContainSubstring("the runner rejected the target's certificate"))
+	})
+
+	It("verify the target's certificate the usual way without a server identifier", func(ctx SpecContext) {
+		target := startTLS(okHandler(), &tls.Config{ClientAuth: tls.RequireAnyClientCert})
+		cfg := mtlsConfig(strings.Replace(target, "127.0.0.1", "localhost", 1)) // the certificate's DNS-ID
+		cfg.ServerID = ""
+		cfg.Client = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+		rep := run(ctx, cfg)
+		Expect(slices.ContainsFunc(rep.Results, func(r conformance.Result) bool { return r.ID == conformance.ServerIdentityCheck })).To(BeFalse())
+		Expect(result(rep, "mtls-client-valid").Status).To(Equal(pass))
+
+		cfg.Client = &http.Client{} // system roots: the suite's CA is unknown
+		rep = run(ctx, cfg)
+		Expect(resultsWith(rep, errored)).To(HaveLen(len(rep.Results)))
+	})
+
+	It("need an https target and known kinds", func() {
+		_, err := conformance.NewRunner(mtlsConfig("http://127.0.0.1:1/path"))
+		Expect(err).To(MatchError(ContainSubstring("https")))
+		cfg := mtlsConfig("https://127.0.0.1:1/path")
+		cfg.Kinds = []string{"mtls", "carrier-pigeon"}
+		_, err = conformance.NewRunner(cfg)
+		Expect(err).To(MatchError(ContainSubstring("carrier-pigeon")))
+	})
+})
+
+// startTLS serves h over TLS with cfg and the reference server's
+// certificate, and returns the target URL.
+func startTLS(h http.Handler, cfg *tls.Config) string {
+	GinkgoHelper()
+	cert, err := vectors.MTLSServerCertificate(vectors.DefaultSeed)
+	Expect(err).NotTo(HaveOccurred())
+	cfg.Certificates = []tls.Certificate{cert}
+	srv := httptest.NewUnstartedServer(h)
+	srv.TLS = cfg
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes
+	srv.StartTLS()
+	DeferCleanup(srv.Close)
+	return srv.URL + "/path"
+}
+
+func okHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })
+}
