@@ -3,8 +3,10 @@ package main
 import (
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,7 +31,7 @@ type verifyFlags struct {
 	wit400        bool
 	replaySize    int
 	profiles      []string
-	x509Bundle    string
+	x509Bundles   []string
 	serverWIT     string
 	serverKey     string
 	signAll       bool
@@ -42,7 +44,7 @@ func (f *verifyFlags) register(c *cobra.Command) {
 	fl.StringVar(&f.audience, "audience", "", "public base URL; the expected WPT aud of path P is this URL followed by P (required)")
 	fl.StringSliceVar(&f.accept, "accept", []string{"wpt-01", "wpt-02", "http-signature-06", "http-signature-07"}, "accepted revisions: wpt-01, wpt-02, http-signature-06, http-signature-07, s2s-06 (legacy typ values)")
 	fl.StringSliceVar(&f.profiles, "profile", []string{"wpt", "httpsig"}, "accepted authentication profiles: wpt (WIT + WPT), httpsig (WIT + HTTP message signature), mtls (client certificates; needs --tls-cert and --x509-bundle)")
-	fl.StringVar(&f.x509Bundle, "x509-bundle", "", "PEM file of the X.509 roots of the trust domains (mtls profile)")
+	fl.StringArrayVar(&f.x509Bundles, "x509-bundle", nil, "TD=FILE: PEM file of the X.509 roots of trust domain TD (mtls profile; repeatable). A bare FILE is accepted only with a single --trust-domain: each trust domain's certificates must chain to its own roots (mutual-tls issue #335)")
 	fl.StringVar(&f.serverWIT, "server-wit", "", "the server's own WIT file, to sign responses of the httpsig profile")
 	fl.StringVar(&f.serverKey, "server-key", "", "the private JWK of --server-wit's cnf key")
 	fl.BoolVar(&f.signAll, "sign-responses", false, "sign every response to a signed request, not only those that ask with wimse-sign-response")
@@ -68,22 +70,20 @@ func (f *verifyFlags) config(now func() time.Time) (server.Config, error) {
 	if err != nil {
 		return server.Config{}, usageErr("trust bundle %s: %v", f.trustBundle, err)
 	}
-	var roots []*x509.Certificate
-	if f.x509Bundle != "" {
-		pemData, err := os.ReadFile(f.x509Bundle)
-		if err != nil {
-			return server.Config{}, usageErr("read --x509-bundle: %v", err)
-		}
-		for blk, rest := pem.Decode(pemData); blk != nil; blk, rest = pem.Decode(rest) {
-			c, err := x509.ParseCertificate(blk.Bytes)
-			if err != nil {
-				return server.Config{}, usageErr("--x509-bundle %s: %v", f.x509Bundle, err)
+	roots := map[string][]*x509.Certificate{}
+	for _, spec := range f.x509Bundles {
+		td, file, ok := strings.Cut(spec, "=")
+		if !ok {
+			if len(f.trustDomains) != 1 {
+				return server.Config{}, usageErr("--x509-bundle %q: with several trust domains, say which one: TD=FILE", spec)
 			}
-			roots = append(roots, c)
+			td, file = f.trustDomains[0], spec
 		}
-		if len(roots) == 0 {
-			return server.Config{}, usageErr("--x509-bundle %s holds no certificate", f.x509Bundle)
+		certs, err := readPEMCerts(file)
+		if err != nil {
+			return server.Config{}, usageErr("--x509-bundle %s: %v", file, err)
 		}
+		roots[td] = append(roots[td], certs...)
 	}
 	store := wimse.NewTrustStore()
 	for _, name := range f.trustDomains {
@@ -91,7 +91,12 @@ func (f *verifyFlags) config(now func() time.Time) (server.Config, error) {
 		if err != nil {
 			return server.Config{}, usageErr("--trust-domain %q: %v", name, err)
 		}
-		store.Set(td, wimse.Anchors{Keys: keys, X509Roots: roots})
+		store.Set(td, wimse.Anchors{Keys: keys, X509Roots: roots[name]})
+	}
+	for td := range roots {
+		if !slices.Contains(f.trustDomains, td) {
+			return server.Config{}, usageErr("--x509-bundle names trust domain %q, which no --trust-domain trusts", td)
+		}
 	}
 	for _, p := range f.profiles {
 		if p != server.ProfileWPT && p != server.ProfileHTTPSig && p != server.ProfileMTLS {
@@ -155,4 +160,24 @@ func (f *verifyFlags) config(now func() time.Time) (server.Config, error) {
 
 func failErr(format string, args ...any) error {
 	return &exitError{code: exitFailure, err: fmt.Errorf(format, args...)}
+}
+
+// readPEMCerts reads every certificate of a PEM file.
+func readPEMCerts(file string) ([]*x509.Certificate, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var out []*x509.Certificate
+	for blk, rest := pem.Decode(data); blk != nil; blk, rest = pem.Decode(rest) {
+		c, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no certificate")
+	}
+	return out, nil
 }

@@ -10,22 +10,28 @@ import (
 	"github.com/wimse-wg/wimse/wimse"
 )
 
-// policyVariants are the reference-server policies, besides the default,
-// that some vectors assume. In-process, the suite starts one server per
-// variant and plays those vectors against it, so none stays unsupported.
-var policyVariants = []struct {
+// policyVariant is a reference-server policy besides the default, and the
+// target profile that declares it.
+type policyVariant struct {
 	name    string
 	profile func(*conformance.Profile)
 	server  func(*Config)
-}{
+}
+
+// policyVariants are the reference-server policies, besides the default,
+// that some vectors assume. In-process, the suite starts one server per
+// variant and plays those vectors against it, so none stays unsupported.
+var policyVariants = []policyVariant{
 	{"legacy typ (s2s-06)", func(p *conformance.Profile) { p.LegacyTyp = true },
 		func(c *Config) {
 			c.Policy.Revisions = []wimse.Revision{wimse.RevisionWPT01, wimse.RevisionWPT02, wimse.RevisionS2S06}
 		}},
-	{"the wpt-02 carriage only", func(p *conformance.Profile) { p.Revisions = []string{"wpt-02"} },
-		func(c *Config) { c.Policy.Revisions = []wimse.Revision{wimse.RevisionWPT02} }},
-	{"the wpt-01 carriage only", func(p *conformance.Profile) { p.Revisions = []string{"wpt-01"} },
-		func(c *Config) { c.Policy.Revisions = []wimse.Revision{wimse.RevisionWPT01} }},
+	// Single-revision receivers: one revision of one family refused, the
+	// other family untouched.
+	onlyVariant("wpt-02", "wpt-01"),
+	onlyVariant("wpt-01", "wpt-02"),
+	onlyVariant("http-signature-07", "http-signature-06"),
+	onlyVariant("http-signature-06", "http-signature-07"),
 	{"iss allow-list", func(p *conformance.Profile) { p.Issuers = []string{"https://issuer.example.org"} },
 		func(c *Config) {
 			td := wimse.MustParseTrustDomain(vectors.TrustDomain)
@@ -33,6 +39,19 @@ var policyVariants = []struct {
 			a.Issuers = []string{"https://issuer.example.org"}
 			c.Trust.Set(td, a)
 		}},
+}
+
+// onlyVariant is the receiver that accepts every revision but refused.
+func onlyVariant(keep, refused string) policyVariant {
+	var revs []string
+	var wrevs []wimse.Revision
+	for _, r := range conformance.AllRevisions {
+		if r != refused {
+			revs = append(revs, r)
+			wrevs = append(wrevs, wimse.Revision(r))
+		}
+	}
+	return policyVariant{"only " + keep + " of its family", func(p *conformance.Profile) { p.Revisions = revs }, func(c *Config) { c.Policy.Revisions = wrevs }}
 }
 
 // RunSuite plays the conformance vectors against reference servers started
