@@ -46,6 +46,7 @@ type runFlags struct {
 	target, draft, focus, skip, labels, xfail, reports, ca, targetConfig string
 	audience, trustDomain, subject, issuer, path, method                 string
 	profile, serverID                                                    string
+	draftSet                                                             bool
 	ids, headers                                                         []string
 	strict, insecure, reasons                                            bool
 	parallel                                                             int
@@ -84,13 +85,14 @@ suite's roots), and reported as one more result.`,
   wimse conformance run --target http://127.0.0.1:8080/hello --label-filter 'aud || replay' --strict`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			f.draftSet = cmd.Flags().Changed("draft")
 			return runConformance(cmd.Context(), e, &f)
 		},
 	}
 	fl := c.Flags()
 	fl.StringVar(&f.target, "target", "", "protected endpoint to test; empty starts the reference server in-process")
 	fl.StringVar(&f.draft, "draft", "wpt-02", "WPT revision the target implements: wpt-01 or wpt-02")
-	fl.StringVar(&f.profile, "profile", "wit-wpt", "what to play: wit-wpt (request vectors of --draft) or mtls (client certificates over mutual TLS)")
+	fl.StringVar(&f.profile, "profile", "wit-wpt", "what to play: wit-wpt (WIT + WPT, --draft wpt-02 or wpt-01), wit-httpsig (WIT + HTTP message signature, --draft http-signature-07 or -06) or mtls (client certificates over mutual TLS)")
 	fl.StringVar(&f.serverID, "server-id", "", "with --profile mtls: the Workload Identifier the target's own certificate must carry")
 	fl.StringArrayVar(&f.ids, "id", nil, "run only this vector ID (repeatable)")
 	fl.StringVar(&f.focus, "focus", "", "run only vectors whose ID or comment matches this regular expression")
@@ -256,14 +258,20 @@ func (f *runFlags) config() (conformance.Config, error) {
 		tlsCfg.RootCAs = pool
 	}
 	switch f.profile {
-	case "wit-wpt":
+	case "wit-wpt", "wit-httpsig":
 		if f.serverID != "" {
 			return cfg, fmt.Errorf("--server-id needs --profile mtls")
+		}
+		if f.profile == "wit-httpsig" && !f.draftSet {
+			cfg.Draft = "http-signature-07"
+		}
+		if isSig := strings.HasPrefix(cfg.Draft, "http-signature-"); isSig != (f.profile == "wit-httpsig") && f.draftSet {
+			return cfg, fmt.Errorf("--draft %s does not belong to --profile %s", cfg.Draft, f.profile)
 		}
 	case profileMTLS:
 		cfg.Kinds, cfg.Draft, cfg.ServerID, cfg.ServerRoots = []string{vectors.KindMTLS}, profileMTLS, f.serverID, caCerts
 	default:
-		return cfg, fmt.Errorf("--profile %q is not wit-wpt or mtls", f.profile)
+		return cfg, fmt.Errorf("--profile %q is not wit-wpt, wit-httpsig or mtls", f.profile)
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = tlsCfg
