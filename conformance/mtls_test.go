@@ -46,7 +46,7 @@ var _ = Describe("The runner's mtls vectors", Label("mtls"), func() {
 	invalid := func(v *vectors.Vector) bool { return v.IsNegative() }
 
 	It("all pass against the in-process reference server, which presents the expected server identity", func(ctx SpecContext) {
-		rep, err := server.RunMTLSSuite(ctx, conformance.Config{Set: set})
+		rep, err := server.RunMTLSSuite(ctx, conformance.Config{Set: set}, nil)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(rep.Conformant).To(BeTrue(), rep.SummaryLine())
 		all := clientVectors(func(*vectors.Vector) bool { return true })

@@ -6,13 +6,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/wimse-wg/wimse/internal/mutant"
 	"github.com/wimse-wg/wimse/vectors"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
-// detection is how many request vectors catch one mutant.
+// detection is how many vectors catch one mutant.
 type detection struct {
 	// vectors counts the vectors whose outcome (verdict or reason) differs
 	// from the expectation under at least one draft; byVerdict those whose
@@ -24,18 +25,27 @@ type detection struct {
 
 // TestMutantsDetected is the conformance self-test: for every check that
 // can be disabled, the offline verifier with only that check off must fail
-// at least one frozen request vector (verdict or reason), under either
-// draft. A mutant no vector detects means a check the vectors do not test.
+// at least one frozen vector (verdict or reason): a request vector under
+// any of its drafts, or for an mtls.* check an mtls vector of either role,
+// played through profiles/mtls.VerifyPeer at the frozen time. A mutant no
+// vector detects means a check the vectors do not test.
 func TestMutantsDetected(t *testing.T) {
 	s := loadSet(t)
 	keys, err := vectors.DeriveKeys(vectors.DefaultSeed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var requests []*vectors.Vector
+	mtlsTrust := wimse.NewTrustStore()
+	if err := vectors.AddX509Roots(mtlsTrust, s.Requirements.X509Roots); err != nil {
+		t.Fatal(err)
+	}
+	var requests, mtlsVectors []*vectors.Vector
 	for _, v := range s.Vectors() {
-		if v.Kind == vectors.KindRequest {
+		switch v.Kind {
+		case vectors.KindRequest:
 			requests = append(requests, v)
+		case vectors.KindMTLS:
+			mtlsVectors = append(mtlsVectors, v)
 		}
 	}
 	checks := mutant.Checks()
@@ -47,19 +57,29 @@ func TestMutantsDetected(t *testing.T) {
 				t.Parallel()
 				m := mutant.New(c.Reason)
 				var d detection
-				for _, v := range requests {
+				judge := func(v *vectors.Vector, err error) (caught, byVerdict bool) {
+					verdict := "accept"
+					if err != nil {
+						verdict = "reject"
+					}
+					if verdict != v.Expect.Verdict {
+						return true, true
+					}
+					return string(wimse.ReasonOf(err)) != v.Expect.Reason, false
+				}
+				played := requests
+				if strings.HasPrefix(c.Reason, "mtls.") {
+					played = mtlsVectors
+				}
+				for _, v := range played {
 					caught, byVerdict := false, false
+					if v.Kind == vectors.KindMTLS {
+						caught, byVerdict = judge(v, playMTLSOffline(t, v, mtlsTrust, time.Unix(vectors.FrozenNow, 0), m))
+					}
 					for _, draft := range v.Drafts {
 						_, _, err := playOffline(t, v, draft, keys, m)
-						verdict := "accept"
-						if err != nil {
-							verdict = "reject"
-						}
-						if verdict != v.Expect.Verdict {
-							caught, byVerdict = true, true
-						} else if string(wimse.ReasonOf(err)) != v.Expect.Reason {
-							caught = true
-						}
+						got, bv := judge(v, err)
+						caught, byVerdict = caught || got, byVerdict || bv
 					}
 					if caught {
 						d.vectors++
@@ -75,13 +95,13 @@ func TestMutantsDetected(t *testing.T) {
 				results[c.Reason] = d
 				mu.Unlock()
 				if d.vectors == 0 {
-					t.Errorf("mutant %s (%s) is detected by no vector: add one to vectors/wit_vectors.go or vectors/wpt_vectors.go", c.Reason, c.Description)
+					t.Errorf("mutant %s (%s) is detected by no vector: add one to the catalogue (vectors/*_vectors.go)", c.Reason, c.Description)
 				}
 			})
 		}
 	})
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d mutants against %d request vectors:\n", len(checks), len(requests))
+	fmt.Fprintf(&b, "%d mutants against %d request vectors and %d mtls vectors:\n", len(checks), len(requests), len(mtlsVectors))
 	for _, c := range checks {
 		d := results[c.Reason]
 		fmt.Fprintf(&b, "  %-32s %-6s %3d vectors detect it (%3d by verdict)  e.g. %s\n",

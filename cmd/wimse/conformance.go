@@ -151,7 +151,7 @@ func runConformance(ctx context.Context, e *env, f *runFlags) error {
 	var rep *conformance.Report
 	switch {
 	case f.target == "" && f.profile == profileMTLS:
-		rep, err = server.RunMTLSSuite(ctx, cfg)
+		rep, err = server.RunMTLSSuite(ctx, cfg, nil)
 	case f.target == "":
 		rep, err = server.RunSuite(ctx, cfg, nil)
 	default:

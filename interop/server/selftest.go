@@ -4,10 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/wimse-wg/wimse/conformance"
 	"github.com/wimse-wg/wimse/internal/mutant"
+	"github.com/wimse-wg/wimse/profiles/mtls"
+	"github.com/wimse-wg/wimse/vectors"
+	"github.com/wimse-wg/wimse/wimse"
 )
 
 // MutantResult says whether the suite caught one mutant of the reference
@@ -17,12 +22,20 @@ type MutantResult struct {
 	Level       string
 	Description string
 	// DetectedBy lists (up to five) vectors that failed against the mutant,
-	// as "draft/id".
+	// as "draft/id": the draft is "mtls" for client-role mtls vectors
+	// played over TLS, "mtls-offline" for server-role ones played through
+	// profiles/mtls.
 	DetectedBy []string
 }
 
 // Detected reports whether at least one vector failed.
 func (m MutantResult) Detected() bool { return len(m.DetectedBy) > 0 }
+
+// mtlsDraft and mtlsOfflineDraft name where an mtls mutant was detected.
+const (
+	mtlsDraft        = vectors.SignalMTLS
+	mtlsOfflineDraft = "mtls-offline"
+)
 
 // SelfTest runs the suite against the reference server with each mutable
 // check disabled in turn (internal/mutant.Checks) and reports which mutants
@@ -30,7 +43,18 @@ func (m MutantResult) Detected() bool { return len(m.DetectedBy) > 0 }
 // proves nothing. Reason codes are scored (the reference server emits
 // them), so a mutant whose token a later check still rejects is caught by
 // the reason it answers with. base configures selection and timeouts;
-// Target, Profile, Draft and ScoreReasons are set here.
+// Target, Profile, Draft, Kinds and ScoreReasons are set here.
+//
+// The request drafts play the wit.*, wpt.*, httpsig.* and request.*
+// mutants. An mtls.* mutant is played with the client-role mtls vectors
+// over TLS against the reference server with the mtls profile (see
+// RunMTLSSuite), whose handshake verdict carries no reason: the mutant must
+// change a verdict. A check the reference server never makes, because it
+// only judges clients and no client-role vector expects its reason
+// (mtls.dns_id and mtls.peer_identity: a TLS client's checks of the
+// server), is played instead with the server-role mtls vectors offline,
+// through profiles/mtls.VerifyPeer with the mutant, as the runner's own
+// client would judge them.
 func SelfTest(ctx context.Context, base conformance.Config) ([]MutantResult, error) {
 	// SHOULD-level checks count too: a mutant that only earns a warning
 	// would otherwise look undetected.
@@ -47,6 +71,20 @@ func SelfTest(ctx context.Context, base conformance.Config) ([]MutantResult, err
 			return nil, fmt.Errorf("selftest: the unmutated reference server is not conformant under %s (%s)", d, rep.SummaryLine())
 		}
 	}
+	rep, err := RunMTLSSuite(ctx, base, nil)
+	if err != nil {
+		return nil, err
+	}
+	if !rep.Conformant {
+		return nil, fmt.Errorf("selftest: the unmutated reference server is not conformant under mtls (%s)", rep.SummaryLine())
+	}
+	off, err := newOfflineMTLS(base)
+	if err != nil {
+		return nil, err
+	}
+	if found := off.play(nil, 1); len(found) > 0 {
+		return nil, fmt.Errorf("selftest: profiles/mtls without a mutant fails server-role vector %s", found[0])
+	}
 	checks := mutant.Checks()
 	out := make([]MutantResult, len(checks))
 	errs := make([]error, len(checks))
@@ -57,7 +95,7 @@ func SelfTest(ctx context.Context, base conformance.Config) ([]MutantResult, err
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			out[i], errs[i] = playMutant(ctx, base, c, drafts)
+			out[i], errs[i] = playMutant(ctx, base, c, drafts, off)
 		}()
 	}
 	wg.Wait()
@@ -67,23 +105,125 @@ func SelfTest(ctx context.Context, base conformance.Config) ([]MutantResult, err
 	return out, nil
 }
 
-func playMutant(ctx context.Context, base conformance.Config, c mutant.Check, drafts []string) (MutantResult, error) {
+func playMutant(ctx context.Context, base conformance.Config, c mutant.Check, drafts []string, off *offlineMTLS) (MutantResult, error) {
 	res := MutantResult{Reason: c.Reason, Level: c.Level, Description: c.Description}
-	for _, d := range drafts {
-		cfg := base
-		cfg.Draft = d
-		rep, err := RunSuite(ctx, cfg, mutant.New(c.Reason))
+	m := mutant.New(c.Reason)
+	if strings.HasPrefix(c.Reason, "mtls.") {
+		if !off.clientReasons[c.Reason] {
+			res.DetectedBy = off.play(m, 5)
+			return res, nil
+		}
+		rep, err := RunMTLSSuite(ctx, base, m)
 		if err != nil {
 			return res, fmt.Errorf("selftest: mutant %s: %w", c.Reason, err)
 		}
-		for _, r := range rep.Results {
-			if (r.Status == conformance.StatusFail || r.Status == conformance.StatusXPass) && len(res.DetectedBy) < 5 {
-				res.DetectedBy = append(res.DetectedBy, d+"/"+r.ID)
-			}
+		res.DetectedBy = failed(rep, mtlsDraft, nil)
+		return res, nil
+	}
+	for _, d := range drafts {
+		cfg := base
+		cfg.Draft = d
+		rep, err := RunSuite(ctx, cfg, m)
+		if err != nil {
+			return res, fmt.Errorf("selftest: mutant %s: %w", c.Reason, err)
 		}
-		if res.Detected() {
+		if res.DetectedBy = failed(rep, d, res.DetectedBy); res.Detected() {
 			break
 		}
 	}
 	return res, nil
+}
+
+// failed appends to out (up to five) the vectors of rep that failed, as
+// "draft/id".
+func failed(rep *conformance.Report, draft string, out []string) []string {
+	for _, r := range rep.Results {
+		if (r.Status == conformance.StatusFail || r.Status == conformance.StatusXPass) && len(out) < 5 {
+			out = append(out, draft+"/"+r.ID)
+		}
+	}
+	return out
+}
+
+// offlineMTLS plays the server-role mtls vectors, which the runner cannot
+// play against a target, through profiles/mtls.VerifyPeer in the client's
+// place: the vector's expected identifier and DNS name, the suite's X.509
+// roots (requirements.json).
+type offlineMTLS struct {
+	vectors []*vectors.Vector
+	trust   *wimse.TrustStore
+	now     func() time.Time
+	// clientReasons are the reasons client-role vectors expect: the checks
+	// the reference server makes.
+	clientReasons map[string]bool
+}
+
+func newOfflineMTLS(cfg conformance.Config) (*offlineMTLS, error) {
+	set := cfg.Set
+	if set == nil {
+		var err error
+		if set, err = vectors.Load(vectors.FS); err != nil {
+			return nil, err
+		}
+	}
+	o := &offlineMTLS{trust: wimse.NewTrustStore(), now: cfg.Now, clientReasons: map[string]bool{}}
+	if o.now == nil {
+		o.now = time.Now
+	}
+	if err := vectors.AddX509Roots(o.trust, set.Requirements.X509Roots); err != nil {
+		return nil, err
+	}
+	for _, v := range set.Vectors() {
+		if v.Kind != vectors.KindMTLS || v.Input == nil || v.Input.Certificates == nil {
+			continue
+		}
+		switch v.Input.Certificates.Role {
+		case vectors.RoleClient:
+			if v.Expect.Reason != "" {
+				o.clientReasons[v.Expect.Reason] = true
+			}
+		case vectors.RoleServer:
+			o.vectors = append(o.vectors, v)
+		}
+	}
+	return o, nil
+}
+
+// play returns (up to max) the server-role vectors whose verdict or reason
+// under mutant m differs from the expectation, as "mtls-offline/id".
+func (o *offlineMTLS) play(m *mutant.Set, max int) []string {
+	var out []string
+	for _, v := range o.vectors {
+		if len(out) < max && !o.passes(v, m) {
+			out = append(out, mtlsOfflineDraft+"/"+v.ID)
+		}
+	}
+	return out
+}
+
+// passes reports whether profiles/mtls with mutant m judges v as expected.
+// A vector whose certificates or expected identifier do not parse fails.
+func (o *offlineMTLS) passes(v *vectors.Vector, m *mutant.Set) bool {
+	in := v.Input.Certificates
+	chain, err := in.ParseChain()
+	if err != nil {
+		return false
+	}
+	opts := []mtls.Option{mtls.WithMutant(m)}
+	if in.ExpectedID != "" {
+		id, err := wimse.ParseID(in.ExpectedID)
+		if err != nil {
+			return false
+		}
+		opts = append(opts, mtls.WithExpectedID(id))
+	}
+	if in.DNSName != "" {
+		opts = append(opts, mtls.WithDNSName(in.DNSName))
+	}
+	_, err = mtls.VerifyPeer(chain, o.trust, mtls.Server, o.now(), opts...)
+	verdict := "accept"
+	if err != nil {
+		verdict = "reject"
+	}
+	return verdict == v.Expect.Verdict && string(wimse.ReasonOf(err)) == v.Expect.Reason
 }

@@ -137,7 +137,7 @@ func New(c Config) (http.Handler, error) {
 		Audience: httpsig.AudienceFromBase(c.Audience)}
 	wptHandler := wv.Middleware(logger)(http.HandlerFunc(serveAuthenticated))
 	sigHandler := sv.Middleware(c.ResponseSigner, c.SignAllResponses, logger)(http.HandlerFunc(serveAuthenticated))
-	mtlsHandler := mtls.Middleware(c.Trust, mtls.WithNow(c.Policy.Time), mtls.WithLogger(logger))(http.HandlerFunc(serveAuthenticated))
+	mtlsHandler := mtls.Middleware(c.Trust, mtls.WithNow(c.Policy.Time), mtls.WithLogger(logger), mtls.WithMutant(c.Policy.Mutant))(http.HandlerFunc(serveAuthenticated))
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

@@ -130,7 +130,7 @@ func RunSuite(ctx context.Context, cfg conformance.Config, mut *mutant.Set) (*co
 // own trust domain) and presents vectors.MTLSServerCertificate, which the
 // runner checks against vectors.ServerSubject (cfg.ServerID, unless set).
 // cfg.Target, cfg.Profile and cfg.Kinds are set here.
-func RunMTLSSuite(ctx context.Context, cfg conformance.Config) (*conformance.Report, error) {
+func RunMTLSSuite(ctx context.Context, cfg conformance.Config, mut *mutant.Set) (*conformance.Report, error) {
 	cert, err := vectors.MTLSServerCertificate(vectors.DefaultSeed)
 	if err != nil {
 		return nil, err
@@ -145,6 +145,7 @@ func RunMTLSSuite(ctx context.Context, cfg conformance.Config) (*conformance.Rep
 			return c, err
 		}
 		c.Profiles = []string{ProfileMTLS}
+		c.Policy.Mutant = mut
 		return c, vectors.AddX509Roots(c.Trust, roots)
 	}, cert, nil)
 	if err != nil {

@@ -21,7 +21,7 @@ func TLSConfig(c Config, cert tls.Certificate) *tls.Config {
 	if !c.accepts(ProfileMTLS) {
 		return &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
 	}
-	cfg := mtls.ServerConfig(c.Trust, cert, mtls.WithNow(c.Policy.Time), mtls.WithLogger(c.Logger))
+	cfg := mtls.ServerConfig(c.Trust, cert, mtls.WithNow(c.Policy.Time), mtls.WithLogger(c.Logger), mtls.WithMutant(c.Policy.Mutant))
 	if c.accepts(ProfileWPT) || c.accepts(ProfileHTTPSig) {
 		cfg.ClientAuth = tls.RequestClientCert
 		verify := cfg.VerifyConnection

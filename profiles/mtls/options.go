@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/mutant"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
@@ -19,6 +20,7 @@ type config struct {
 	dnsName      string
 	authorize    Authorizer
 	logger       *slog.Logger
+	mutant       *mutant.Set
 }
 
 func newConfig(opts []Option) *config {
@@ -67,3 +69,10 @@ func WithAuthorizer(a Authorizer) Option { return func(c *config) { c.authorize 
 // failures by ServerConfig and ClientConfig, request failures by Middleware.
 // Certificates are never logged. Nil (the default) discards.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithMutant disables the checks of m's mtls.* reasons, for the conformance
+// self-test (internal/mutant): each disabled rejection is skipped as if the
+// check had passed (see verify for what that means per reason). Being of
+// an internal type, it can only be given a non-nil set inside this module;
+// nil (the default) disables nothing.
+func WithMutant(m *mutant.Set) Option { return func(c *config) { c.mutant = m } }

@@ -3,9 +3,13 @@ package mtls
 import (
 	"crypto/x509"
 	"errors"
+	"net/url"
+	"path"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/mutant"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
@@ -72,6 +76,8 @@ func (r Role) extKeyUsage() (x509.ExtKeyUsage, bool) {
 //  9. WithAuthorizer allows it.
 //
 // A nil trust store or an invalid role is a server.internal error.
+// WithMutant (this module's conformance self-test) skips the checks of the
+// disabled reasons; every other option leaves the checks as listed.
 // VerifyPeer does not check revocation, which the drafts leave open
 // (creds-02 issue #270). It does not call go-spiffe: x509svid.Verify only
 // knows spiffe:// identifiers and reports string errors, but every
@@ -86,6 +92,7 @@ func VerifyPeer(chain []*x509.Certificate, trust *wimse.TrustStore, role Role, n
 }
 
 func verify(chain []*x509.Certificate, trust *wimse.TrustStore, role Role, now time.Time, c *config) (*Peer, error) {
+	m := c.mutant
 	eku, ok := role.extKeyUsage()
 	switch {
 	case !ok:
@@ -103,70 +110,97 @@ func verify(chain []*x509.Certificate, trust *wimse.TrustStore, role Role, now t
 		return nil, wimse.Errorf(wimse.ReasonMTLSURISAN, "mtls: subjectAltName: %w", err)
 	case len(uris) == 0:
 		return nil, wimse.Errorf(wimse.ReasonMTLSURISAN, "mtls: %s certificate has no URI SAN", role)
-	case len(uris) > 1:
+	case len(uris) > 1 && !m.Off(string(wimse.ReasonMTLSURISAN)): // mutant: the first one is used
 		return nil, wimse.Errorf(wimse.ReasonMTLSURISAN, "mtls: %s certificate has %d URI SANs, not exactly one", role, len(uris))
 	}
 	id, err := wimse.ParseID(uris[0])
+	if err != nil && m.Off(string(wimse.ReasonMTLSIdentifier)) {
+		id, err = repairedID(uris[0])
+	}
 	if err != nil {
 		return nil, wimse.Errorf(wimse.ReasonMTLSIdentifier, "mtls: URI SAN is not a workload identifier: %w", err)
 	}
 
 	td := id.TrustDomain()
-	if !c.expectID.IsZero() && td != c.expectID.TrustDomain() {
+	tdOff := m.Off(string(wimse.ReasonMTLSTrustDomain))
+	if !c.expectID.IsZero() && td != c.expectID.TrustDomain() && !tdOff {
 		return nil, wimse.Errorf(wimse.ReasonMTLSTrustDomain, "mtls: %s is in trust domain %s, expected %s", id, td, c.expectID.TrustDomain())
 	}
-	if len(c.trustDomains) > 0 && !slices.Contains(c.trustDomains, td) {
+	if len(c.trustDomains) > 0 && !slices.Contains(c.trustDomains, td) && !tdOff {
 		return nil, wimse.Errorf(wimse.ReasonMTLSTrustDomain, "mtls: trust domain %s is not expected for this %s", td, role)
 	}
-	anchors, ok := trust.Anchors(td)
-	roots := x509.NewCertPool()
-	n := 0
-	if ok {
-		for _, r := range anchors.X509Roots {
-			if r != nil {
-				roots.AddCert(r)
-				n++
-			}
+	roots := x509Roots(trust, td)
+	if len(roots) == 0 && tdOff {
+		// The mutant: a trust domain without anchors borrows the roots of
+		// every trust domain, one pool for all.
+		for _, other := range trust.TrustDomains() {
+			roots = append(roots, x509Roots(trust, other)...)
 		}
 	}
-	if n == 0 {
+	if len(roots) == 0 {
 		return nil, wimse.Errorf(wimse.ReasonMTLSTrustDomain, "mtls: trust domain %s has no X.509 trust anchors", td)
 	}
 
-	if err := checkValidity(leaf, now, "certificate"); err != nil {
+	if err := checkValidity(leaf, now, "certificate"); err != nil && !m.Off(string(wimse.ReasonOf(err))) {
 		return nil, err
 	}
 
-	inter := x509.NewCertPool()
-	for _, cert := range chain[1:] {
-		if cert != nil {
-			inter.AddCert(cert)
-		}
-	}
-	chains, err := leaf.Verify(x509.VerifyOptions{
-		Roots:         roots,
-		Intermediates: inter,
+	w := newWidener(m)
+	opts := x509.VerifyOptions{
+		Roots:         x509.NewCertPool(),
+		Intermediates: x509.NewCertPool(),
 		CurrentTime:   now,
 		KeyUsages:     []x509.ExtKeyUsage{eku},
-	})
-	if err != nil {
-		return nil, chainError(err, id, now)
+	}
+	if m.Off(string(wimse.ReasonMTLSEKU)) {
+		opts.KeyUsages = []x509.ExtKeyUsage{x509.ExtKeyUsageAny}
+	}
+	for _, r := range roots {
+		opts.Roots.AddCert(w.cert(r))
+	}
+	for _, cert := range chain[1:] {
+		if cert != nil {
+			opts.Intermediates.AddCert(w.cert(cert))
+		}
+	}
+	var verified []*x509.Certificate
+	chains, err := w.cert(leaf).Verify(opts)
+	if err == nil {
+		verified = w.originals(chains[0])
+	} else {
+		err = chainError(err, id, now)
+		if wimse.ReasonOf(err) != wimse.ReasonMTLSChain || !m.Off(string(wimse.ReasonMTLSChain)) {
+			return nil, err
+		}
+		// The mutant: the chain is taken as presented. The leaf's own
+		// extended key usage, which chain building did not reach, is still
+		// checked.
+		if !m.Off(string(wimse.ReasonMTLSEKU)) && !leafAllows(leaf, eku) {
+			return nil, wimse.Errorf(wimse.ReasonMTLSEKU, "mtls: extended key usage of the %s certificate does not allow the role", role)
+		}
+		for _, cert := range chain {
+			if cert != nil {
+				verified = append(verified, cert)
+			}
+		}
 	}
 
-	switch {
-	case leaf.IsCA:
-		return nil, wimse.Errorf(wimse.ReasonMTLSKeyUsage, "mtls: %s certificate is a CA certificate", role)
-	case leaf.KeyUsage&(x509.KeyUsageCertSign|x509.KeyUsageCRLSign) != 0:
-		return nil, wimse.Errorf(wimse.ReasonMTLSKeyUsage, "mtls: %s certificate may sign certificates or CRLs", role)
-	case leaf.KeyUsage != 0 && leaf.KeyUsage&x509.KeyUsageDigitalSignature == 0:
-		return nil, wimse.Errorf(wimse.ReasonMTLSKeyUsage, "mtls: %s certificate key usage lacks digitalSignature", role)
+	if !m.Off(string(wimse.ReasonMTLSKeyUsage)) {
+		switch {
+		case leaf.IsCA:
+			return nil, wimse.Errorf(wimse.ReasonMTLSKeyUsage, "mtls: %s certificate is a CA certificate", role)
+		case leaf.KeyUsage&(x509.KeyUsageCertSign|x509.KeyUsageCRLSign) != 0:
+			return nil, wimse.Errorf(wimse.ReasonMTLSKeyUsage, "mtls: %s certificate may sign certificates or CRLs", role)
+		case leaf.KeyUsage != 0 && leaf.KeyUsage&x509.KeyUsageDigitalSignature == 0:
+			return nil, wimse.Errorf(wimse.ReasonMTLSKeyUsage, "mtls: %s certificate key usage lacks digitalSignature", role)
+		}
 	}
 
-	peer := &Peer{ID: id, Certificate: leaf, Chain: chains[0]}
-	if !c.expectID.IsZero() && id != c.expectID {
+	peer := &Peer{ID: id, Certificate: leaf, Chain: verified}
+	if !c.expectID.IsZero() && id != c.expectID && !m.Off(string(wimse.ReasonMTLSPeerIdentity)) {
 		return nil, wimse.Errorf(wimse.ReasonMTLSPeerIdentity, "mtls: %s is %s, expected %s", role, id, c.expectID)
 	}
-	if c.dnsName != "" {
+	if c.dnsName != "" && !m.Off(string(wimse.ReasonMTLSDNSID)) {
 		if err := leaf.VerifyHostname(c.dnsName); err != nil {
 			return nil, wimse.Errorf(wimse.ReasonMTLSDNSID, "mtls: no DNS-ID matches %q: %w", c.dnsName, err)
 		}
@@ -174,13 +208,106 @@ func verify(chain []*x509.Certificate, trust *wimse.TrustStore, role Role, now t
 	if c.authorize != nil {
 		if err := c.authorize(peer); err != nil {
 			var we *wimse.Error
-			if errors.As(err, &we) {
+			if !errors.As(err, &we) {
+				err = wimse.Errorf(wimse.ReasonMTLSPeerIdentity, "mtls: %s %s is not authorized: %w", role, id, err)
+			}
+			if !m.Off(string(wimse.ReasonOf(err))) {
 				return nil, err
 			}
-			return nil, wimse.Errorf(wimse.ReasonMTLSPeerIdentity, "mtls: %s %s is not authorized: %w", role, id, err)
 		}
 	}
 	return peer, nil
+}
+
+// x509Roots returns the X.509 roots of td in trust.
+func x509Roots(trust *wimse.TrustStore, td wimse.TrustDomain) []*x509.Certificate {
+	a, ok := trust.Anchors(td)
+	if !ok {
+		return nil
+	}
+	var out []*x509.Certificate
+	for _, r := range a.X509Roots {
+		if r != nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// leafAllows reports whether cert's extended key usage, if it has one,
+// allows eku.
+func leafAllows(cert *x509.Certificate, eku x509.ExtKeyUsage) bool {
+	if len(cert.ExtKeyUsage) == 0 && len(cert.UnknownExtKeyUsage) == 0 {
+		return true
+	}
+	return slices.Contains(cert.ExtKeyUsage, eku) || slices.Contains(cert.ExtKeyUsage, x509.ExtKeyUsageAny)
+}
+
+// repairedID is what the mtls.identifier mutant makes of a URI SAN that is
+// not a canonical Workload Identifier: it normalises it the way a lenient
+// URL parser would (scheme and trust domain lower-cased, userinfo and port
+// dropped, the path percent-decoded and cleaned of dot segments and a
+// trailing slash) and parses the result. identifier-03 I8 forbids exactly
+// this repair.
+func repairedID(san string) (wimse.ID, error) {
+	u, err := url.Parse(san)
+	if err != nil {
+		return wimse.ID{}, err
+	}
+	p := u.Path
+	if p != "" {
+		p = path.Clean(p)
+	}
+	return wimse.ParseID(strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + p)
+}
+
+// widener serves the mtls.expired and mtls.not_yet_valid mutants: it hands
+// x509 chain building copies of the certificates whose validity period is
+// open on the disabled side, so that that check, and no other, passes
+// (signatures cover the raw TBSCertificate, not the parsed fields). A nil
+// widener, the normal case, returns the certificates themselves.
+type widener struct {
+	expired, notYetValid bool
+	orig                 map[*x509.Certificate]*x509.Certificate
+}
+
+func newWidener(m *mutant.Set) *widener {
+	w := &widener{expired: m.Off(string(wimse.ReasonMTLSExpired)), notYetValid: m.Off(string(wimse.ReasonMTLSNotYetValid))}
+	if !w.expired && !w.notYetValid {
+		return nil
+	}
+	w.orig = map[*x509.Certificate]*x509.Certificate{}
+	return w
+}
+
+func (w *widener) cert(c *x509.Certificate) *x509.Certificate {
+	if w == nil {
+		return c
+	}
+	cp := *c
+	if w.expired {
+		cp.NotAfter = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+	}
+	if w.notYetValid {
+		cp.NotBefore = time.Time{}
+	}
+	w.orig[&cp] = c
+	return &cp
+}
+
+// originals maps a verified chain of copies back to the certificates.
+func (w *widener) originals(chain []*x509.Certificate) []*x509.Certificate {
+	if w == nil {
+		return chain
+	}
+	out := make([]*x509.Certificate, len(chain))
+	for i, c := range chain {
+		if o, ok := w.orig[c]; ok {
+			c = o
+		}
+		out[i] = c
+	}
+	return out
 }
 
 // checkValidity reports whether now lies in cert's validity period.
