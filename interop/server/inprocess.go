@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net"
@@ -100,11 +101,27 @@ func (r *Running) Close() error {
 // StartLoopback starts the reference server on 127.0.0.1 with the
 // configuration configure returns for its base URL.
 func StartLoopback(configure func(base string) (Config, error), logger *slog.Logger) (*Running, error) {
+	return startLoopback(configure, nil, logger)
+}
+
+// StartLoopbackTLS starts the reference server on 127.0.0.1 over TLS with
+// the configuration configure returns for its base URL (https://...),
+// presenting cert; TLSConfig decides how clients are authenticated.
+// Refused handshakes go to logger, not to standard error.
+func StartLoopbackTLS(configure func(base string) (Config, error), cert tls.Certificate, logger *slog.Logger) (*Running, error) {
+	return startLoopback(configure, &cert, logger)
+}
+
+func startLoopback(configure func(base string) (Config, error), cert *tls.Certificate, logger *slog.Logger) (*Running, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	base := "http://" + ln.Addr().String()
+	scheme := "http://"
+	if cert != nil {
+		scheme = "https://"
+	}
+	base := scheme + ln.Addr().String()
 	cfg, err := configure(base)
 	if err != nil {
 		ln.Close()
@@ -119,7 +136,10 @@ func StartLoopback(configure func(base string) (Config, error), logger *slog.Log
 		ln.Close()
 		return nil, err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelDebug)}
+	if cert != nil {
+		ln = tls.NewListener(ln, TLSConfig(cfg, *cert))
+	}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			logger.Error("reference server stopped", "err", err)

@@ -2,11 +2,6 @@ package server
 
 import (
 	"crypto/tls"
-	"errors"
-	"log/slog"
-	"net"
-	"net/http"
-	"time"
 
 	"github.com/wimse-wg/wimse/profiles/mtls"
 )
@@ -33,37 +28,4 @@ func TLSConfig(c Config, cert tls.Certificate) *tls.Config {
 		}
 	}
 	return cfg
-}
-
-// StartLoopbackTLS starts the reference server on 127.0.0.1 over TLS with
-// the configuration configure returns for its base URL (https://...),
-// presenting cert; TLSConfig decides how clients are authenticated.
-// Refused handshakes go to logger, not to standard error.
-func StartLoopbackTLS(configure func(base string) (Config, error), cert tls.Certificate, logger *slog.Logger) (*Running, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	base := "https://" + ln.Addr().String()
-	cfg, err := configure(base)
-	if err != nil {
-		ln.Close()
-		return nil, err
-	}
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	cfg.Logger = logger
-	h, err := New(cfg)
-	if err != nil {
-		ln.Close()
-		return nil, err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelDebug)}
-	go func() {
-		if err := srv.Serve(tls.NewListener(ln, TLSConfig(cfg, cert))); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			logger.Error("reference server stopped", "err", err)
-		}
-	}()
-	return &Running{URL: base, srv: srv}, nil
 }
