@@ -588,8 +588,8 @@ func (s *sigRev) timeVectors() []Vector {
 			window(0, -10), reqs, []string{"ModifiedParameter"}, s.reject("httpsig.lifetime")),
 			"the drafts do not address expires <= created; the reference implementation rejects an empty or negative validity window"),
 		sigAcceptable(s.derive(s.base, "time-created-old", "created lies an hour in the past and expires in 60 s: a 61-minute window whose end is near",
-			window(-3600, 60), []string{"SIG-WINDOW", "SIG-EXPIRES-TIGHT"}, []string{"Policy"}, s.accept()),
-			"the drafts ask for a tight expires but set no maximum age for created; the reference implementation only bounds expires relative to now (Policy.MaxWPTLifetime), so it accepts"),
+			window(-3600, 60), []string{"SIG-WINDOW", "SIG-EXPIRES-TIGHT"}, []string{"Policy"}, s.reject("httpsig.lifetime")),
+			"the drafts ask for a tight expires (minutes) but set no receiver rule for the window; the reference implementation bounds both expires - now and expires - created by Policy.MaxWPTLifetime (plus skew), so it rejects"),
 		s.derive(s.base, "time-expires-far-future", "expires lies an hour ahead (created now), beyond the policy's 300 s maximum lifetime",
 			window(0, 3600), []string{"SIG-EXPIRES-TIGHT"}, []string{"ShouldLevel", "Policy"}, s.reject("httpsig.lifetime")),
 	}

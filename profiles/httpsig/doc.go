@@ -25,8 +25,8 @@
 // authorization, txn-token and workload-identity-token that the request
 // carries (R4); have a Content-Digest matching the body when there is one
 // (R5); verify with cnf.jwk under cnf.jwk.alg (R6); be within [created,
-// expires] with the policy's skew, and expire within Policy.MaxWPTLifetime
-// (R7); name this receiver in wimse-aud, from configuration only (R8); and
+// expires] with the policy's skew, expire within Policy.MaxWPTLifetime and
+// span no longer than it (R7); name this receiver in wimse-aud, from configuration only (R8); and
 // carry a nonce not seen before (R9). Failures are *wimse.Error values with
 // httpsig.* (or wit.*) reasons, answered 400 (-07 §3.6: 401 NOT RECOMMENDED).
 //

@@ -288,7 +288,8 @@ func checkDigest(h http.Header, body []byte) error {
 }
 
 // checkWindow enforces R7: now within [created, expires] with skew, and a
-// tight lifetime.
+// tight lifetime: neither expires - now nor expires - created may exceed
+// Policy.MaxWPTLifetime plus the skew ("tight, minutes": -07 §3.4).
 func checkWindow(policy *wimse.Policy, created, expires int64) error {
 	now, skew := policy.Time(), policy.Skew()
 	c, e := time.Unix(created, 0), time.Unix(expires, 0)
@@ -302,6 +303,8 @@ func checkWindow(policy *wimse.Policy, created, expires int64) error {
 	}
 	if max := policy.WPTLifetime(); max > 0 && e.After(now.Add(max+skew)) {
 		return fail(wimse.ReasonHTTPSigLifetime, "expires lies more than %s ahead", max)
+	} else if max > 0 && e.Sub(c) > max+skew {
+		return fail(wimse.ReasonHTTPSigLifetime, "the validity window is longer than %s", max)
 	}
 	return nil
 }
