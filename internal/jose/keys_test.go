@@ -6,39 +6,26 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/base64"
 	"errors"
 	"math/big"
 	"testing"
 
-	"github.com/wimse-wg/wimse/internal/testkeys"
+	"github.com/wimse-wg/wimse/internal/wimsetest"
 )
 
-// Deterministic test keys: EC scalars and Ed25519 seeds are derived from
-// labels; the RSA key is a fixed test key in testdata.
+// Deterministic test keys (internal/wimsetest).
 
 func ecKey(t testing.TB, c elliptic.Curve, label string) *ecdsa.PrivateKey {
 	t.Helper()
-	b := make([]byte, (c.Params().BitSize+7)/8)
-	seed := sha512.Sum512([]byte(label))
-	copy(b[1:], seed[:])
-	k, err := ecdsa.ParseRawPrivateKey(c, b)
-	if err != nil {
-		t.Fatalf("ecKey(%s, %q): %v", c.Params().Name, label, err)
-	}
-	return k
+	return wimsetest.EC(t, c, label)
 }
 
-func edKey(label string) ed25519.PrivateKey {
-	seed := sha256.Sum256([]byte(label))
-	return ed25519.NewKeyFromSeed(seed[:])
-}
+func edKey(label string) ed25519.PrivateKey { return wimsetest.Ed(label) }
 
 func rsaKey(t testing.TB) *rsa.PrivateKey {
 	t.Helper()
-	return testkeys.RSA(t)
+	return wimsetest.RSA(t)
 }
 
 // rsa1024 is an RSA public key with a 1024-bit modulus (never used to
@@ -51,7 +38,7 @@ func rsa1024() *rsa.PublicKey {
 
 func keyFor(t testing.TB, alg string) crypto.Signer {
 	t.Helper()
-	return testkeys.For(t, alg, "jose")
+	return wimsetest.For(t, alg, "jose")
 }
 
 // codeOf returns err's Code, 0 for nil and -1 for an error that is not an

@@ -28,7 +28,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wimse-wg/wimse/internal/testkeys"
+	"github.com/wimse-wg/wimse/internal/wimsetest"
 	"github.com/wimse-wg/wimse/profiles/httpsig"
 	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
 	"github.com/wimse-wg/wimse/tokens/wit"
@@ -46,7 +46,7 @@ type benchFixture struct {
 }
 
 func newBenchFixture(b *testing.B) *benchFixture {
-	f := &benchFixture{issuer: testkeys.EC(b, elliptic.P256(), "issuer"), wl: testkeys.EC(b, elliptic.P256(), "workload"), now: time.Unix(1767225600, 0)}
+	f := &benchFixture{issuer: wimsetest.EC(b, elliptic.P256(), "issuer"), wl: wimsetest.EC(b, elliptic.P256(), "workload"), now: time.Unix(1767225600, 0)}
 	f.store = wimse.NewTrustStore()
 	f.store.Set(wimse.MustParseTrustDomain("example.org"), wimse.Anchors{Keys: []wimse.IssuerKey{{KeyID: "k", Public: f.issuer.Public()}}})
 	var err error

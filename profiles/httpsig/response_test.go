@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wimse-wg/wimse/internal/testkeys"
+	"github.com/wimse-wg/wimse/internal/wimsetest"
 	"github.com/wimse-wg/wimse/profiles/httpsig"
 	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
 	"github.com/wimse-wg/wimse/tokens/wit"
@@ -27,7 +27,7 @@ type responseFixture struct {
 func newResponseFixture(t *testing.T) *responseFixture {
 	t.Helper()
 	now := time.Unix(1767225600, 0)
-	issuer := testkeys.EC(t, elliptic.P256(), "issuer")
+	issuer := wimsetest.EC(t, elliptic.P256(), "issuer")
 	store := wimse.NewTrustStore()
 	store.Set(wimse.MustParseTrustDomain("example.org"), wimse.Anchors{Keys: []wimse.IssuerKey{{KeyID: "k", Public: issuer.Public()}}})
 	mint := func(sub string, key *ecdsa.PrivateKey) string {
@@ -37,11 +37,11 @@ func newResponseFixture(t *testing.T) *responseFixture {
 		}
 		return w
 	}
-	sk := testkeys.EC(t, elliptic.P256(), "server")
+	sk := wimsetest.EC(t, elliptic.P256(), "server")
 	f := &responseFixture{store: store, now: now,
 		server: &httpsig.Signer{WIT: mint("wimse://example.org/server", sk), Key: sk, Alg: "ES256", Now: func() time.Time { return now }}}
 	// The request the response answers.
-	ck := testkeys.EC(t, elliptic.P256(), "client")
+	ck := wimsetest.EC(t, elliptic.P256(), "client")
 	r, _ := http.NewRequest(http.MethodGet, "https://svc.example/a?b=1", nil)
 	client := &httpsig.Signer{WIT: mint("wimse://example.org/client", ck), Key: ck, Alg: "ES256", Now: func() time.Time { return now }}
 	nonce, err := client.SignRequest(r, nil, httpsig.RequestOptions{Audience: "https://svc.example/a", SignResponse: true})

@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/reasontest"
+
+	"github.com/wimse-wg/wimse/internal/wimsetest"
 	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/wimse"
 )
@@ -43,11 +46,11 @@ func TestCacheHit(t *testing.T) {
 func TestCacheFailureNotCached(t *testing.T) {
 	now := witNow
 	f := baseWIT(t)
-	f.key = keyFor(t, "ES256", "attacker")
+	f.key = wimsetest.For(t, "ES256", "attacker")
 	v, raw := cachedVerifier(t, f, 0, &now)
 	for i := range 2 {
 		_, err := v.Verify(raw)
-		checkReason(t, err, wimse.ReasonWITSignature, raw)
+		reasontest.CheckReason(t, err, wimse.ReasonWITSignature, raw)
 		if got := v.Cache.Len(); got != 0 {
 			t.Fatalf("after failure %d: Len = %d, want 0", i, got)
 		}
@@ -62,7 +65,7 @@ func TestCacheRecheck(t *testing.T) {
 	skew := int64(wimse.DefaultClockSkew / time.Second)
 	td := wimse.MustParseTrustDomain("example.com")
 	issuer := func(t testing.TB) wimse.IssuerKey {
-		return wimse.IssuerKey{KeyID: "k1", Public: keyFor(t, "ES256", "issuer").Public()}
+		return wimse.IssuerKey{KeyID: "k1", Public: wimsetest.For(t, "ES256", "issuer").Public()}
 	}
 	tests := []struct {
 		name   string
@@ -79,7 +82,7 @@ func TestCacheRecheck(t *testing.T) {
 		{name: "clock moves back before iat - skew", change: func(_ testing.TB, _ *wit.Verifier, now *int64) { *now = witNow - 60 - skew - 1 },
 			want: wimse.ReasonWITNotYetValid, uncached: wimse.ReasonWITNotYetValid},
 		{name: "issuer key replaced under the same kid", change: func(t testing.TB, v *wit.Verifier, _ *int64) {
-			v.Trust.Set(td, wimse.Anchors{Keys: []wimse.IssuerKey{{KeyID: "k1", Public: keyFor(t, "ES256", "issuer-2").Public()}}})
+			v.Trust.Set(td, wimse.Anchors{Keys: []wimse.IssuerKey{{KeyID: "k1", Public: wimsetest.For(t, "ES256", "issuer-2").Public()}}})
 		}, want: wimse.ReasonWITKeyUnknown, uncached: wimse.ReasonWITSignature},
 		{name: "issuer key kid renamed", change: func(t testing.TB, v *wit.Verifier, _ *int64) {
 			k := issuer(t)
@@ -88,7 +91,7 @@ func TestCacheRecheck(t *testing.T) {
 		}, want: wimse.ReasonWITKeyUnknown, uncached: wimse.ReasonWITKeyUnknown},
 		{name: "issuer key still present after rotation", change: func(t testing.TB, v *wit.Verifier, _ *int64) {
 			v.Trust.Set(td, wimse.Anchors{Keys: []wimse.IssuerKey{
-				{KeyID: "k2", Public: keyFor(t, "ES256", "issuer-2").Public()}, issuer(t),
+				{KeyID: "k2", Public: wimsetest.For(t, "ES256", "issuer-2").Public()}, issuer(t),
 			}})
 		}},
 		{name: "trust domain no longer trusted", change: func(_ testing.TB, v *wit.Verifier, _ *int64) {
@@ -120,9 +123,9 @@ func TestCacheRecheck(t *testing.T) {
 			fresh := *v
 			fresh.Cache = nil
 			_, err := fresh.Verify(raw)
-			checkReason(t, err, tc.uncached, raw)
+			reasontest.CheckReason(t, err, tc.uncached, raw)
 			_, err = v.Verify(raw)
-			checkReason(t, err, tc.want, raw)
+			reasontest.CheckReason(t, err, tc.want, raw)
 		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/wimse-wg/wimse/internal/jose"
+	"github.com/wimse-wg/wimse/internal/wimsetest"
 	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/wimse"
 )
@@ -59,7 +60,7 @@ func jwkOf(t testing.TB, pub crypto.PublicKey, alg string) map[string]any {
 // workload key (cnf.jwk.alg EdDSA), verified at witNow.
 func baseWIT(t testing.TB) *witFixture {
 	t.Helper()
-	issuer := keyFor(t, "ES256", "issuer")
+	issuer := wimsetest.For(t, "ES256", "issuer")
 	return &witFixture{
 		header: map[string]any{"alg": "ES256", "typ": "wit+jwt", "kid": "k1"},
 		claims: map[string]any{
@@ -68,14 +69,14 @@ func baseWIT(t testing.TB) *witFixture {
 			"exp": witNow + 3600,
 			"iat": witNow - 60,
 			"jti": "wit-jti-1",
-			"cnf": map[string]any{"jwk": jwkOf(t, edKey("workload").Public(), "EdDSA")},
+			"cnf": map[string]any{"jwk": jwkOf(t, wimsetest.Ed("workload").Public(), "EdDSA")},
 		},
 		signAlg: "ES256",
 		key:     issuer,
 		anchors: map[string]wimse.Anchors{
 			"example.com": {Keys: []wimse.IssuerKey{{KeyID: "k1", Public: issuer.Public()}}},
 		},
-		policy: wimse.Policy{Now: fixedClock(witNow)},
+		policy: wimse.Policy{Now: wimsetest.Clock(witNow)},
 	}
 }
 
@@ -83,7 +84,7 @@ func baseWIT(t testing.TB) *witFixture {
 // and signs with it.
 func (f *witFixture) setIssuer(t testing.TB, alg string) {
 	t.Helper()
-	key := keyFor(t, alg, "issuer")
+	key := wimsetest.For(t, alg, "issuer")
 	f.header["alg"] = alg
 	f.signAlg = alg
 	f.key = key
@@ -93,7 +94,7 @@ func (f *witFixture) setIssuer(t testing.TB, alg string) {
 // setCnf binds the WIT to the workload test key for alg.
 func (f *witFixture) setCnf(t testing.TB, alg string) {
 	t.Helper()
-	f.claims["cnf"] = map[string]any{"jwk": jwkOf(t, keyFor(t, alg, "workload").Public(), alg)}
+	f.claims["cnf"] = map[string]any{"jwk": jwkOf(t, wimsetest.For(t, alg, "workload").Public(), alg)}
 }
 
 // jwk returns the cnf.jwk map for in-place changes.

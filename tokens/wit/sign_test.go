@@ -2,12 +2,16 @@ package wit_test
 
 import (
 	"crypto"
+	"crypto/elliptic"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/reasontest"
+
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/wimse-wg/wimse/internal/wimsetest"
 	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/wimse"
 )
@@ -27,7 +31,7 @@ func baseClaims(t testing.TB) wit.Claims {
 		ID:       "wit-jti-1",
 		IssuedAt: time.Unix(witNow-60, 0),
 		Expiry:   time.Unix(witNow+3600, 0),
-		Key:      edKey("workload").Public(),
+		Key:      wimsetest.Ed("workload").Public(),
 	}
 }
 
@@ -39,18 +43,18 @@ func TestSignerRoundTrip(t *testing.T) {
 		Expiry, IssuedAt                                    int64
 		Claims                                              []string
 	}
-	for _, alg := range allAlgs {
+	for _, alg := range wimsetest.AllAlgs {
 		t.Run(alg, func(t *testing.T) {
 			t.Parallel()
-			issuer := keyFor(t, alg, "issuer")
-			workload := keyFor(t, alg, "workload")
+			issuer := wimsetest.For(t, alg, "issuer")
+			workload := wimsetest.For(t, alg, "workload")
 			c := baseClaims(t)
 			c.Key, c.KeyAlg = workload.Public(), alg
 			raw, err := (&wit.Signer{Key: issuer, Alg: alg, KeyID: "k1"}).Sign(c)
 			if err != nil {
 				t.Fatalf("Sign: %v", err)
 			}
-			v := &wit.Verifier{Trust: signerStore(issuer.Public()), Policy: wimse.Policy{Now: fixedClock(witNow)}}
+			v := &wit.Verifier{Trust: signerStore(issuer.Public()), Policy: wimse.Policy{Now: wimsetest.Clock(witNow)}}
 			tok, err := v.Verify(raw)
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
@@ -91,15 +95,15 @@ func TestSignerDefaults(t *testing.T) {
 		wantClaims       []string
 		omitIssuerAndJTI bool
 	}{
-		{name: "P-256 issuer, Ed25519 workload", issuer: ecKey(t, p256, "issuer"), workload: edKey("workload"), wantAlg: "ES256", wantCnf: "EdDSA",
+		{name: "P-256 issuer, Ed25519 workload", issuer: wimsetest.EC(t, elliptic.P256(), "issuer"), workload: wimsetest.Ed("workload"), wantAlg: "ES256", wantCnf: "EdDSA",
 			wantClaims: []string{"cnf", "exp", "iat", "iss", "jti", "sub"}},
-		{name: "P-384 issuer, P-521 workload", issuer: ecKey(t, p384, "issuer"), workload: ecKey(t, p521, "workload"), wantAlg: "ES384", wantCnf: "ES512",
+		{name: "P-384 issuer, P-521 workload", issuer: wimsetest.EC(t, elliptic.P384(), "issuer"), workload: wimsetest.EC(t, elliptic.P521(), "workload"), wantAlg: "ES384", wantCnf: "ES512",
 			wantClaims: []string{"cnf", "exp", "iat", "iss", "jti", "sub"}},
-		{name: "Ed25519 issuer, RSA workload", issuer: edKey("issuer"), workload: rsaKey(t), wantAlg: "EdDSA", wantCnf: "RS256",
+		{name: "Ed25519 issuer, RSA workload", issuer: wimsetest.Ed("issuer"), workload: wimsetest.RSA(t), wantAlg: "EdDSA", wantCnf: "RS256",
 			wantClaims: []string{"cnf", "exp", "iat", "iss", "jti", "sub"}},
-		{name: "RSA issuer, optional claims omitted", issuer: rsaKey(t), workload: edKey("workload"), wantAlg: "RS256", wantCnf: "EdDSA",
+		{name: "RSA issuer, optional claims omitted", issuer: wimsetest.RSA(t), workload: wimsetest.Ed("workload"), wantAlg: "RS256", wantCnf: "EdDSA",
 			omitIssuerAndJTI: true, wantClaims: []string{"cnf", "exp", "sub"}},
-		{name: "Extra cannot replace registered claims", issuer: edKey("issuer"), workload: edKey("workload"), wantAlg: "EdDSA", wantCnf: "EdDSA",
+		{name: "Extra cannot replace registered claims", issuer: wimsetest.Ed("issuer"), workload: wimsetest.Ed("workload"), wantAlg: "EdDSA", wantCnf: "EdDSA",
 			extra:      map[string]any{"sub": "wimse://example.com/admin", "exp": 1, "cnf": "x", "example.com/tier": "gold"},
 			wantClaims: []string{"cnf", "example.com/tier", "exp", "iat", "iss", "jti", "sub"}},
 	}
@@ -117,7 +121,7 @@ func TestSignerDefaults(t *testing.T) {
 			}
 			s := wimse.NewTrustStore()
 			s.Set(wimse.MustParseTrustDomain("example.com"), wimse.Anchors{Keys: []wimse.IssuerKey{{Public: tc.issuer.Public()}}})
-			tok, err := (&wit.Verifier{Trust: s, Policy: wimse.Policy{Now: fixedClock(witNow)}}).Verify(raw)
+			tok, err := (&wit.Verifier{Trust: s, Policy: wimse.Policy{Now: wimsetest.Clock(witNow)}}).Verify(raw)
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
@@ -145,13 +149,13 @@ func TestSignerErrors(t *testing.T) {
 		mutate func(*wit.Claims)
 	}{
 		{name: "no key", signer: wit.Signer{}},
-		{name: "no subject", signer: wit.Signer{Key: edKey("issuer")}, mutate: func(c *wit.Claims) { c.Subject = wimse.ID{} }},
-		{name: "no expiry", signer: wit.Signer{Key: edKey("issuer")}, mutate: func(c *wit.Claims) { c.Expiry = time.Time{} }},
-		{name: "no confirmation key", signer: wit.Signer{Key: edKey("issuer")}, mutate: func(c *wit.Claims) { c.Key = nil }},
-		{name: "cnf alg does not fit the key", signer: wit.Signer{Key: edKey("issuer")}, mutate: func(c *wit.Claims) { c.KeyAlg = "ES256" }},
-		{name: "cnf alg none", signer: wit.Signer{Key: edKey("issuer")}, mutate: func(c *wit.Claims) { c.KeyAlg = "none" }},
-		{name: "issuer alg HS256", signer: wit.Signer{Key: edKey("issuer"), Alg: "HS256"}},
-		{name: "issuer alg does not fit the key", signer: wit.Signer{Key: edKey("issuer"), Alg: "ES256"}},
+		{name: "no subject", signer: wit.Signer{Key: wimsetest.Ed("issuer")}, mutate: func(c *wit.Claims) { c.Subject = wimse.ID{} }},
+		{name: "no expiry", signer: wit.Signer{Key: wimsetest.Ed("issuer")}, mutate: func(c *wit.Claims) { c.Expiry = time.Time{} }},
+		{name: "no confirmation key", signer: wit.Signer{Key: wimsetest.Ed("issuer")}, mutate: func(c *wit.Claims) { c.Key = nil }},
+		{name: "cnf alg does not fit the key", signer: wit.Signer{Key: wimsetest.Ed("issuer")}, mutate: func(c *wit.Claims) { c.KeyAlg = "ES256" }},
+		{name: "cnf alg none", signer: wit.Signer{Key: wimsetest.Ed("issuer")}, mutate: func(c *wit.Claims) { c.KeyAlg = "none" }},
+		{name: "issuer alg HS256", signer: wit.Signer{Key: wimsetest.Ed("issuer"), Alg: "HS256"}},
+		{name: "issuer alg does not fit the key", signer: wit.Signer{Key: wimsetest.Ed("issuer"), Alg: "ES256"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -168,17 +172,17 @@ func TestSignerErrors(t *testing.T) {
 
 // TestSignerType: Type overrides typ for tests of legacy peers.
 func TestSignerType(t *testing.T) {
-	issuer := edKey("issuer")
+	issuer := wimsetest.Ed("issuer")
 	raw, err := (&wit.Signer{Key: issuer, KeyID: "k1", Type: wit.LegacyMediaType}).Sign(baseClaims(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := &wit.Verifier{Trust: signerStore(issuer.Public()), Policy: wimse.Policy{Now: fixedClock(witNow)}}
+	v := &wit.Verifier{Trust: signerStore(issuer.Public()), Policy: wimse.Policy{Now: wimsetest.Clock(witNow)}}
 	_, err = v.Verify(raw)
-	checkReason(t, err, wimse.ReasonWITTyp, raw)
+	reasontest.CheckReason(t, err, wimse.ReasonWITTyp, raw)
 	v.Policy.Revisions = []wimse.Revision{wimse.RevisionS2S06}
 	tok, err := v.Verify(raw)
-	checkReason(t, err, "", raw)
+	reasontest.CheckReason(t, err, "", raw)
 	if tok.Type != wit.LegacyMediaType {
 		t.Errorf("Type = %q, want %q", tok.Type, wit.LegacyMediaType)
 	}
@@ -188,9 +192,9 @@ func TestSignerType(t *testing.T) {
 // for every algorithm (RFC 6979 ECDSA, seeded PSS salt), as test vectors
 // need.
 func TestSignerDeterministic(t *testing.T) {
-	for _, alg := range allAlgs {
+	for _, alg := range wimsetest.AllAlgs {
 		t.Run(alg, func(t *testing.T) {
-			s := &wit.Signer{Key: keyFor(t, alg, "issuer"), KeyID: "k1", Deterministic: true}
+			s := &wit.Signer{Key: wimsetest.For(t, alg, "issuer"), KeyID: "k1", Deterministic: true}
 			a, err := s.Sign(baseClaims(t))
 			if err != nil {
 				t.Fatalf("Sign: %v", err)

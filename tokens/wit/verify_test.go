@@ -9,8 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/reasontest"
+
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/wimse-wg/wimse/internal/wimsetest"
 	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/wimse"
 )
@@ -37,7 +40,7 @@ func runWITCases(t *testing.T, cases []witCase) {
 			}
 			raw := f.token(t)
 			tok, err := f.verifier(len(raw)).Verify(raw)
-			checkReason(t, err, tc.want, raw)
+			reasontest.CheckReason(t, err, tc.want, raw)
 			if err == nil && (tok == nil || tok.Raw != raw || tok.Hash != wit.Hash(raw)) {
 				t.Fatalf("Verify returned %+v for a valid token", tok)
 			}
@@ -77,14 +80,14 @@ func setJWK(name string, v any) func(testing.TB, *witFixture) {
 }
 
 func at(sec int64) func(testing.TB, *witFixture) {
-	return func(_ testing.TB, f *witFixture) { f.policy.Now = fixedClock(sec) }
+	return func(_ testing.TB, f *witFixture) { f.policy.Now = wimsetest.Clock(sec) }
 }
 
 // TestVerifyAlgorithms: every supported issuer algorithm and every supported
 // cnf.jwk.alg verifies (creds-02 §5.1.1, §5.1.2; digest §3.2).
 func TestVerifyAlgorithms(t *testing.T) {
 	var cases []witCase
-	for _, alg := range allAlgs {
+	for _, alg := range wimsetest.AllAlgs {
 		cases = append(cases,
 			witCase{name: "issuer " + alg, mutate: func(t testing.TB, f *witFixture) { f.setIssuer(t, alg) }},
 			witCase{name: "cnf " + alg, mutate: func(t testing.TB, f *witFixture) { f.setCnf(t, alg) }},
@@ -200,7 +203,7 @@ func TestVerifyHeader(t *testing.T) {
 		{name: "kid absent, two keys", mutate: func(t testing.TB, f *witFixture) {
 			delete(f.header, "kid")
 			a := f.anchors["example.com"]
-			a.Keys = append(a.Keys, wimse.IssuerKey{KeyID: "k2", Public: keyFor(t, "ES256", "issuer-2").Public()})
+			a.Keys = append(a.Keys, wimse.IssuerKey{KeyID: "k2", Public: wimsetest.For(t, "ES256", "issuer-2").Public()})
 			f.anchors["example.com"] = a
 		}, want: wimse.ReasonWITKeyUnknown},
 		{name: "kid absent, no keys", mutate: func(t testing.TB, f *witFixture) {
@@ -209,12 +212,12 @@ func TestVerifyHeader(t *testing.T) {
 		}, want: wimse.ReasonWITKeyUnknown},
 		{name: "kid selects the second of two keys", mutate: func(t testing.TB, f *witFixture) {
 			a := f.anchors["example.com"]
-			a.Keys = append([]wimse.IssuerKey{{KeyID: "k0", Public: keyFor(t, "ES256", "issuer-0").Public()}}, a.Keys...)
+			a.Keys = append([]wimse.IssuerKey{{KeyID: "k0", Public: wimsetest.For(t, "ES256", "issuer-0").Public()}}, a.Keys...)
 			f.anchors["example.com"] = a
 		}},
 		{name: "kid selects a key of another alg", mutate: func(t testing.TB, f *witFixture) {
 			a := f.anchors["example.com"]
-			a.Keys = []wimse.IssuerKey{{KeyID: "k1", Public: edKey("issuer").Public()}}
+			a.Keys = []wimse.IssuerKey{{KeyID: "k1", Public: wimsetest.Ed("issuer").Public()}}
 			f.anchors["example.com"] = a
 		}, want: wimse.ReasonWITSignature},
 		{name: "kid of another trust domain", mutate: func(t testing.TB, f *witFixture) {
@@ -230,11 +233,11 @@ func TestVerifyHeader(t *testing.T) {
 func TestVerifySignature(t *testing.T) {
 	runWITCases(t, []witCase{
 		{name: "signed by another key", mutate: func(t testing.TB, f *witFixture) {
-			f.key = keyFor(t, "ES256", "attacker")
+			f.key = wimsetest.For(t, "ES256", "attacker")
 		}, want: wimse.ReasonWITSignature},
 		{name: "signed by the workload key", mutate: func(t testing.TB, f *witFixture) {
 			f.setCnf(t, "ES256")
-			f.key = keyFor(t, "ES256", "workload")
+			f.key = wimsetest.For(t, "ES256", "workload")
 		}, want: wimse.ReasonWITSignature},
 		{name: "tampered payload", mutate: func(t testing.TB, f *witFixture) {
 			c := map[string]any{}
@@ -273,11 +276,11 @@ func TestVerifySignature(t *testing.T) {
 		// the signature before the claims.
 		{name: "untrusted domain and bad signature", mutate: func(t testing.TB, f *witFixture) {
 			f.claims["sub"] = "wimse://other.example/workload"
-			f.key = keyFor(t, "ES256", "attacker")
+			f.key = wimsetest.For(t, "ES256", "attacker")
 		}, want: wimse.ReasonWITTrustDomain},
 		{name: "expired and bad signature", mutate: func(t testing.TB, f *witFixture) {
 			f.claims["exp"] = witNow - 3600
-			f.key = keyFor(t, "ES256", "attacker")
+			f.key = wimsetest.For(t, "ES256", "attacker")
 		}, want: wimse.ReasonWITSignature},
 		{name: "expired and cnf missing", mutate: func(t testing.TB, f *witFixture) {
 			f.claims["exp"] = witNow - 3600
@@ -490,10 +493,10 @@ func TestVerifyConfirmation(t *testing.T) {
 		{name: "cnf.jwk string", mutate: setCnf(map[string]any{"jwk": "eyJrdHkiOiJPS1AifQ"}), want: wimse.ReasonWITCnfKey},
 		{name: "cnf.jwk array", mutate: setCnf(map[string]any{"jwk": []any{}}), want: wimse.ReasonWITCnfKey},
 		{name: "cnf.jwk null", mutate: setCnf(map[string]any{"jwk": rawJSON("null")}), want: wimse.ReasonWITCnfKey},
-		{name: "cnf.jwk private (d)", mutate: setJWK("d", b64(edKey("workload").Seed())), want: wimse.ReasonWITCnfKey},
+		{name: "cnf.jwk private (d)", mutate: setJWK("d", b64(wimsetest.Ed("workload").Seed())), want: wimse.ReasonWITCnfKey},
 		{name: "cnf.jwk RSA private member p", mutate: func(t testing.TB, f *witFixture) {
 			f.setCnf(t, "RS256")
-			f.jwk()["p"] = b64(rsaKey(t).Primes[0].Bytes())
+			f.jwk()["p"] = b64(wimsetest.RSA(t).Primes[0].Bytes())
 		}, want: wimse.ReasonWITCnfKey},
 		{name: "cnf.jwk kty oct", mutate: setCnf(map[string]any{"jwk": map[string]any{"kty": "oct", "k": "c2VjcmV0LWtleS1mb3ItaG1hYw", "alg": "HS256"}}), want: wimse.ReasonWITCnfKey},
 		{name: "cnf.jwk kty missing", mutate: setJWK("kty", nil), want: wimse.ReasonWITCnfKey},
@@ -625,7 +628,7 @@ func TestVerifyTokenFields(t *testing.T) {
 	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
 		t.Errorf("token fields (-want +got):\n%s", diff)
 	}
-	if !edKey("workload").Public().(interface{ Equal(crypto.PublicKey) bool }).Equal(tok.Confirmation.Key) {
+	if !wimsetest.Ed("workload").Public().(interface{ Equal(crypto.PublicKey) bool }).Equal(tok.Confirmation.Key) {
 		t.Errorf("Confirmation.Key = %v, want the workload key", tok.Confirmation.Key)
 	}
 	if diff := cmp.Diff(string(mustMarshal(t, f.jwk())), string(tok.Confirmation.JWK)); diff != "" {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wimse-wg/wimse/internal/jose"
+	"github.com/wimse-wg/wimse/internal/wimsetest"
 	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/tokens/wpt"
 	"github.com/wimse-wg/wimse/wimse"
@@ -26,7 +27,7 @@ const (
 )
 
 // issuerKey signs the generated WITs (Ed25519: fast and deterministic).
-var issuerKey = edKey("issuer")
+var issuerKey = wimsetest.Ed("issuer")
 
 // makeWIT issues and verifies a WIT for sub whose cnf.jwk is the workload
 // test key for alg, and returns the verified token.
@@ -35,7 +36,7 @@ func makeWIT(t testing.TB, sub, alg string) *wit.Token {
 	raw, err := (&wit.Signer{Key: issuerKey, KeyID: "k1"}).Sign(wit.Claims{
 		Subject: wimse.MustParseID(sub),
 		Expiry:  time.Unix(wptNow+3600, 0),
-		Key:     keyFor(t, alg, "workload").Public(),
+		Key:     wimsetest.For(t, alg, "workload").Public(),
 		KeyAlg:  alg,
 	})
 	if err != nil {
@@ -43,7 +44,7 @@ func makeWIT(t testing.TB, sub, alg string) *wit.Token {
 	}
 	s := wimse.NewTrustStore()
 	s.Set(wimse.MustParseID(sub).TrustDomain(), wimse.Anchors{Keys: []wimse.IssuerKey{{KeyID: "k1", Public: issuerKey.Public()}}})
-	tok, err := (&wit.Verifier{Trust: s, Policy: wimse.Policy{Now: fixedClock(wptNow)}}).Verify(raw)
+	tok, err := (&wit.Verifier{Trust: s, Policy: wimse.Policy{Now: wimsetest.Clock(wptNow)}}).Verify(raw)
 	if err != nil {
 		t.Fatalf("wit Verify: %v", err)
 	}
@@ -83,9 +84,9 @@ func baseWPT(t testing.TB) *wptFixture {
 			"wth": tok.Hash,
 		},
 		signAlg: "EdDSA",
-		key:     keyFor(t, "EdDSA", "workload"),
+		key:     wimsetest.For(t, "EdDSA", "workload"),
 		expect:  wpt.Expect{Revision: wimse.RevisionWPT02, Audience: testAud, WIT: tok},
-		policy:  wimse.Policy{Now: fixedClock(wptNow)},
+		policy:  wimse.Policy{Now: wimsetest.Clock(wptNow)},
 	}
 }
 
@@ -98,7 +99,7 @@ func (f *wptFixture) bindWIT(t testing.TB, alg string) {
 	f.claims["wth"] = tok.Hash
 	f.header["alg"] = alg
 	f.signAlg = alg
-	f.key = keyFor(t, alg, "workload")
+	f.key = wimsetest.For(t, alg, "workload")
 }
 
 func mustMarshal(t testing.TB, v any) []byte {

@@ -8,9 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/reasontest"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/wimse-wg/wimse/internal/jose"
+	"github.com/wimse-wg/wimse/internal/wimsetest"
 	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/tokens/wpt"
 	"github.com/wimse-wg/wimse/wimse"
@@ -41,7 +44,7 @@ func exampleStore(t testing.TB) *wimse.TrustStore {
 // publishedWIT verifies a published WIT at publishedAt.
 func publishedWIT(t testing.TB, name string) *wit.Token {
 	t.Helper()
-	v := &wit.Verifier{Trust: exampleStore(t), Policy: wimse.Policy{Now: fixedClock(publishedAt)}}
+	v := &wit.Verifier{Trust: exampleStore(t), Policy: wimse.Policy{Now: wimsetest.Clock(publishedAt)}}
 	tok, err := v.Verify(readFile(t, name))
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
@@ -118,7 +121,7 @@ func TestPublishedExamples(t *testing.T) {
 			raw := readFile(t, tc.wpt)
 			e := wpt.Expect{Audience: "https://workload.example.com/path", WIT: witTok}
 			tc.expect(&e)
-			v := &wpt.Verifier{Policy: wimse.Policy{Now: fixedClock(publishedAt)}, Replay: wimse.NewMemoryReplayCache(0)}
+			v := &wpt.Verifier{Policy: wimse.Policy{Now: wimsetest.Clock(publishedAt)}, Replay: wimse.NewMemoryReplayCache(0)}
 			tok, err := v.Verify(raw, e)
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
@@ -127,7 +130,7 @@ func TestPublishedExamples(t *testing.T) {
 				t.Errorf("wth %q, jti %q; want %q, %q", tok.WITHash, tok.ID, witTok.Hash, tc.claims.ID)
 			}
 			_, err = v.Verify(raw, e)
-			checkReason(t, err, wimse.ReasonWPTReplayed, raw)
+			reasontest.CheckReason(t, err, wimse.ReasonWPTReplayed, raw)
 
 			c := tc.claims
 			c.WITHash = witTok.Hash
@@ -185,8 +188,8 @@ func TestPublishedNegative(t *testing.T) {
 			if tc.expect != nil {
 				tc.expect(&e)
 			}
-			_, err := (&wpt.Verifier{Policy: wimse.Policy{Now: fixedClock(tc.at)}}).Verify(raw, e)
-			checkReason(t, err, tc.want, raw)
+			_, err := (&wpt.Verifier{Policy: wimse.Policy{Now: wimsetest.Clock(tc.at)}}).Verify(raw, e)
+			reasontest.CheckReason(t, err, tc.want, raw)
 		})
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/reasontest"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/wimse-wg/wimse/wimse"
@@ -143,7 +145,7 @@ func TestReplayCacheError(t *testing.T) {
 			if tok != nil {
 				t.Errorf("Verify returned a token despite the cache error")
 			}
-			checkReason(t, err, tc.want, raw)
+			reasontest.CheckReason(t, err, tc.want, raw)
 			if !errors.Is(err, tc.err) {
 				t.Errorf("error %v does not wrap the cache error %v", err, tc.err)
 			}
@@ -160,7 +162,7 @@ func TestReplayNotConsultedForInvalid(t *testing.T) {
 	f.claims["exp"] = wptNow - 3600
 	raw := f.token(t)
 	_, err := f.verifier(len(raw)).Verify(raw, f.expect)
-	checkReason(t, err, wimse.ReasonWPTExpired, raw)
+	reasontest.CheckReason(t, err, wimse.ReasonWPTExpired, raw)
 	if len(c.calls) != 0 {
 		t.Errorf("replay cache consulted %d times for an invalid proof", len(c.calls))
 	}

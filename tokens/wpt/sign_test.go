@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/reasontest"
+
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/wimse-wg/wimse/internal/wimsetest"
 	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/tokens/wpt"
 	"github.com/wimse-wg/wimse/wimse"
@@ -22,7 +25,7 @@ func baseClaims(tok *wit.Token) wpt.Claims {
 // TestSignerRoundTrip: what Signer issues, Verifier accepts, for every
 // algorithm, with every optional binding.
 func TestSignerRoundTrip(t *testing.T) {
-	for _, alg := range allAlgs {
+	for _, alg := range wimsetest.AllAlgs {
 		t.Run(alg, func(t *testing.T) {
 			t.Parallel()
 			witTok := makeWIT(t, testSub, alg)
@@ -30,7 +33,7 @@ func TestSignerRoundTrip(t *testing.T) {
 			c.AccessTokenHash = wit.Hash("at")
 			c.TxnTokenHash = wit.Hash("tt")
 			c.OtherTokenHashes = map[string]string{"x-o": wit.Hash("ot")}
-			raw, err := (&wpt.Signer{Key: keyFor(t, alg, "workload"), Alg: witTok.Confirmation.Alg}).Sign(c)
+			raw, err := (&wpt.Signer{Key: wimsetest.For(t, alg, "workload"), Alg: witTok.Confirmation.Alg}).Sign(c)
 			if err != nil {
 				t.Fatalf("Sign: %v", err)
 			}
@@ -39,7 +42,7 @@ func TestSignerRoundTrip(t *testing.T) {
 				AccessToken: ptr("at"), TxnToken: ptr("tt"),
 				OtherTokens: map[string]string{"x-o": "ot"}, KnownOther: func(n string) bool { return n == "x-o" },
 			}
-			tok, err := (&wpt.Verifier{Policy: wimse.Policy{Now: fixedClock(wptNow)}}).Verify(raw, e)
+			tok, err := (&wpt.Verifier{Policy: wimse.Policy{Now: wimsetest.Clock(wptNow)}}).Verify(raw, e)
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
@@ -56,11 +59,11 @@ func TestSignerDefaults(t *testing.T) {
 	witTok := makeWIT(t, testSub, "EdDSA")
 	c := baseClaims(witTok)
 	c.Extra = map[string]any{"aud": "https://attacker.example/", "jti": "x", "example.com/x": 1}
-	raw, err := (&wpt.Signer{Key: edKey("workload")}).Sign(c)
+	raw, err := (&wpt.Signer{Key: wimsetest.Ed("workload")}).Sign(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := (&wpt.Verifier{Policy: wimse.Policy{Now: fixedClock(wptNow)}}).Verify(raw,
+	tok, err := (&wpt.Verifier{Policy: wimse.Policy{Now: wimsetest.Clock(wptNow)}}).Verify(raw,
 		wpt.Expect{Revision: wimse.RevisionWPT02, Audience: testAud, WIT: witTok})
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
@@ -76,17 +79,17 @@ func TestSignerDefaults(t *testing.T) {
 		t.Errorf("aud %q jti %q alg %q: Extra replaced a registered claim or alg did not default", tok.Audience, tok.ID, tok.Algorithm)
 	}
 
-	legacy, err := (&wpt.Signer{Key: edKey("workload"), Type: wpt.LegacyMediaType}).Sign(baseClaims(witTok))
+	legacy, err := (&wpt.Signer{Key: wimsetest.Ed("workload"), Type: wpt.LegacyMediaType}).Sign(baseClaims(witTok))
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := &wpt.Verifier{Policy: wimse.Policy{Now: fixedClock(wptNow)}}
+	v := &wpt.Verifier{Policy: wimse.Policy{Now: wimsetest.Clock(wptNow)}}
 	e := wpt.Expect{Revision: wimse.RevisionWPT02, Audience: testAud, WIT: witTok}
 	_, err = v.Verify(legacy, e)
-	checkReason(t, err, wimse.ReasonWPTTyp, legacy)
+	reasontest.CheckReason(t, err, wimse.ReasonWPTTyp, legacy)
 	v.Policy.Revisions = []wimse.Revision{wimse.RevisionS2S06}
 	_, err = v.Verify(legacy, e)
-	checkReason(t, err, "", legacy)
+	reasontest.CheckReason(t, err, "", legacy)
 }
 
 func TestSignerErrors(t *testing.T) {
@@ -97,12 +100,12 @@ func TestSignerErrors(t *testing.T) {
 		mutate func(*wpt.Claims)
 	}{
 		{name: "no key", signer: wpt.Signer{}},
-		{name: "no audience", signer: wpt.Signer{Key: edKey("workload")}, mutate: func(c *wpt.Claims) { c.Audience = "" }},
-		{name: "no expiry", signer: wpt.Signer{Key: edKey("workload")}, mutate: func(c *wpt.Claims) { c.Expiry = time.Time{} }},
-		{name: "no jti", signer: wpt.Signer{Key: edKey("workload")}, mutate: func(c *wpt.Claims) { c.ID = "" }},
-		{name: "no wth", signer: wpt.Signer{Key: edKey("workload")}, mutate: func(c *wpt.Claims) { c.WITHash = "" }},
-		{name: "alg none", signer: wpt.Signer{Key: edKey("workload"), Alg: "none"}},
-		{name: "alg does not fit the key", signer: wpt.Signer{Key: edKey("workload"), Alg: "ES256"}},
+		{name: "no audience", signer: wpt.Signer{Key: wimsetest.Ed("workload")}, mutate: func(c *wpt.Claims) { c.Audience = "" }},
+		{name: "no expiry", signer: wpt.Signer{Key: wimsetest.Ed("workload")}, mutate: func(c *wpt.Claims) { c.Expiry = time.Time{} }},
+		{name: "no jti", signer: wpt.Signer{Key: wimsetest.Ed("workload")}, mutate: func(c *wpt.Claims) { c.ID = "" }},
+		{name: "no wth", signer: wpt.Signer{Key: wimsetest.Ed("workload")}, mutate: func(c *wpt.Claims) { c.WITHash = "" }},
+		{name: "alg none", signer: wpt.Signer{Key: wimsetest.Ed("workload"), Alg: "none"}},
+		{name: "alg does not fit the key", signer: wpt.Signer{Key: wimsetest.Ed("workload"), Alg: "ES256"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -120,10 +123,10 @@ func TestSignerErrors(t *testing.T) {
 // TestSignerDeterministic: with Deterministic set, proofs are reproducible
 // for every algorithm and still verify.
 func TestSignerDeterministic(t *testing.T) {
-	for _, alg := range allAlgs {
+	for _, alg := range wimsetest.AllAlgs {
 		t.Run(alg, func(t *testing.T) {
 			witTok := makeWIT(t, testSub, alg)
-			s := &wpt.Signer{Key: keyFor(t, alg, "workload"), Alg: alg, Deterministic: true}
+			s := &wpt.Signer{Key: wimsetest.For(t, alg, "workload"), Alg: alg, Deterministic: true}
 			a, err := s.Sign(baseClaims(witTok))
 			if err != nil {
 				t.Fatal(err)
@@ -135,9 +138,9 @@ func TestSignerDeterministic(t *testing.T) {
 			if a != b {
 				t.Errorf("deterministic proofs differ:\n%s\n%s", a, b)
 			}
-			_, err = (&wpt.Verifier{Policy: wimse.Policy{Now: fixedClock(wptNow)}}).Verify(a,
+			_, err = (&wpt.Verifier{Policy: wimse.Policy{Now: wimsetest.Clock(wptNow)}}).Verify(a,
 				wpt.Expect{Revision: wimse.RevisionWPT02, Audience: testAud, WIT: witTok})
-			checkReason(t, err, "", a)
+			reasontest.CheckReason(t, err, "", a)
 		})
 	}
 }

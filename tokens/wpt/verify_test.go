@@ -5,9 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/reasontest"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/wimse-wg/wimse/internal/wimsetest"
 	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/tokens/wpt"
 	"github.com/wimse-wg/wimse/wimse"
@@ -35,7 +38,7 @@ func runWPTCases(t *testing.T, cases []wptCase) {
 			}
 			raw := f.token(t)
 			tok, err := f.verifier(len(raw)).Verify(raw, f.expect)
-			checkReason(t, err, tc.want, raw)
+			reasontest.CheckReason(t, err, tc.want, raw)
 			if err == nil && (tok == nil || tok.Raw != raw) {
 				t.Fatalf("Verify returned %+v for a valid proof", tok)
 			}
@@ -72,14 +75,14 @@ func all(ms ...func(testing.TB, *wptFixture)) func(testing.TB, *wptFixture) {
 }
 
 func at(sec int64) func(testing.TB, *wptFixture) {
-	return func(_ testing.TB, f *wptFixture) { f.policy.Now = fixedClock(sec) }
+	return func(_ testing.TB, f *wptFixture) { f.policy.Now = wimsetest.Clock(sec) }
 }
 
 // TestVerifyAlgorithms: a proof verifies with each supported algorithm when
 // it equals the WIT's cnf.jwk.alg (P3/V3, P4/V4).
 func TestVerifyAlgorithms(t *testing.T) {
 	var cases []wptCase
-	for _, alg := range allAlgs {
+	for _, alg := range wimsetest.AllAlgs {
 		cases = append(cases, wptCase{name: alg, mutate: func(t testing.TB, f *wptFixture) { f.bindWIT(t, alg) }})
 	}
 	runWPTCases(t, cases)
@@ -113,7 +116,7 @@ func TestVerifyHeader(t *testing.T) {
 			f.policy.Algorithms = []string{"ES256"}
 		}, want: wimse.ReasonWPTAlg},
 		{name: "alg ES256 with an EdDSA cnf key", mutate: func(t testing.TB, f *wptFixture) {
-			f.header["alg"], f.signAlg, f.key = "ES256", "ES256", keyFor(t, "ES256", "workload")
+			f.header["alg"], f.signAlg, f.key = "ES256", "ES256", wimsetest.For(t, "ES256", "workload")
 		}, want: wimse.ReasonWPTAlgMismatch},
 		{name: "alg Ed25519 with cnf alg EdDSA, signature valid", mutate: setHeader("alg", "Ed25519"), want: wimse.ReasonWPTAlgMismatch},
 		{name: "alg EdDSA with cnf alg Ed25519, signature valid", mutate: func(t testing.TB, f *wptFixture) {
@@ -122,7 +125,7 @@ func TestVerifyHeader(t *testing.T) {
 		}, want: wimse.ReasonWPTAlgMismatch},
 		{name: "alg ES384 with cnf alg ES256", mutate: func(t testing.TB, f *wptFixture) {
 			f.bindWIT(t, "ES256")
-			f.header["alg"], f.signAlg, f.key = "ES384", "ES384", keyFor(t, "ES384", "workload")
+			f.header["alg"], f.signAlg, f.key = "ES384", "ES384", wimsetest.For(t, "ES384", "workload")
 		}, want: wimse.ReasonWPTAlgMismatch},
 		{name: "alg PS256 with cnf alg RS256, signature valid", mutate: func(t testing.TB, f *wptFixture) {
 			f.bindWIT(t, "RS256")
@@ -146,7 +149,7 @@ func TestVerifyHeader(t *testing.T) {
 // TestVerifySignatureAndStructure covers P2/V2 and P4/V4.
 func TestVerifySignatureAndStructure(t *testing.T) {
 	runWPTCases(t, []wptCase{
-		{name: "signed by another key", mutate: func(_ testing.TB, f *wptFixture) { f.key = edKey("attacker") }, want: wimse.ReasonWPTSignature},
+		{name: "signed by another key", mutate: func(_ testing.TB, f *wptFixture) { f.key = wimsetest.Ed("attacker") }, want: wimse.ReasonWPTSignature},
 		{name: "signed by the WIT issuer", mutate: func(_ testing.TB, f *wptFixture) { f.key = issuerKey }, want: wimse.ReasonWPTSignature},
 		{name: "tampered payload", mutate: func(t testing.TB, f *wptFixture) {
 			c := map[string]any{}
@@ -163,7 +166,7 @@ func TestVerifySignatureAndStructure(t *testing.T) {
 		}, want: wimse.ReasonWPTSignature},
 		{name: "expired and bad signature", mutate: func(_ testing.TB, f *wptFixture) {
 			f.claims["exp"] = wptNow - 600
-			f.key = edKey("attacker")
+			f.key = wimsetest.Ed("attacker")
 		}, want: wimse.ReasonWPTSignature},
 		{name: "two segments", mutate: func(_ testing.TB, f *wptFixture) {
 			f.post = func(raw string) string { return raw[:strings.LastIndexByte(raw, '.')] }

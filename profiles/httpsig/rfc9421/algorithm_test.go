@@ -13,7 +13,7 @@ import (
 	"math/big"
 	"testing"
 
-	"github.com/wimse-wg/wimse/internal/testkeys"
+	"github.com/wimse-wg/wimse/internal/wimsetest"
 	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
 )
 
@@ -28,18 +28,18 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 		key       crypto.Signer
 		size      int
 	}{
-		{"rsa-pss-sha512", "", testkeys.RSA(t), 256},
-		{"rsa-v1_5-sha256", "RS256", testkeys.RSA(t), 256},
-		{"RS256", "rsa-v1_5-sha256", testkeys.RSA(t), 256},
-		{"PS256", "", testkeys.RSA(t), 256},
-		{"ecdsa-p256-sha256", "ES256", testkeys.EC(t, elliptic.P256(), "rt"), 64},
-		{"ES256", "ecdsa-p256-sha256", testkeys.EC(t, elliptic.P256(), "rt"), 64},
-		{"ecdsa-p384-sha384", "ES384", testkeys.EC(t, elliptic.P384(), "rt"), 96},
-		{"ES384", "ecdsa-p384-sha384", testkeys.EC(t, elliptic.P384(), "rt"), 96},
-		{"ES512", "", testkeys.EC(t, elliptic.P521(), "rt"), 132},
-		{"ed25519", "EdDSA", testkeys.Ed("rt"), 64},
-		{"EdDSA", "Ed25519", testkeys.Ed("rt"), 64},
-		{"Ed25519", "ed25519", testkeys.Ed("rt"), 64},
+		{"rsa-pss-sha512", "", wimsetest.RSA(t), 256},
+		{"rsa-v1_5-sha256", "RS256", wimsetest.RSA(t), 256},
+		{"RS256", "rsa-v1_5-sha256", wimsetest.RSA(t), 256},
+		{"PS256", "", wimsetest.RSA(t), 256},
+		{"ecdsa-p256-sha256", "ES256", wimsetest.EC(t, elliptic.P256(), "rt"), 64},
+		{"ES256", "ecdsa-p256-sha256", wimsetest.EC(t, elliptic.P256(), "rt"), 64},
+		{"ecdsa-p384-sha384", "ES384", wimsetest.EC(t, elliptic.P384(), "rt"), 96},
+		{"ES384", "ecdsa-p384-sha384", wimsetest.EC(t, elliptic.P384(), "rt"), 96},
+		{"ES512", "", wimsetest.EC(t, elliptic.P521(), "rt"), 132},
+		{"ed25519", "EdDSA", wimsetest.Ed("rt"), 64},
+		{"EdDSA", "Ed25519", wimsetest.Ed("rt"), 64},
+		{"Ed25519", "ed25519", wimsetest.Ed("rt"), 64},
 	}
 	for _, tt := range tests {
 		t.Run(tt.alg, func(t *testing.T) {
@@ -73,7 +73,7 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 // TestECDSAIsRawRS checks the ES256 wire format against an independent
 // ASN.1 verification: r||s, not DER (RFC 9421 §3.3.4).
 func TestECDSAIsRawRS(t *testing.T) {
-	k := testkeys.EC(t, elliptic.P256(), "raw")
+	k := wimsetest.EC(t, elliptic.P256(), "raw")
 	sig, err := rfc9421.Sign(testBase, "ES256", k)
 	if err != nil {
 		t.Fatal(err)
@@ -95,11 +95,11 @@ func TestDeterministicECDSA(t *testing.T) {
 		var k *ecdsa.PrivateKey
 		switch alg {
 		case "ES256":
-			k = testkeys.EC(t, elliptic.P256(), "det")
+			k = wimsetest.EC(t, elliptic.P256(), "det")
 		case "ecdsa-p384-sha384":
-			k = testkeys.EC(t, elliptic.P384(), "det")
+			k = wimsetest.EC(t, elliptic.P384(), "det")
 		default:
-			k = testkeys.EC(t, elliptic.P521(), "det")
+			k = wimsetest.EC(t, elliptic.P521(), "det")
 		}
 		a, err := rfc9421.Sign(testBase, alg, k, rfc9421.Deterministic())
 		if err != nil {
@@ -119,13 +119,13 @@ func TestDeterministicECDSA(t *testing.T) {
 		}
 	}
 	// Ed25519 is deterministic anyway; RSA-PSS cannot be.
-	if _, err := rfc9421.Sign(testBase, "ed25519", testkeys.Ed("det"), rfc9421.Deterministic()); err != nil {
+	if _, err := rfc9421.Sign(testBase, "ed25519", wimsetest.Ed("det"), rfc9421.Deterministic()); err != nil {
 		t.Errorf("ed25519 with Deterministic: %v", err)
 	}
-	if _, err := rfc9421.Sign(testBase, "rsa-pss-sha512", testkeys.RSA(t), rfc9421.Deterministic()); !errors.Is(err, rfc9421.ErrUnsupportedAlgorithm) {
+	if _, err := rfc9421.Sign(testBase, "rsa-pss-sha512", wimsetest.RSA(t), rfc9421.Deterministic()); !errors.Is(err, rfc9421.ErrUnsupportedAlgorithm) {
 		t.Errorf("rsa-pss with Deterministic: err = %v, want ErrUnsupportedAlgorithm", err)
 	}
-	if _, err := rfc9421.Sign(testBase, "ES256", opaqueSigner{testkeys.EC(t, elliptic.P256(), "det")}, rfc9421.Deterministic()); !errors.Is(err, rfc9421.ErrUnsupportedAlgorithm) {
+	if _, err := rfc9421.Sign(testBase, "ES256", opaqueSigner{wimsetest.EC(t, elliptic.P256(), "det")}, rfc9421.Deterministic()); !errors.Is(err, rfc9421.ErrUnsupportedAlgorithm) {
 		t.Errorf("opaque signer with Deterministic: err = %v, want ErrUnsupportedAlgorithm", err)
 	}
 }
@@ -140,9 +140,9 @@ func TestOpaqueSigner(t *testing.T) {
 		alg string
 		key crypto.Signer
 	}{
-		{"ES256", testkeys.EC(t, elliptic.P256(), "opaque")},
-		{"ed25519", testkeys.Ed("opaque")},
-		{"rsa-pss-sha512", testkeys.RSA(t)},
+		{"ES256", wimsetest.EC(t, elliptic.P256(), "opaque")},
+		{"ed25519", wimsetest.Ed("opaque")},
+		{"rsa-pss-sha512", wimsetest.RSA(t)},
 	} {
 		sig, err := rfc9421.Sign(testBase, tt.alg, opaqueSigner{tt.key})
 		if err != nil {
@@ -161,22 +161,22 @@ func TestUnsupportedAlgorithmOrKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p256 := testkeys.EC(t, elliptic.P256(), "unsupported")
+	p256 := wimsetest.EC(t, elliptic.P256(), "unsupported")
 	tests := []struct {
 		name string
 		alg  string
 		key  crypto.Signer
 	}{
-		{"hmac", "hmac-sha256", testkeys.Ed("x")},
-		{"none", "none", testkeys.Ed("x")},
-		{"empty", "", testkeys.Ed("x")},
+		{"hmac", "hmac-sha256", wimsetest.Ed("x")},
+		{"none", "none", wimsetest.Ed("x")},
+		{"empty", "", wimsetest.Ed("x")},
 		{"case matters", "ES256K", p256},
 		{"lower-case JWS", "es256", p256},
 		{"ed25519 with EC key", "ed25519", p256},
-		{"ES256 with P-384 key", "ES256", testkeys.EC(t, elliptic.P384(), "x")},
+		{"ES256 with P-384 key", "ES256", wimsetest.EC(t, elliptic.P384(), "x")},
 		{"ES384 with P-256 key", "ecdsa-p384-sha384", p256},
 		{"RSA with EC key", "rsa-pss-sha512", p256},
-		{"EC with RSA key", "ES256", testkeys.RSA(t)},
+		{"EC with RSA key", "ES256", wimsetest.RSA(t)},
 		{"RSA below 2048 bits", "rsa-v1_5-sha256", small},
 	}
 	for _, tt := range tests {

@@ -18,7 +18,7 @@ import (
 	"github.com/lestrrat-go/htmsig/component"
 	"github.com/lestrrat-go/htmsig/input"
 
-	"github.com/wimse-wg/wimse/internal/testkeys"
+	"github.com/wimse-wg/wimse/internal/wimsetest"
 	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
 )
 
@@ -34,8 +34,8 @@ type crossKey struct {
 
 func crossKeys(t *testing.T) []crossKey {
 	return []crossKey{
-		{rfc9421.AlgEd25519, testkeys.Ed("htmsig")},
-		{rfc9421.AlgECDSAP256SHA256, testkeys.EC(t, elliptic.P256(), "htmsig")},
+		{rfc9421.AlgEd25519, wimsetest.Ed("htmsig")},
+		{rfc9421.AlgECDSAP256SHA256, wimsetest.EC(t, elliptic.P256(), "htmsig")},
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/wimse-wg/wimse/internal/testkeys"
+	"github.com/wimse-wg/wimse/internal/wimsetest"
 	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
 )
 
@@ -175,7 +175,7 @@ func TestAddSignature(t *testing.T) {
 	if want := `("@method" "@target-uri" "@query-param";name="id" "content-digest");created=1789405135;expires=1789405435;nonce="n-1";tag="wimse-workload-to-workload";wimse-aud="https://svc.example/items";wimse-sign-response`; sp != want {
 		t.Errorf("SignatureParams = %s\nwant %s", sp, want)
 	}
-	key := testkeys.Ed("rfc9421-add")
+	key := wimsetest.Ed("rfc9421-add")
 	base, err := rfc9421.SignatureBase(rfc9421.FromRequest(req, ""), cs, sp)
 	if err != nil {
 		t.Fatal(err)

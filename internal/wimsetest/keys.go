@@ -1,8 +1,9 @@
-// Package testkeys gives this module's tests deterministic keys: EC and
-// Ed25519 keys derived from a label, and one fixed RSA test key, so every
-// run signs with the same keys and, with deterministic ECDSA, produces the
-// same tokens. Test keys only: never use them outside tests.
-package testkeys
+// Package wimsetest holds this module's shared test fixtures: deterministic
+// keys (EC and Ed25519 keys derived from a label, one fixed RSA test key, so
+// every run signs with the same keys and, with deterministic ECDSA, produces
+// the same tokens), a fixed clock and the reason assertion the token tests
+// share. Test keys only: never use them outside tests.
+package wimsetest
 
 import (
 	"crypto"
@@ -33,7 +34,7 @@ func EC(t testing.TB, c elliptic.Curve, label string) *ecdsa.PrivateKey {
 	copy(b[1:], seed[:])
 	k, err := ecdsa.ParseRawPrivateKey(c, b)
 	if err != nil {
-		t.Fatalf("testkeys.EC(%s, %q): %v", c.Params().Name, label, err)
+		t.Fatalf("wimsetest.EC(%s, %q): %v", c.Params().Name, label, err)
 	}
 	return k
 }
@@ -86,6 +87,6 @@ func For(t testing.TB, alg, label string) crypto.Signer {
 	case "RS256", "PS256":
 		return RSA(t)
 	}
-	t.Fatal(fmt.Sprintf("testkeys.For: no test key for %q", alg))
+	t.Fatal(fmt.Sprintf("wimsetest.For: no test key for %q", alg))
 	return nil
 }
