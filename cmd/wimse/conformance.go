@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/wimse-wg/wimse/wimse"
+
 	"github.com/spf13/cobra"
 
 	"github.com/wimse-wg/wimse/conformance"
@@ -47,6 +49,8 @@ type runFlags struct {
 	audience, trustDomain, subject, issuer, path, method                 string
 	profile, serverID                                                    string
 	draftSet                                                             bool
+	serverBundle                                                         string
+	serverTDs                                                            []string
 	ids, headers                                                         []string
 	strict, insecure, reasons                                            bool
 	parallel                                                             int
@@ -94,6 +98,8 @@ suite's roots), and reported as one more result.`,
 	fl.StringVar(&f.draft, "draft", "wpt-02", "WPT revision the target implements: wpt-01 or wpt-02")
 	fl.StringVar(&f.profile, "profile", "wit-wpt", "what to play: wit-wpt (WIT + WPT, --draft wpt-02 or wpt-01), wit-httpsig (WIT + HTTP message signature, --draft http-signature-07 or -06) or mtls (client certificates over mutual TLS)")
 	fl.StringVar(&f.serverID, "server-id", "", "with --profile mtls: the Workload Identifier the target's own certificate must carry")
+	fl.StringVar(&f.serverBundle, "server-trust-bundle", "", "with --profile wit-httpsig: JWK Set of the issuer of the target's own WIT, which signs its responses (default: the suite's issuer keys)")
+	fl.StringArrayVar(&f.serverTDs, "server-trust-domain", nil, "trust domain(s) of --server-trust-bundle (repeatable)")
 	fl.StringArrayVar(&f.ids, "id", nil, "run only this vector ID (repeatable)")
 	fl.StringVar(&f.focus, "focus", "", "run only vectors whose ID or comment matches this regular expression")
 	fl.StringVar(&f.skip, "skip", "", "skip vectors whose ID or comment matches this regular expression")
@@ -264,6 +270,27 @@ func (f *runFlags) config() (conformance.Config, error) {
 		}
 		if f.profile == "wit-httpsig" && !f.draftSet {
 			cfg.Draft = "http-signature-07"
+		}
+		if f.serverBundle != "" {
+			if len(f.serverTDs) == 0 {
+				return cfg, fmt.Errorf("--server-trust-bundle needs --server-trust-domain")
+			}
+			data, err := os.ReadFile(f.serverBundle)
+			if err != nil {
+				return cfg, fmt.Errorf("--server-trust-bundle: %w", err)
+			}
+			keys, err := wimse.ParseJWKSet(data)
+			if err != nil {
+				return cfg, fmt.Errorf("--server-trust-bundle %s: %w", f.serverBundle, err)
+			}
+			cfg.ResponseTrust = wimse.NewTrustStore()
+			for _, name := range f.serverTDs {
+				td, err := wimse.ParseTrustDomain(name)
+				if err != nil {
+					return cfg, fmt.Errorf("--server-trust-domain %q: %w", name, err)
+				}
+				cfg.ResponseTrust.Set(td, wimse.Anchors{Keys: keys})
+			}
 		}
 		if isSig := strings.HasPrefix(cfg.Draft, "http-signature-"); isSig != (f.profile == "wit-httpsig") && f.draftSet {
 			return cfg, fmt.Errorf("--draft %s does not belong to --profile %s", cfg.Draft, f.profile)
