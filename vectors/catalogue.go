@@ -12,7 +12,7 @@ var Both = []string{"wpt-01", "wpt-02"}
 // DefaultPolicy is the policy vectors assume unless they say otherwise:
 // the defaults of the reference server, trusting TrustDomain.
 func DefaultPolicy() *Policy {
-	return &Policy{TrustDomains: []string{TrustDomain}, ClockSkew: 60, MaxWPTLifetime: 300, MaxTokenSize: 8192, Revisions: []string{"wpt-01", "wpt-02"}}
+	return &Policy{Audience: FrozenBase, TrustDomains: []string{TrustDomain}, ClockSkew: 60, MaxWPTLifetime: 300, MaxTokenSize: 8192, Revisions: []string{"wpt-01", "wpt-02"}}
 }
 
 // BaseWIT is a valid WIT template: ES256 issuer, ES256 workload key, one

@@ -91,6 +91,12 @@ func Materialize(t *Template, env Env) (*Materialized, error) {
 		if tok, ok := t.Tokens["txn"]; ok {
 			out.Intermediate.TTH = wit.Hash(tok)
 		}
+		var c struct {
+			OTH map[string]string `json:"oth"`
+		}
+		if json.Unmarshal(out.Intermediate.WPTClaims, &c) == nil && len(c.OTH) > 0 {
+			out.Intermediate.OTH = c.OTH
+		}
 	}
 	if t.Request != nil {
 		r := &Request{Method: t.Request.Method, Target: m.path, Body: t.Request.Body, Fields: [][2]string{}}

@@ -106,6 +106,10 @@ type Mutation struct {
 
 // Policy is the receiver policy a vector assumes. Times are seconds.
 type Policy struct {
+	// Audience is the receiver's audience base URL in frozen mode: the
+	// expected aud or wimse-aud of a request for path P is Audience + P. The
+	// runner uses the target's own instead.
+	Audience           string   `json:"audience"`
 	TrustDomains       []string `json:"trustDomains"`
 	ClockSkew          int      `json:"clockSkew"`
 	MaxWPTLifetime     int      `json:"maxWptLifetime"`

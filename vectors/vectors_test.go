@@ -251,7 +251,7 @@ func playSigOffline(t testing.TB, v *vectors.Vector, fr *vectors.Request, keys *
 		t.Fatal(err)
 	}
 	wv := newVerifier(t, v.Policy, keys, now, m)
-	cfg.Trust, cfg.Policy, cfg.ContextTokenFields = wv.WIT.Trust, wv.WIT.Policy, v.Policy.ContextTokenFields
+	cfg.Trust, cfg.Policy, cfg.ContextTokenFields, cfg.Audience = wv.WIT.Trust, wv.WIT.Policy, v.Policy.ContextTokenFields, v.Policy.Audience
 	h, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -327,7 +327,7 @@ func newVerifier(t testing.TB, p *vectors.Policy, keys *vectors.KeySet, now time
 	return &httpwpt.Verifier{
 		WIT:                &wit.Verifier{Trust: store, Policy: policy},
 		WPT:                &wpt.Verifier{Policy: policy, Replay: wimse.NewMemoryReplayCache(16)},
-		Audience:           httpwpt.AudienceFromBase(vectors.FrozenBase),
+		Audience:           httpwpt.AudienceFromBase(p.Audience),
 		ContextTokenFields: p.ContextTokenFields,
 	}
 }
