@@ -121,6 +121,9 @@ type Profile struct {
 	ContextTokenFields []string `json:"contextTokenFields,omitempty"`
 	// Issuers is the target's iss allow-list, when it enforces one.
 	Issuers []string `json:"issuers,omitempty"`
+	// ProofAlgorithms is the target's proof-algorithm (cnf.jwk.alg)
+	// allow-list for the suite's trust domain, when it enforces one.
+	ProofAlgorithms []string `json:"proofAlgorithms,omitempty"`
 	// LegacyTyp is true when the target accepts the s2s-06 typ values.
 	LegacyTyp bool `json:"legacyTyp,omitempty"`
 	// Revisions lists the WPT carriages and HTTP signature revisions the

@@ -250,6 +250,9 @@ func unsupported(v *vectors.Vector, p *Profile) string {
 			return fmt.Sprintf("the vector needs the target to bind context-token field %s with oth (profile contextTokenFields)", f)
 		}
 	}
+	if len(v.Policy.ProofAlgorithms) > 0 && !slices.Equal(v.Policy.ProofAlgorithms, p.ProofAlgorithms) {
+		return "the vector needs the target to accept only the proof algorithms " + strings.Join(v.Policy.ProofAlgorithms, ", ") + " (profile proofAlgorithms)"
+	}
 	if len(v.Policy.Issuers) > 0 && !slices.Equal(v.Policy.Issuers, p.Issuers) {
 		return "the vector needs the target to enforce the iss allow-list " + strings.Join(v.Policy.Issuers, ", ") + " (profile issuers)"
 	}

@@ -164,6 +164,17 @@ func (s *sigRev) derive(from Vector, slug, change string, mutate func(*Template)
 	return v
 }
 
+// withProofAlgs limits the trust domain's proof algorithms to algs.
+func withProofAlgs(v Vector, algs ...string) Vector {
+	p := *v.Policy
+	p.ProofAlgorithms = algs
+	v.Policy = &p
+	if !slices.Contains(v.Flags, "Policy") {
+		v.Flags = append(v.Flags, "Policy")
+	}
+	return v
+}
+
 // withPolicy replaces a vector's policy by SigPolicy limited to revs.
 func withPolicy(v Vector, revs ...string) Vector {
 	p := SigPolicy()
@@ -352,6 +363,10 @@ func (s *sigRev) algVectors() []Vector {
 		s.derive(s.base, "signature-issuer-key", "the request is signed with the WIT issuer's (trusted) ES256 key instead of the cnf key",
 			func(t *Template) { t.Sigs[0].Key = "issuer" },
 			[]string{"SIG-VERIFY"}, []string{"AuthBypass"}, s.reject("httpsig.signature")),
+		withProofAlgs(s.derive(s.base, "alg-policy-allowed", "the trust domain's policy accepts ES256 only and the WIT's cnf.jwk.alg is ES256",
+			func(*Template) {}, []string{"SIG-ALG-POLICY"}, nil, s.accept()), "ES256"),
+		withProofAlgs(s.derive(keyed("eddsa", "workload-eddsa", "EdDSA"), "alg-policy-refused", "the trust domain's policy accepts ES256 only and the WIT's cnf.jwk.alg is EdDSA: a valid signature under an algorithm local policy refuses",
+			func(*Template) {}, []string{"SIG-ALG-POLICY"}, []string{"ModifiedParameter"}, s.reject("wit.cnf_alg")), "ES256"),
 	}
 	return sigLabel(vs, "alg")
 }

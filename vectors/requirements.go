@@ -107,6 +107,7 @@ var Requirements = []Requirement{
 	{"SIG-AUD", docSig07, "3.4", MUST, "wimse-aud names this recipient, from trusted configuration, never from Host"},
 	{"SIG-REPLAY", docSig07, "3.4", SHOULD, "a nonce already seen is rejected"},
 	{"SIG-RESPONSE", docSig07, "3.5", MUST, "with wimse-sign-response the server signs its response (covering @status, its WIT, content-type, content-digest and the request's @method, @path, @query with ;req) and echoes the request nonce in wimse-req-nonce"},
+	{"SIG-ALG-POLICY", docSig07, "3.1", MUST, "a signature algorithm (cnf.jwk.alg) that local policy does not accept for the peer's trust domain is rejected"},
 	{"SIG-REVISION", docSig07, "A", MUST, "a receiver only accepts the revisions it implements (-06 @request-target vs -07 @path/@query)"},
 	{"SIG-STATUS", docSig07, "3.6", SHOULDNOT, "verification failures, WIT failures included, are answered 400 without a challenge: 401 is NOT RECOMMENDED"},
 

@@ -118,6 +118,9 @@ type Policy struct {
 	ContextTokenFields []string `json:"contextTokenFields,omitempty"`
 	// Issuers, when set, is the iss allow-list of every trust domain.
 	Issuers []string `json:"issuers,omitempty"`
+	// ProofAlgorithms, when set, is every trust domain's allow-list of
+	// proof algorithms (cnf.jwk.alg; http-signature-07 §3.1).
+	ProofAlgorithms []string `json:"proofAlgorithms,omitempty"`
 }
 
 // Input is the direct input of identifier, WIT and mtls vectors.

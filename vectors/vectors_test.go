@@ -309,6 +309,7 @@ func newVerifier(t testing.TB, p *vectors.Policy, keys *vectors.KeySet, now time
 		anchors.Keys = append(anchors.Keys, wimse.IssuerKey{KeyID: k.KeyID, Algorithm: k.Alg, Public: k.Signer.Public()})
 	}
 	anchors.Issuers = p.Issuers
+	anchors.ProofAlgorithms = p.ProofAlgorithms
 	for _, td := range p.TrustDomains {
 		store.Set(wimse.MustParseTrustDomain(td), anchors)
 	}

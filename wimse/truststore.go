@@ -33,6 +33,11 @@ type Anchors struct {
 	// Algorithms restricts the WIT signature algorithms for this trust
 	// domain. Nil means every supported algorithm.
 	Algorithms []string
+	// ProofAlgorithms restricts the proof algorithms (cnf.jwk.alg, which WPTs
+	// and HTTP message signatures use) of this trust domain's workloads
+	// (http-signature-07 §3.1: reject an algorithm local policy does not
+	// accept for the peer's trust domain). Nil means every supported one.
+	ProofAlgorithms []string
 	// Issuers, when non-nil, is the allow-list of WIT iss values
 	// (creds-02 §5.1.2: required when iss-based key distribution is used).
 	// A WIT without iss is then rejected. Nil means iss is not checked.
@@ -78,6 +83,7 @@ func NewTrustStore() *TrustStore { return &TrustStore{domains: map[TrustDomain]A
 func (s *TrustStore) Set(td TrustDomain, a Anchors) {
 	a.Keys = slices.Clone(a.Keys)
 	a.Algorithms = slices.Clone(a.Algorithms)
+	a.ProofAlgorithms = slices.Clone(a.ProofAlgorithms)
 	a.Issuers = slices.Clone(a.Issuers)
 	a.X509Roots = slices.Clone(a.X509Roots)
 	s.mu.Lock()

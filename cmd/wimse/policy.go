@@ -35,6 +35,7 @@ type verifyFlags struct {
 	serverWIT     string
 	serverKey     string
 	signAll       bool
+	proofAlgs     []string
 }
 
 func (f *verifyFlags) register(c *cobra.Command) {
@@ -47,6 +48,7 @@ func (f *verifyFlags) register(c *cobra.Command) {
 	fl.StringArrayVar(&f.x509Bundles, "x509-bundle", nil, "TD=FILE: PEM file of the X.509 roots of trust domain TD (mtls profile; repeatable). A bare FILE is accepted only with a single --trust-domain: each trust domain's certificates must chain to its own roots (mutual-tls issue #335)")
 	fl.StringVar(&f.serverWIT, "server-wit", "", "the server's own WIT file, to sign responses of the httpsig profile")
 	fl.StringVar(&f.serverKey, "server-key", "", "the private JWK of --server-wit's cnf key")
+	fl.StringSliceVar(&f.proofAlgs, "proof-alg", nil, "accept only these proof algorithms (cnf.jwk.alg) from the trusted trust domains, e.g. ES256,EdDSA (default: every supported one)")
 	fl.BoolVar(&f.signAll, "sign-responses", false, "sign every response to a signed request, not only those that ask with wimse-sign-response")
 	fl.DurationVar(&f.clockSkew, "clock-skew", wimse.DefaultClockSkew, "tolerance for exp, nbf and iat (0 for none)")
 	fl.DurationVar(&f.maxWPTLife, "max-wpt-lifetime", wimse.DefaultMaxWPTLifetime, "reject WPTs whose exp lies further ahead (0 disables)")
@@ -91,7 +93,7 @@ func (f *verifyFlags) config(now func() time.Time) (server.Config, error) {
 		if err != nil {
 			return server.Config{}, usageErr("--trust-domain %q: %v", name, err)
 		}
-		store.Set(td, wimse.Anchors{Keys: keys, X509Roots: roots[name]})
+		store.Set(td, wimse.Anchors{Keys: keys, X509Roots: roots[name], ProofAlgorithms: f.proofAlgs})
 	}
 	for td := range roots {
 		if !slices.Contains(f.trustDomains, td) {

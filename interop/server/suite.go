@@ -32,6 +32,13 @@ var policyVariants = []policyVariant{
 	onlyVariant("wpt-01", "wpt-02"),
 	onlyVariant("http-signature-07", "http-signature-06"),
 	onlyVariant("http-signature-06", "http-signature-07"),
+	{"proof algorithms ES256 only", func(p *conformance.Profile) { p.ProofAlgorithms = []string{"ES256"} },
+		func(c *Config) {
+			td := wimse.MustParseTrustDomain(vectors.TrustDomain)
+			a, _ := c.Trust.Anchors(td)
+			a.ProofAlgorithms = []string{"ES256"}
+			c.Trust.Set(td, a)
+		}},
 	{"iss allow-list", func(p *conformance.Profile) { p.Issuers = []string{"https://issuer.example.org"} },
 		func(c *Config) {
 			td := wimse.MustParseTrustDomain(vectors.TrustDomain)

@@ -109,6 +109,9 @@ func (v *Verifier) recheck(t *Token, now time.Time) error {
 	if err := v.checkAlgorithm(anchors, t.Algorithm, t.Subject.TrustDomain()); err != nil {
 		return err
 	}
+	if err := v.checkProofAlgorithm(anchors, t); err != nil {
+		return err
+	}
 	i := slices.IndexFunc(anchors.Keys, func(k wimse.IssuerKey) bool {
 		return k.KeyID == t.issuerKey.KeyID && equalKeys(k.Public, t.issuerKey.Public)
 	})
@@ -229,8 +232,11 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 		return nil, err
 	}
 
-	// W9: cnf.jwk.
+	// W9: cnf.jwk, and the trust domain's proof algorithms.
 	if err := v.readConfirmation(t); err != nil {
+		return nil, err
+	}
+	if err := v.checkProofAlgorithm(anchors, t); err != nil {
 		return nil, err
 	}
 
@@ -239,6 +245,15 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// checkProofAlgorithm applies the trust domain's proof-algorithm allow-list
+// to cnf.jwk.alg (http-signature-07 §3.1).
+func (v *Verifier) checkProofAlgorithm(a wimse.Anchors, t *Token) error {
+	if a.ProofAlgorithms != nil && t.Confirmation.Alg != "" && !slices.Contains(a.ProofAlgorithms, t.Confirmation.Alg) && !v.off(wimse.ReasonWITCnfAlg) {
+		return fail(wimse.ReasonWITCnfAlg, "cnf.jwk.alg %q is not allowed for trust domain %q", t.Confirmation.Alg, t.Subject.TrustDomain())
+	}
+	return nil
 }
 
 // borrowAnchors is the wit.trust_domain mutant's lookup: the anchors of the
