@@ -341,8 +341,7 @@ func (s *sigRev) algVectors() []Vector {
 		keyed("eddsa", "workload-eddsa", "EdDSA"),
 		keyed("ed25519", "workload-ed25519", "Ed25519"),
 		keyed("rs256", "workload-rs256", "RS256"),
-		// PS256 cannot be frozen: the materializer signs deterministically
-		// and RSA-PSS is randomised (see the report).
+		keyed("ps256", "workload-ps256", "PS256"),
 		s.derive(s.base, "signature-corrupt", "one bit of the signature is flipped",
 			func(t *Template) { t.Sigs[0].Corrupt = true },
 			[]string{"SIG-VERIFY"}, []string{"ModifiedParameter"}, s.reject("httpsig.signature")),

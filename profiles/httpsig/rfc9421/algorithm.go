@@ -1,6 +1,7 @@
 package rfc9421
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -11,6 +12,7 @@ import (
 	"crypto/sha512"
 	"encoding/asn1"
 	"fmt"
+	"io"
 	"math/big"
 )
 
@@ -119,10 +121,10 @@ type signConfig struct {
 	deterministic bool
 }
 
-// Deterministic makes ECDSA signatures deterministic (RFC 6979), for
-// reproducible test vectors; it needs an *ecdsa.PrivateKey. Ed25519 and
-// RSASSA-PKCS1-v1_5 are deterministic anyway; RSA-PSS cannot be, and
-// Sign rejects the option for it.
+// Deterministic makes signatures reproducible, for test vectors: ECDSA per
+// RFC 6979 (it needs an *ecdsa.PrivateKey), RSA-PSS with a salt derived
+// from the signature base (never do this outside tests: the salt is no
+// longer random). Ed25519 and RSASSA-PKCS1-v1_5 are deterministic anyway.
 func Deterministic() SignOption { return func(c *signConfig) { c.deterministic = true } }
 
 // Sign signs the signature base with key under alg (RFC 9421 §3.1 step 6,
@@ -163,10 +165,16 @@ func Sign(base []byte, alg string, key crypto.Signer, opts ...SignOption) ([]byt
 		}
 		return sig, nil
 	case famRSAPSS:
+		var r io.Reader = rand.Reader
 		if cfg.deterministic {
-			return nil, fmt.Errorf("%w: %s cannot be deterministic", ErrUnsupportedAlgorithm, alg)
+			// The salt is derived from the base, so equal bases give equal
+			// signatures: reproducible test vectors only (crypto/rsa still
+			// honours the caller's reader for PSS salts).
+			d := a.digest(base)
+			salt := sha512.Sum512(append([]byte("rfc9421 deterministic pss salt"), d...))
+			r = bytes.NewReader(salt[:])
 		}
-		sig, err := key.Sign(rand.Reader, a.digest(base), &rsa.PSSOptions{SaltLength: a.salt, Hash: a.hash})
+		sig, err := key.Sign(r, a.digest(base), &rsa.PSSOptions{SaltLength: a.salt, Hash: a.hash})
 		if err != nil {
 			return nil, fmt.Errorf("rfc9421: sign: %w", err)
 		}

@@ -118,12 +118,21 @@ func TestDeterministicECDSA(t *testing.T) {
 			t.Errorf("%s: randomised signatures are equal", alg)
 		}
 	}
-	// Ed25519 is deterministic anyway; RSA-PSS cannot be.
+	// Ed25519 is deterministic anyway; RSA-PSS gets a salt derived from the
+	// base: equal bases give equal signatures that verify, other bases differ.
 	if _, err := rfc9421.Sign(testBase, "ed25519", wimsetest.Ed("det"), rfc9421.Deterministic()); err != nil {
 		t.Errorf("ed25519 with Deterministic: %v", err)
 	}
-	if _, err := rfc9421.Sign(testBase, "rsa-pss-sha512", wimsetest.RSA(t), rfc9421.Deterministic()); !errors.Is(err, rfc9421.ErrUnsupportedAlgorithm) {
-		t.Errorf("rsa-pss with Deterministic: err = %v, want ErrUnsupportedAlgorithm", err)
+	for _, alg := range []string{"rsa-pss-sha512", "PS256"} {
+		p1, err1 := rfc9421.Sign(testBase, alg, wimsetest.RSA(t), rfc9421.Deterministic())
+		p2, err2 := rfc9421.Sign(testBase, alg, wimsetest.RSA(t), rfc9421.Deterministic())
+		p3, err3 := rfc9421.Sign(append(bytes.Clone(testBase), 'x'), alg, wimsetest.RSA(t), rfc9421.Deterministic())
+		if err1 != nil || err2 != nil || err3 != nil || !bytes.Equal(p1, p2) || bytes.Equal(p1, p3) {
+			t.Errorf("%s with Deterministic: errors %v %v %v, equal bases equal %v, other base equal %v", alg, err1, err2, err3, bytes.Equal(p1, p2), bytes.Equal(p1, p3))
+		}
+		if err := rfc9421.Verify(testBase, p1, alg, wimsetest.RSA(t).Public()); err != nil {
+			t.Errorf("%s deterministic signature does not verify: %v", alg, err)
+		}
 	}
 	if _, err := rfc9421.Sign(testBase, "ES256", opaqueSigner{wimsetest.EC(t, elliptic.P256(), "det")}, rfc9421.Deterministic()); !errors.Is(err, rfc9421.ErrUnsupportedAlgorithm) {
 		t.Errorf("opaque signer with Deterministic: err = %v, want ErrUnsupportedAlgorithm", err)
