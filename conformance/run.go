@@ -170,7 +170,7 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	rep.Duration = time.Since(start)
 	r.client.CloseIdleConnections() // leave no unused connection open on the target
 	for id := range cfg.ExpectedFailures {
-		if !slices.ContainsFunc(r.selected, func(s selectedVector) bool { return s.v.ID == id }) {
+		if !slices.ContainsFunc(rep.Results, func(res Result) bool { return res.ID == id }) {
 			rep.Results = append(rep.Results, Result{ID: id, Draft: cfg.Draft, Status: StatusXPass,
 				Message: "the expected-failures file lists a vector that was not played (retired, renamed or not selected): remove the entry"})
 		}
