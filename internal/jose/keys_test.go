@@ -23,11 +23,6 @@ func ecKey(t testing.TB, c elliptic.Curve, label string) *ecdsa.PrivateKey {
 
 func edKey(label string) ed25519.PrivateKey { return wimsetest.Ed(label) }
 
-func rsaKey(t testing.TB) *rsa.PrivateKey {
-	t.Helper()
-	return wimsetest.RSA(t)
-}
-
 // rsa1024 is an RSA public key with a 1024-bit modulus (never used to
 // verify: only its size matters).
 func rsa1024() *rsa.PublicKey {

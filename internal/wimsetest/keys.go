@@ -17,7 +17,6 @@ import (
 	_ "embed"
 	"encoding/pem"
 	"errors"
-	"fmt"
 	"sync"
 	"testing"
 )
@@ -87,6 +86,6 @@ func For(t testing.TB, alg, label string) crypto.Signer {
 	case "RS256", "PS256":
 		return RSA(t)
 	}
-	t.Fatal(fmt.Sprintf("wimsetest.For: no test key for %q", alg))
+	t.Fatalf("wimsetest.For: no test key for %q", alg)
 	return nil
 }

@@ -16,12 +16,11 @@ import (
 
 // responseFixture is a trust domain with a client and a server WIT.
 type responseFixture struct {
-	store      *wimse.TrustStore
-	now        time.Time
-	server     *httpsig.Signer
-	req        rfc9421.Message
-	reqNonce   string
-	serverWITs map[string]string
+	store    *wimse.TrustStore
+	now      time.Time
+	server   *httpsig.Signer
+	req      rfc9421.Message
+	reqNonce string
 }
 
 func newResponseFixture(t *testing.T) *responseFixture {
