@@ -1,0 +1,5 @@
+//go:build !race
+
+package wimse_test
+
+const raceEnabled = false
