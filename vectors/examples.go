@@ -42,26 +42,19 @@ func Examples(seed, draft string) (string, error) {
 		draft, draft, seed, FrozenNow)
 	for _, p := range []struct {
 		title string
-		raw   json.RawMessage
-	}{{"WIT JOSE header", m.Intermediate.WITHeader}, {"WIT claims", m.Intermediate.WITClaims}} {
+		text  string
+	}{
+		{"WIT JOSE header", pretty(m.Intermediate.WITHeader)},
+		{"WIT claims", pretty(m.Intermediate.WITClaims)},
+		{"WIT (compact)", fold(m.WIT)},
+		{"WPT JOSE header", pretty(m.Intermediate.WPTHeader)},
+		{"WPT claims", pretty(m.Intermediate.WPTClaims)},
+		{"WPT (compact)", fold(m.WPT)},
+	} {
 		section(p.title)
-		b.WriteString(pretty(p.raw))
+		b.WriteString(p.text)
 		end()
 	}
-	section("WIT (compact)")
-	b.WriteString(fold(m.WIT))
-	end()
-	for _, p := range []struct {
-		title string
-		raw   json.RawMessage
-	}{{"WPT JOSE header", m.Intermediate.WPTHeader}, {"WPT claims", m.Intermediate.WPTClaims}} {
-		section(p.title)
-		b.WriteString(pretty(p.raw))
-		end()
-	}
-	section("WPT (compact)")
-	b.WriteString(fold(m.WPT))
-	end()
 	section("HTTP request")
 	fmt.Fprintf(&b, "%s %s HTTP/1.1\nHost: %s\n", m.Request.Method, m.Request.Target, strings.TrimPrefix(FrozenBase, "https://"))
 	for _, f := range m.Request.Fields {

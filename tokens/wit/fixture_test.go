@@ -2,9 +2,6 @@ package wit_test
 
 import (
 	"crypto"
-	"crypto/hmac"
-	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"strings"
 	"testing"
@@ -168,21 +165,6 @@ func (f *witFixture) verifier(n int) *wit.Verifier {
 		v.Policy.MaxTokenSize = f.maxSize(n)
 	}
 	return v
-}
-
-// hmacSigner signs with HMAC-SHA256 keyed by the issuer's public key bytes:
-// the classic RS/ES-to-HS algorithm confusion (RFC 8725 §2.1).
-func hmacSigner(pub crypto.PublicKey) func(testing.TB, string) []byte {
-	return func(t testing.TB, input string) []byte {
-		t.Helper()
-		der, err := x509.MarshalPKIXPublicKey(pub)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := hmac.New(sha256.New, der)
-		m.Write([]byte(input))
-		return m.Sum(nil)
-	}
 }
 
 // Token rewriting helpers for post.

@@ -140,11 +140,11 @@ func TestVerifyHeader(t *testing.T) {
 		{name: "alg lower case es256", mutate: setHeader("alg", "es256"), want: wimse.ReasonWITAlg},
 		{name: "alg HS256 keyed with the issuer public key", mutate: func(t testing.TB, f *witFixture) {
 			f.header["alg"] = "HS256"
-			f.sign = hmacSigner(f.key.Public())
+			f.sign = wimsetest.HMACOverPublicKey(f.key.Public())
 		}, want: wimse.ReasonWITAlg},
 		{name: "alg HS256 enabled in policy", mutate: func(t testing.TB, f *witFixture) {
 			f.header["alg"] = "HS256"
-			f.sign = hmacSigner(f.key.Public())
+			f.sign = wimsetest.HMACOverPublicKey(f.key.Public())
 			f.policy.Algorithms = []string{"ES256", "HS256"}
 		}, want: wimse.ReasonWITAlg},
 		{name: "alg none enabled in policy", mutate: func(t testing.TB, f *witFixture) {

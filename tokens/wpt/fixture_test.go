@@ -2,9 +2,6 @@ package wpt_test
 
 import (
 	"crypto"
-	"crypto/hmac"
-	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"os"
 	"strings"
@@ -146,21 +143,6 @@ func (f *wptFixture) verifier(n int) *wpt.Verifier {
 		v.Policy.MaxTokenSize = f.maxSize(n)
 	}
 	return v
-}
-
-// hmacSigner signs with HMAC-SHA256 keyed by pub's SubjectPublicKeyInfo:
-// the algorithm-confusion attack of RFC 8725 §2.1.
-func hmacSigner(pub crypto.PublicKey) func(testing.TB, string) []byte {
-	return func(t testing.TB, input string) []byte {
-		t.Helper()
-		der, err := x509.MarshalPKIXPublicKey(pub)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := hmac.New(sha256.New, der)
-		m.Write([]byte(input))
-		return m.Sum(nil)
-	}
 }
 
 func segment(raw string, i int) string { return strings.Split(raw, ".")[i] }

@@ -110,7 +110,7 @@ func TestVerifyHeader(t *testing.T) {
 		{name: "alg none", mutate: setHeader("alg", "none"), want: wimse.ReasonWPTAlg},
 		{name: "alg HS256 keyed with the cnf public key", mutate: func(t testing.TB, f *wptFixture) {
 			f.header["alg"] = "HS256"
-			f.sign = hmacSigner(f.key.Public())
+			f.sign = wimsetest.HMACOverPublicKey(f.key.Public())
 		}, want: wimse.ReasonWPTAlg},
 		{name: "alg not in Policy.Algorithms", mutate: func(_ testing.TB, f *wptFixture) {
 			f.policy.Algorithms = []string{"ES256"}
