@@ -98,16 +98,10 @@ func (s *Signer) SignRequest(req *http.Request, body []byte, o RequestOptions) (
 			comps = append(comps, `"`+f+`"`)
 		}
 	}
-	nonce, err := s.nonce()
+	p, nonce, err := s.params()
 	if err != nil {
 		return "", err
 	}
-	var p rfc9421.Params
-	now := s.now()
-	p.SetCreated(now.Unix())
-	p.SetExpires(now.Add(s.lifetime()).Unix())
-	p.SetNonce(nonce)
-	p.SetTag(Tag)
 	p.SetString(ParamAud, o.Audience)
 	if o.SignResponse {
 		p.SetBool(ParamSignResponse, true)
@@ -147,18 +141,28 @@ func (s *Signer) SignResponse(h http.Header, status int, body []byte, req rfc942
 	} else {
 		comps = append(comps, `"@method";req`, `"@path";req`, `"@query";req`)
 	}
-	nonce, err := s.nonce()
+	p, _, err := s.params()
 	if err != nil {
 		return err
 	}
+	p.SetString(ParamReqNonce, reqNonce)
+	return s.sign(rfc9421.FromResponse(status, h, req), h, comps, p)
+}
+
+// params returns the parameters every WIMSE signature carries (created,
+// expires, a fresh nonce, tag) and the nonce.
+func (s *Signer) params() (rfc9421.Params, string, error) {
 	var p rfc9421.Params
+	nonce, err := s.nonce()
+	if err != nil {
+		return p, "", err
+	}
 	now := s.now()
 	p.SetCreated(now.Unix())
 	p.SetExpires(now.Add(s.lifetime()).Unix())
 	p.SetNonce(nonce)
 	p.SetTag(Tag)
-	p.SetString(ParamReqNonce, reqNonce)
-	return s.sign(rfc9421.FromResponse(status, h, req), h, comps, p)
+	return p, nonce, nil
 }
 
 // sign computes and adds one signature under Label.
