@@ -560,12 +560,6 @@ func (r *Runner) checkSignedResponse(x *exchange, m *vectors.Materialized) error
 // the in-process reference server's own WIT is issued by them.
 func (r *Runner) suiteTrust() *wimse.TrustStore {
 	store := wimse.NewTrustStore()
-	var a wimse.Anchors
-	for _, name := range vectors.TrustedIssuers {
-		if k, err := r.keys.Get(name); err == nil {
-			a.Keys = append(a.Keys, wimse.IssuerKey{KeyID: k.KeyID, Algorithm: k.Alg, Public: k.Signer.Public()})
-		}
-	}
-	store.Set(wimse.MustParseTrustDomain(vectors.TrustDomain), a)
+	store.Set(wimse.MustParseTrustDomain(vectors.TrustDomain), wimse.Anchors{Keys: r.keys.IssuerKeys()})
 	return store
 }

@@ -718,14 +718,8 @@ func trustStore(td string) *wimse.TrustStore {
 	GinkgoHelper()
 	keys, err := vectors.DeriveKeys(vectors.DefaultSeed)
 	Expect(err).NotTo(HaveOccurred())
-	var anchors wimse.Anchors
-	for _, name := range vectors.TrustedIssuers {
-		k, err := keys.Get(name)
-		Expect(err).NotTo(HaveOccurred())
-		anchors.Keys = append(anchors.Keys, wimse.IssuerKey{KeyID: k.KeyID, Algorithm: k.Alg, Public: k.Signer.Public()})
-	}
 	store := wimse.NewTrustStore()
-	store.Set(wimse.MustParseTrustDomain(td), anchors)
+	store.Set(wimse.MustParseTrustDomain(td), wimse.Anchors{Keys: keys.IssuerKeys()})
 	return store
 }
 

@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"math/big"
 	"sort"
+
+	"github.com/wimse-wg/wimse/wimse"
 )
 
 // DefaultSeed is the seed of the committed vectors.
@@ -81,6 +83,17 @@ const ServerSubject = "wimse://example.org/workload/server"
 
 // TrustedIssuers are the keys a target must trust (the trust bundle).
 var TrustedIssuers = []string{"issuer", "issuer-es384", "issuer-es512", "issuer-eddsa", "issuer-rs256", "issuer-ps256"}
+
+// IssuerKeys returns the trusted issuers' public keys (TrustedIssuers), as
+// a target must trust them for the vectors' trust domain.
+func (s *KeySet) IssuerKeys() []wimse.IssuerKey {
+	out := make([]wimse.IssuerKey, 0, len(TrustedIssuers))
+	for _, name := range TrustedIssuers {
+		k := s.keys[name]
+		out = append(out, wimse.IssuerKey{KeyID: k.KeyID, Algorithm: k.Alg, Public: k.Signer.Public()})
+	}
+	return out
+}
 
 // DeriveKeys derives the test keys from seed: EC and Ed25519 keys from
 // HKDF-SHA256(seed, name); RSA keys are two fixed keys in testkeys/, since

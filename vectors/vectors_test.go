@@ -300,14 +300,7 @@ func playSigOffline(t testing.TB, v *vectors.Vector, fr *vectors.Request, keys *
 func newVerifier(t testing.TB, p *vectors.Policy, keys *vectors.KeySet, now time.Time, m *mutant.Set) *httpwpt.Verifier {
 	t.Helper()
 	store := wimse.NewTrustStore()
-	var anchors wimse.Anchors
-	for _, name := range vectors.TrustedIssuers {
-		k, err := keys.Get(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		anchors.Keys = append(anchors.Keys, wimse.IssuerKey{KeyID: k.KeyID, Algorithm: k.Alg, Public: k.Signer.Public()})
-	}
+	anchors := wimse.Anchors{Keys: keys.IssuerKeys()}
 	anchors.Issuers = p.Issuers
 	anchors.ProofAlgorithms = p.ProofAlgorithms
 	for _, td := range p.TrustDomains {

@@ -55,15 +55,7 @@ func SuiteConfigAt(seed, audience string, now time.Time) (Config, error) {
 		return Config{}, err
 	}
 	store := wimse.NewTrustStore()
-	var anchors wimse.Anchors
-	for _, name := range vectors.TrustedIssuers {
-		k, err := keys.Get(name)
-		if err != nil {
-			return Config{}, err
-		}
-		anchors.Keys = append(anchors.Keys, wimse.IssuerKey{KeyID: k.KeyID, Algorithm: k.Alg, Public: k.Signer.Public()})
-	}
-	store.Set(wimse.MustParseTrustDomain(vectors.TrustDomain), anchors)
+	store.Set(wimse.MustParseTrustDomain(vectors.TrustDomain), wimse.Anchors{Keys: keys.IssuerKeys()})
 	p := vectors.DefaultPolicy()
 	return Config{
 		Trust:    store,
