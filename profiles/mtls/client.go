@@ -50,6 +50,7 @@ func ClientConfig(trust *wimse.TrustStore, cert tls.Certificate, expect ServerId
 	}
 	cfg := &tls.Config{
 		MinVersion:         tls.VersionTLS12,
+		Time:               c.now, // session tickets and the cached server certificate age on the same clock
 		ServerName:         expect.DNSName,
 		InsecureSkipVerify: true, //nolint:gosec // the server is verified in VerifyConnection, per trust domain
 		VerifyConnection: func(cs tls.ConnectionState) error {

@@ -38,7 +38,10 @@ func newConfig(opts []Option) *config {
 }
 
 // WithNow sets the clock that ServerConfig, ClientConfig and Middleware
-// check validity periods against. Nil (the default) means time.Now.
+// check validity periods against; the tls.Config of ServerConfig and
+// ClientConfig also gets it as its Time, so session tickets (their age,
+// and the client's check that a cached server certificate has not
+// expired) run on the same clock. Nil (the default) means time.Now.
 // VerifyPeer takes its time as an argument and ignores this option.
 func WithNow(now func() time.Time) Option { return func(c *config) { c.now = now } }
 

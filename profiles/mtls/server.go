@@ -30,6 +30,7 @@ func ServerConfig(trust *wimse.TrustStore, cert tls.Certificate, opts ...Option)
 	c := newConfig(opts)
 	return &tls.Config{
 		MinVersion:   tls.VersionTLS12,
+		Time:         c.now, // session tickets age on the same clock as the certificates
 		Certificates: []tls.Certificate{cert},
 		ClientAuth:   tls.RequireAnyClientCert,
 		VerifyConnection: func(cs tls.ConnectionState) error {
