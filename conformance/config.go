@@ -88,9 +88,18 @@ type Config struct {
 	Seed string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Progress, if set, is called after each vector (from several
+	// Progress, if set, is called after each vector with the number of
+	// vectors done so far and the number the run will play (from several
 	// goroutines; it must be safe for concurrent use).
-	Progress func(Result)
+	Progress func(done, total int, res Result)
+	// KeepGoing plays on when the first vectors of a run all end in
+	// transport errors; without it, Run stops after
+	// UnreachableAfter such errors in a row at the start and returns
+	// ErrUnreachable.
+	KeepGoing bool
+	// FailFast stops the run at the first result that fails (the
+	// self-test's mutants: one failing vector detects a mutant).
+	FailFast bool
 	// Reproduce renders the command that replays one vector; nil gives a
 	// generic `wimse conformance run` line.
 	Reproduce func(id string) string
@@ -119,17 +128,55 @@ type Profile struct {
 	// ContextTokenFields are the fields the target binds with oth; vectors
 	// that need others are unsupported.
 	ContextTokenFields []string `json:"contextTokenFields,omitempty"`
-	// Issuers is the target's iss allow-list, when it enforces one.
-	Issuers []string `json:"issuers,omitempty"`
-	// ProofAlgorithms is the target's proof-algorithm (cnf.jwk.alg)
-	// allow-list for the suite's trust domain, when it enforces one.
+
+	// Declared policy: what the drafts leave to the receiver. A vector
+	// whose expectation rests on a value the profile does not declare
+	// (vectors.Needs) is unsupported, never failed; boundary vectors are
+	// materialised relative to the declared values.
+
+	// ClockSkew is the target's tolerance for exp, nbf and signature
+	// windows, in seconds. Undeclared, vectors at the skew's boundary are
+	// unsupported and vectors "clearly beyond the skew" assume
+	// vectors.UndeclaredClockSkew.
+	ClockSkew *int `json:"clockSkew,omitempty"`
+	// MaxTokenSize is the largest compact token (WIT or WPT) the target
+	// accepts, in bytes.
+	MaxTokenSize *int `json:"maxTokenSize,omitempty"`
+	// MaxProofLifetime is the largest exp - now of a WPT, or expires - now
+	// of an HTTP message signature, the target accepts, in seconds (skew
+	// excluded).
+	MaxProofLifetime *int `json:"maxProofLifetime,omitempty"`
+	// KidRequired true declares that the target rejects a WIT without kid
+	// when the trust domain has several issuer keys (the suite's bundle has
+	// six); false that it tries each key.
+	KidRequired *bool `json:"kidRequired,omitempty"`
+	// IssuerAlgorithms are the WIT signature algorithms the target
+	// verifies; ES256 (mandatory to implement) is always assumed. Vectors
+	// whose valid WIT needs another are unsupported.
+	IssuerAlgorithms []string `json:"issuerAlgorithms,omitempty"`
+	// ProofAlgorithms are the proof algorithms (cnf.jwk.alg) the target
+	// accepts for the suite's trust domain; ES256 is always assumed.
+	// Vectors whose valid proof needs another are unsupported; the
+	// vectors of an allow-list policy (vectors.Policy.ProofAlgorithms) are
+	// played only when this is exactly their list.
 	ProofAlgorithms []string `json:"proofAlgorithms,omitempty"`
+	// Issuers is the target's iss allow-list, when it enforces one.
+	// Vectors that assume another allow-list, or none, are unsupported.
+	Issuers []string `json:"issuers,omitempty"`
 	// LegacyTyp is true when the target accepts the s2s-06 typ values.
 	LegacyTyp bool `json:"legacyTyp,omitempty"`
 	// Revisions lists the WPT carriages and HTTP signature revisions the
 	// target accepts; nil means all (AllRevisions). Vectors that test the
-	// rejection of a revision the target accepts are unsupported.
+	// rejection of a revision the target accepts are unsupported, and a
+	// run of a draft outside this list is a usage error.
 	Revisions []string `json:"revisions,omitempty"`
+	// MTLSCredentials, for the mtls profile, names the application-layer
+	// proof the target requires besides the client certificate
+	// ("wpt-02", "wpt-01", "http-signature-07", "http-signature-06"): the
+	// runner then sends a valid WIT and proof for the certificate's
+	// identifier with every handshake, so the certificate is the only
+	// defect. "" means none.
+	MTLSCredentials string `json:"mtlsCredentials,omitempty"`
 	// Unsupported lists vector labels the target declares it does not
 	// implement (e.g. "oth"); those vectors are reported unsupported.
 	Unsupported []string `json:"unsupported,omitempty"`

@@ -14,14 +14,14 @@ import (
 var reportStatusOrder = []Status{
 	StatusPass, StatusWarn, StatusXFail,
 	StatusFail, StatusXPass, StatusError,
-	StatusUnsupported, StatusSkip,
+	StatusBlocked, StatusUnsupported, StatusSkip,
 }
 
 // reportBucket says which of the three SummaryLine numbers a status adds to:
 //
 //	passed  = pass + warn + xfail
 //	failed  = fail + xpass + error (and any status this package does not know)
-//	skipped = skip + unsupported
+//	skipped = skip + unsupported + blocked
 //
 // warn is a right verdict with wrong signalling (or a SHOULD missed without
 // --strict) and xfail is a failure the user's expected-failures file
@@ -34,7 +34,7 @@ func reportBucket(s Status) string {
 	switch s {
 	case StatusPass, StatusWarn, StatusXFail:
 		return "passed"
-	case StatusSkip, StatusUnsupported:
+	case StatusSkip, StatusUnsupported, StatusBlocked:
 		return "skipped"
 	default:
 		return "failed"
@@ -52,6 +52,8 @@ func reportSeverity(s Status) int {
 		return 1
 	case StatusError:
 		return 2
+	case StatusBlocked:
+		return 3
 	case StatusUnsupported:
 		return 4
 	case StatusSkip:
@@ -63,7 +65,7 @@ func reportSeverity(s Status) int {
 	case StatusPass:
 		return 8
 	default: // unknown: as bad as a failure, listed right after them
-		return 3
+		return 2
 	}
 }
 
@@ -112,7 +114,7 @@ func (r *Report) Finalize() {
 			continue
 		}
 		claimed++
-		if reportBucket(res.Status) != "passed" {
+		if reportBucket(res.Status) != "passed" { // blocked and skip included
 			conformant = false
 		}
 	}

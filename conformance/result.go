@@ -19,6 +19,11 @@ const (
 	StatusXPass Status = "xpass"
 	// StatusUnsupported: declared unsupported by the target profile.
 	StatusUnsupported Status = "unsupported"
+	// StatusBlocked: a negative vector whose valid source vector was not
+	// accepted in the same run (with the same carriage): its rejection
+	// proves nothing, so it is neither a pass nor a fail. A run with blocked
+	// vectors is not conformant; fix the sources (Report.Blockers) first.
+	StatusBlocked Status = "blocked"
 	// StatusSkip: not selected.
 	StatusSkip Status = "skip"
 	// StatusError: infrastructure (timeout, connection refused): no verdict.
@@ -36,6 +41,12 @@ type Observed struct {
 	Reason string `json:"reason,omitempty"`
 	// ProblemType is the problem body's "type" member.
 	ProblemType string `json:"problemType,omitempty"`
+	// Detail is the problem body's "detail" (or "title") member, cut to
+	// 200 bytes.
+	Detail string `json:"detail,omitempty"`
+	// Body is the first 200 bytes of an answer that is not a problem body
+	// with a reason or detail (so a user sees what the target said).
+	Body string `json:"body,omitempty"`
 	// Error describes an infrastructure failure (status error).
 	Error string `json:"error,omitempty"`
 }
@@ -69,6 +80,9 @@ type Result struct {
 	Reproduce       string        `json:"reproduce"`
 	Request         *SentRequest  `json:"request,omitempty"`
 	ExpectedFailure string        `json:"expectedFailure,omitempty"`
+	// Source is the valid vector a negative vector was derived from
+	// (vectors.Mutation.From): the negative one is judged only behind it.
+	Source string `json:"source,omitempty"`
 }
 
 // SentRequest is the request as sent, for the report; values of fields the
@@ -94,6 +108,22 @@ type Report struct {
 	// skipped in the claimed profile.
 	Conformant bool     `json:"conformant"`
 	Results    []Result `json:"results"`
+	// Blockers are the source vectors that did not pass and the number of
+	// negative vectors blocked behind each, most blocking first: fix these
+	// and re-run.
+	Blockers []Blocker `json:"blockers,omitempty"`
+}
+
+// Blocker is a valid source vector that was not accepted, and what it
+// blocks.
+type Blocker struct {
+	// ID is the source vector; Draft the draft it was played under.
+	ID    string `json:"id"`
+	Draft string `json:"draft,omitempty"`
+	// Status is the source's own status (fail, error, xfail, ...).
+	Status Status `json:"status"`
+	// Blocks is the number of vectors blocked behind it.
+	Blocks int `json:"blocks"`
 }
 
 // Tool identifies the runner.

@@ -30,6 +30,16 @@ const ReportSchema = "wimse_conformance_report_v1"
 // ErrNoVectors is returned when the selection matches nothing (exit 5).
 var ErrNoVectors = errors.New("conformance: no vector matched the selection")
 
+// ErrUnreachable is returned, with the partial report, when the first
+// UnreachableAfter results of a run are all transport errors and
+// Config.KeepGoing is not set (exit 3): the target is down, or speaks
+// another scheme (TLS to a plain-HTTP server, or the reverse).
+var ErrUnreachable = errors.New("conformance: the target is unreachable")
+
+// UnreachableAfter is the number of transport errors in a row, at the
+// start of a run, after which Run gives up (see ErrUnreachable).
+const UnreachableAfter = 5
+
 // Runner plays vectors against one target. It is safe for concurrent use.
 type Runner struct {
 	cfg      Config
@@ -152,6 +162,8 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	rep.Results = make([]Result, len(r.selected))
 	sem := make(chan struct{}, orDefault(cfg.Parallel, DefaultParallel))
 	var wg sync.WaitGroup
+	var done int
+	var doneMu sync.Mutex
 	start := time.Now()
 	for i, s := range r.selected {
 		wg.Add(1)
@@ -161,7 +173,11 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 			res := r.play(ctx, s.group, s.v, r.prof)
 			rep.Results[i] = res
 			if cfg.Progress != nil {
-				cfg.Progress(res)
+				doneMu.Lock()
+				done++
+				n := done
+				doneMu.Unlock()
+				cfg.Progress(n, len(r.selected), res)
 			}
 		}()
 	}

@@ -149,7 +149,7 @@ func runConformance(ctx context.Context, e *env, f *runFlags) error {
 	}
 	var done atomic.Int64
 	if isTerminal(e.stderr) {
-		cfg.Progress = func(r conformance.Result) {
+		cfg.Progress = func(_, _ int, r conformance.Result) {
 			n := done.Add(1)
 			fmt.Fprintf(e.stderr, "\r%d vectors played", n)
 		}
