@@ -1,5 +1,7 @@
 package vectors
 
+import "slices"
+
 import "maps"
 
 // This file holds the building blocks the catalogues (identifier_vectors.go,
@@ -11,6 +13,47 @@ var Both = []string{"wpt-01", "wpt-02"}
 
 // DefaultPolicy is the policy vectors assume unless they say otherwise:
 // the defaults of the reference server, trusting TrustDomain.
+// relPolicy is the time directive {"$rel": n, "$policy": terms}: now + n
+// plus or minus the receiver's policy values ("-clockSkew",
+// "+maxWptLifetime"), so that a vector at a policy boundary is right for
+// any declared policy.
+func relPolicy(n int, terms ...string) map[string]any {
+	if len(terms) == 1 {
+		return map[string]any{"$rel": n, "$policy": terms[0]}
+	}
+	list := make([]any, len(terms))
+	for i, t := range terms {
+		list[i] = t
+	}
+	return map[string]any{"$rel": n, "$policy": list}
+}
+
+// kidRequired is v for a receiver that requires kid when the trust domain
+// has several keys.
+func kidRequired(v Vector) Vector {
+	p := *v.Policy
+	p.KidRequired = true
+	v.Policy = &p
+	return needPolicy(v, NeedKidRequired)
+}
+
+// needPolicy records that v's expectation rests on the named receiver
+// settings (Need* constants).
+func needPolicy(v Vector, names ...string) Vector {
+	if v.Needs == nil {
+		v.Needs = &Needs{}
+	} else {
+		n := *v.Needs
+		v.Needs = &n
+	}
+	for _, name := range names {
+		if !slices.Contains(v.Needs.Policy, name) {
+			v.Needs.Policy = append(slices.Clone(v.Needs.Policy), name)
+		}
+	}
+	return v
+}
+
 func DefaultPolicy() *Policy {
 	return &Policy{Audience: FrozenBase, TrustDomains: []string{TrustDomain}, ClockSkew: 60, MaxWPTLifetime: 300, MaxTokenSize: 8192, Revisions: []string{"wpt-01", "wpt-02"}}
 }

@@ -65,6 +65,7 @@ func Generate(seed string) (map[string][]byte, error) {
 	ids := map[string]string{}
 	for _, g := range groups {
 		vs := g.build()
+		fillNeeds(vs, keys)
 		for i := range vs {
 			v := &vs[i]
 			if prev, dup := ids[v.ID]; dup {

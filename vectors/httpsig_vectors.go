@@ -374,7 +374,7 @@ func (s *sigRev) algVectors() []Vector {
 
 func (s *sigRev) witVectors() []Vector {
 	reqs := func(more ...string) []string { return append([]string{"SIG-WIT-FIRST", "SIG-STATUS"}, more...) }
-	expired := func(t *Template) { t.WIT.Claims["exp"] = sigRel(-120) }
+	expired := func(t *Template) { t.WIT.Claims["exp"] = relPolicy(-60, "-clockSkew") }
 	untrusted := func(t *Template) { t.WIT.Key = "other-issuer" }
 	vs := []Vector{
 		s.derive(s.base, "wit-missing", "the Workload-Identity-Token field is removed (and no longer covered): the signature is valid but there is no WIT",
@@ -577,23 +577,31 @@ func (s *sigRev) digestVectors() []Vector {
 // --- time (R7) -------------------------------------------------------------
 
 func (s *sigRev) timeVectors() []Vector {
-	window := func(created, expires int) func(*Template) {
-		return sigAll(sigParam("created", sigRel(created)), sigParam("expires", sigRel(expires)))
+	window := func(created, expires any) func(*Template) {
+		if n, ok := created.(int); ok {
+			created = sigRel(n)
+		}
+		if n, ok := expires.(int); ok {
+			expires = sigRel(n)
+		}
+		return sigAll(sigParam("created", created), sigParam("expires", expires))
 	}
+	skew := func(n int) any { return relPolicy(n, "-clockSkew") }
+	ahead := func(n int) any { return relPolicy(n, "+clockSkew") }
 	reqs := []string{"SIG-WINDOW"}
 	vs := []Vector{
-		s.derive(s.base, "time-expired", "created 180 s and expires 120 s ago: expired beyond the 60 s skew",
-			window(-180, -120), reqs, []string{"ModifiedParameter"}, s.reject("httpsig.expired")),
-		s.derive(s.base, "time-expired-skew-boundary", "expires lies exactly 60 s in the past: with the 60 s skew the current time is not before expires + skew",
-			window(-120, -60), reqs, []string{"Policy"}, s.reject("httpsig.expired")),
-		s.derive(s.base, "time-expired-within-skew", "created 90 s and expires 30 s ago: within the policy's 60 s clock skew",
-			window(-90, -30), reqs, []string{"Policy", "EdgeCase"}, s.accept()),
-		s.derive(s.base, "time-created-within-skew", "created lies 30 s in the future (expires in 90 s): within the policy's 60 s clock skew",
-			window(30, 90), reqs, []string{"Policy", "EdgeCase"}, s.accept()),
-		s.derive(s.base, "time-expires-five-minutes", "expires lies 300 s ahead: exactly the policy's maximum lifetime",
-			window(0, 300), []string{"SIG-WINDOW", "SIG-EXPIRES-TIGHT"}, []string{"Policy", "EdgeCase"}, s.accept()),
-		sigAcceptable(s.derive(s.base, "time-created-future", "created lies 300 s in the future (expires in 360 s), beyond the 60 s skew",
-			window(300, 360), reqs, []string{"ModifiedParameter"}, s.reject("httpsig.not_yet_valid")),
+		s.derive(s.base, "time-expired", "expires passed a minute beyond the receiver's clock skew, created a minute before (frozen: 180 s and 120 s ago; 60 s skew)",
+			window(skew(-120), skew(-60)), reqs, []string{"ModifiedParameter"}, s.reject("httpsig.expired")),
+		needPolicy(s.derive(s.base, "time-expired-skew-boundary", "expires lies the receiver's clock skew plus 10 s in the past, created a minute before (frozen: 70 s; 60 s skew): just beyond the skew",
+			window(skew(-70), skew(-10)), reqs, []string{"Policy"}, s.reject("httpsig.expired")), NeedClockSkew),
+		needPolicy(s.derive(s.base, "time-expired-within-skew", "expires passed the receiver's clock skew minus 10 s ago, created a minute before (frozen: 50 s; 60 s skew): just within the skew",
+			window(skew(-50), skew(10)), reqs, []string{"Policy", "EdgeCase"}, s.accept()), NeedClockSkew),
+		needPolicy(s.derive(s.base, "time-created-within-skew", "created lies the receiver's clock skew minus 10 s in the future, expires a minute later (frozen: 50 s; 60 s skew): just within the skew",
+			window(ahead(-10), ahead(50)), reqs, []string{"Policy", "EdgeCase"}, s.accept()), NeedClockSkew),
+		needPolicy(s.derive(s.base, "time-expires-five-minutes", "expires lies the receiver's maximum lifetime minus 10 s ahead, created now (frozen: 290 s; 300 s maximum): just within it",
+			window(0, relPolicy(-10, "+maxWptLifetime")), []string{"SIG-WINDOW", "SIG-EXPIRES-TIGHT"}, []string{"Policy", "EdgeCase"}, s.accept()), NeedMaxWPTLifetime),
+		sigAcceptable(s.derive(s.base, "time-created-future", "created lies four minutes beyond the receiver's clock skew in the future, expires a minute later (frozen: 300 s and 360 s; 60 s skew)",
+			window(ahead(240), ahead(300)), reqs, []string{"ModifiedParameter"}, s.reject("httpsig.not_yet_valid")),
 			"the drafts do not address a future created (digest 14.2.5); the reference implementation rejects it beyond the clock skew, since the current time is outside [created, expires]"),
 		sigAcceptable(s.derive(s.base, "time-expires-equals-created", "expires equals created (both now)",
 			window(0, 0), reqs, []string{"ModifiedParameter"}, s.reject("httpsig.lifetime")),
@@ -604,8 +612,8 @@ func (s *sigRev) timeVectors() []Vector {
 		sigAcceptable(s.derive(s.base, "time-created-old", "created lies an hour in the past and expires in 60 s: a 61-minute window whose end is near",
 			window(-3600, 60), []string{"SIG-WINDOW", "SIG-EXPIRES-TIGHT"}, []string{"Policy"}, s.reject("httpsig.lifetime")),
 			"the drafts ask for a tight expires (minutes) but set no receiver rule for the window; the reference implementation bounds both expires - now and expires - created by Policy.MaxWPTLifetime (plus skew), so it rejects"),
-		s.derive(s.base, "time-expires-far-future", "expires lies an hour ahead (created now), beyond the policy's 300 s maximum lifetime",
-			window(0, 3600), []string{"SIG-EXPIRES-TIGHT"}, []string{"ShouldLevel", "Policy"}, s.reject("httpsig.lifetime")),
+		needPolicy(s.derive(s.base, "time-expires-far-future", "expires lies a minute beyond the receiver's maximum lifetime plus its clock skew, created now (frozen: 420 s; 300 s maximum, 60 s skew)",
+			window(0, relPolicy(60, "+maxWptLifetime", "+clockSkew")), []string{"SIG-EXPIRES-TIGHT"}, []string{"ShouldLevel", "Policy"}, s.reject("httpsig.lifetime")), NeedMaxWPTLifetime),
 	}
 	return sigLabel(vs, "time")
 }

@@ -37,6 +37,84 @@ type Env struct {
 	// value before signing: a target profile maps the vectors' trust
 	// domain, subject and issuer onto its own.
 	Replace []string
+	// Policy gives the receiver's policy values that policy-relative
+	// times ({"$rel": N, "$policy": ...}) and sizes (OverLimit) count
+	// from; nil means the vector's own (DefaultPolicy's values: frozen
+	// mode).
+	Policy *PolicyValues
+}
+
+// PolicyValues are the receiver settings a template may be relative to.
+// Times are seconds, sizes bytes.
+type PolicyValues struct {
+	ClockSkew      int
+	MaxWPTLifetime int
+	MaxTokenSize   int
+}
+
+// UndeclaredClockSkew is the clock skew assumed for a receiver that
+// declares none, by the vectors that lie "clearly beyond" the skew
+// (expired, not yet valid): the largest skew the suite considers
+// reasonable. Vectors at the boundary itself need a declared value
+// (NeedClockSkew).
+const UndeclaredClockSkew = 300
+
+// DefaultPolicyValues are DefaultPolicy's values.
+func DefaultPolicyValues() PolicyValues {
+	p := DefaultPolicy()
+	return PolicyValues{ClockSkew: p.ClockSkew, MaxWPTLifetime: p.MaxWPTLifetime, MaxTokenSize: p.MaxTokenSize}
+}
+
+func (m *materializer) policy() PolicyValues {
+	if m.env.Policy != nil {
+		return *m.env.Policy
+	}
+	return DefaultPolicyValues()
+}
+
+// policyOffset sums the terms of a $policy directive: "+name" or "-name"
+// for name clockSkew, maxWptLifetime or maxTokenSize, one string or a list.
+func (m *materializer) policyOffset(arg any) (int64, error) {
+	var terms []string
+	switch x := arg.(type) {
+	case string:
+		terms = []string{x}
+	case []any:
+		for _, t := range x {
+			s, ok := t.(string)
+			if !ok {
+				return 0, fmt.Errorf("$policy terms are strings")
+			}
+			terms = append(terms, s)
+		}
+	case []string:
+		terms = x
+	default:
+		return 0, fmt.Errorf("$policy needs a string or a list of strings")
+	}
+	p := m.policy()
+	var sum int64
+	for _, t := range terms {
+		if len(t) < 2 || (t[0] != '+' && t[0] != '-') {
+			return 0, fmt.Errorf("$policy term %q: want +name or -name", t)
+		}
+		var v int
+		switch t[1:] {
+		case NeedClockSkew:
+			v = p.ClockSkew
+		case NeedMaxWPTLifetime:
+			v = p.MaxWPTLifetime
+		case NeedMaxTokenSize:
+			v = p.MaxTokenSize
+		default:
+			return 0, fmt.Errorf("$policy term %q: unknown policy value", t)
+		}
+		if t[0] == '-' {
+			v = -v
+		}
+		sum += int64(v)
+	}
+	return sum, nil
 }
 
 // Materialized is a template turned into concrete tokens and a request.
@@ -280,6 +358,17 @@ func (m *materializer) jwkDirective(arg any) (any, error) {
 func (m *materializer) resolve(v any, tokenName string) (any, error) {
 	switch x := v.(type) {
 	case map[string]any:
+		if pol, ok := x["$policy"]; ok && len(x) == 2 {
+			n, ok := toInt(x["$rel"])
+			if !ok {
+				return nil, fmt.Errorf("$policy needs a $rel number beside it")
+			}
+			off, err := m.policyOffset(pol)
+			if err != nil {
+				return nil, err
+			}
+			return m.env.Now.Unix() + n + off, nil
+		}
 		if len(x) == 1 {
 			for k, arg := range x {
 				switch k {
@@ -410,10 +499,11 @@ func (m *materializer) sign(tt *TokenTemplate, name string) (string, map[string]
 			return "", nil, err
 		}
 		cm, _ = c.(map[string]any)
-		if tt.Oversize > 0 {
+		if tt.OverLimit > 0 {
+			// The base64url claims alone exceed the limit by OverLimit.
 			cm["x-filler"] = ""
 			base, _ := jose.Marshal(cm)
-			if n := tt.Oversize - len(base)*4/3; n > 0 {
+			if n := m.policy().MaxTokenSize + tt.OverLimit - len(base)*4/3; n > 0 {
 				cm["x-filler"] = strings.Repeat("A", n*3/4+1)
 			}
 		}

@@ -82,6 +82,9 @@ type Vector struct {
 	Mutation *Mutation `json:"mutation,omitempty"`
 	// Policy is the verification policy the vector assumes.
 	Policy *Policy `json:"policy,omitempty"`
+	// Needs is what the expectation rests on beyond the drafts' mandatory
+	// requirements; nil means nothing.
+	Needs *Needs `json:"needs,omitempty"`
 	// Template is the recipe the runner materialises at run time.
 	Template *Template `json:"template,omitempty"`
 	// Frozen is the template materialised at a fixed time, per draft.
@@ -104,6 +107,45 @@ type Mutation struct {
 	Change string `json:"change"`
 }
 
+// Needs is what a vector's expectation rests on beyond the drafts'
+// mandatory requirements: receiver policy that the drafts leave open, and
+// algorithms beyond the mandatory-to-implement ES256. A runner plays the
+// vector only against a target whose profile declares them (a value for
+// each Policy name; support for each algorithm), and materialises the
+// vector's policy-relative times and sizes from the declared values;
+// otherwise the vector is unsupported, never failed. A negative vector
+// carries the needs of its valid source too: it can only be judged where
+// its source can.
+type Needs struct {
+	// Policy names the receiver settings the expectation rests on: the
+	// Need* constants.
+	Policy []string `json:"policy,omitempty"`
+	// IssuerAlgorithms are the WIT signature algorithms, other than ES256,
+	// the receiver must verify.
+	IssuerAlgorithms []string `json:"issuerAlgorithms,omitempty"`
+	// ProofAlgorithms are the proof algorithms (cnf.jwk.alg), other than
+	// ES256, the receiver must accept.
+	ProofAlgorithms []string `json:"proofAlgorithms,omitempty"`
+}
+
+// Names of Needs.Policy.
+const (
+	// NeedClockSkew: the vector lies at the boundary of the receiver's
+	// clock skew (just within or just beyond it).
+	NeedClockSkew = "clockSkew"
+	// NeedMaxTokenSize: the vector exceeds the receiver's token size limit.
+	NeedMaxTokenSize = "maxTokenSize"
+	// NeedMaxWPTLifetime: the vector lies at or beyond the receiver's
+	// maximum proof lifetime (WPT exp, signature expires).
+	NeedMaxWPTLifetime = "maxWptLifetime"
+	// NeedKidRequired: the vector assumes the receiver's rule for a WIT
+	// without kid when the trust domain has several keys (Policy.KidRequired).
+	NeedKidRequired = "kidRequired"
+	// NeedIssuers: the vector assumes exactly the iss allow-list of
+	// Policy.Issuers (none when empty).
+	NeedIssuers = "issuers"
+)
+
 // Policy is the receiver policy a vector assumes. Times are seconds.
 type Policy struct {
 	// Audience is the receiver's audience base URL in frozen mode: the
@@ -121,6 +163,10 @@ type Policy struct {
 	// ProofAlgorithms, when set, is every trust domain's allow-list of
 	// proof algorithms (cnf.jwk.alg; http-signature-07 §3.1).
 	ProofAlgorithms []string `json:"proofAlgorithms,omitempty"`
+	// KidRequired: a WIT without kid is rejected when its trust domain has
+	// several issuer keys (creds-02 §5.1.1 leaves key selection without
+	// kid to deployment policy).
+	KidRequired bool `json:"kidRequired,omitempty"`
 }
 
 // Input is the direct input of identifier, WIT and mtls vectors.
@@ -207,7 +253,10 @@ type Template struct {
 
 // TokenTemplate describes a JWS to mint. String values may use the
 // placeholders of Materialize; header and claim values may be directives:
-// {"$rel": N} (now + N seconds), {"$hash": "wit"|"token:NAME"|"field:NAME"},
+// {"$rel": N} (now + N seconds; with "$policy": "-clockSkew" or a list such
+// as ["+maxWptLifetime", "+clockSkew"], the receiver's policy values are
+// added or subtracted, see Env.Policy),
+// {"$hash": "wit"|"token:NAME"|"field:NAME"},
 // {"$jwk": KEY} (the public JWK of KEY with its alg), {"$jti": true}.
 type TokenTemplate struct {
 	// Header is the protected header; HeaderRaw, when set, replaces its
@@ -224,8 +273,10 @@ type TokenTemplate struct {
 	// Encoding mangles the compact form: truncate, extra-segment, pad,
 	// whitespace, plus-slash.
 	Encoding string `json:"encoding,omitempty"`
-	// Oversize pads the claims with a filler claim to this many bytes.
-	Oversize int `json:"oversize,omitempty"`
+	// OverLimit pads the claims with a filler claim so that the compact
+	// token exceeds the receiver's maximum token size (Env.Policy) by at
+	// least this many bytes.
+	OverLimit int `json:"overLimit,omitempty"`
 	// Tamper replaces claims after signing: the token keeps the signature
 	// of the original claims.
 	Tamper map[string]any `json:"tamper,omitempty"`

@@ -83,7 +83,6 @@ func witVectors() []Vector {
 	cnfJWK := func(spec any) func(*Template) {
 		return claim("cnf", map[string]any{"jwk": map[string]any{"$jwk": spec}})
 	}
-	rel := func(n int) map[string]any { return map[string]any{"$rel": n} }
 
 	base := RequestVector("wit-valid-es256", "a valid ES256 WIT with an ES256 WPT", BaseTemplate(), Both,
 		[]string{"WIT-SIGNATURE", "WIT-TYP", "WIT-SUB", "WIT-CNF", "WIT-ES256-MTI"}, []string{"Baseline"}, Accept(Both))
@@ -209,8 +208,8 @@ func witVectors() []Vector {
 	add([]string{"kid"},
 		Derived(base, "wit-kid-unknown", "kid names no key of the trust domain", hdr("kid", "no-such-key"),
 			[]string{"WIT-KEY-SELECT"}, []string{"ModifiedParameter"}, reject("wit.key_unknown")),
-		Derived(base, "wit-kid-absent", "the kid header parameter is removed. The trust domain has six issuer keys and the policy gives no other selection rule, so key selection is ambiguous (creds-02 §5.1.1: without kid, deployment policy must make it unambiguous)",
-			hdr("kid", nil), []string{"WIT-KEY-SELECT"}, []string{"Policy"}, reject("wit.key_unknown")),
+		kidRequired(Derived(base, "wit-kid-absent", "the kid header parameter is removed. The trust domain has six issuer keys and the receiver declares that it requires kid then (kidRequired), so key selection is ambiguous (creds-02 §5.1.1: without kid, deployment policy must make it unambiguous; a receiver that tries each key is not tested by this vector)",
+			hdr("kid", nil), []string{"WIT-KEY-SELECT"}, []string{"Policy"}, reject("wit.key_unknown"))),
 		Derived(base, "wit-kid-number", "kid is the JSON number 1 instead of a string (RFC 7515 §4.1.4)", hdr("kid", 1),
 			[]string{"WIT-KEY-SELECT", "WIT-SYNTAX"}, []string{"Malformed"}, reject("wit.malformed")),
 		Derived(base, "wit-kid-untrusted-key", "the WIT is signed by other-issuer, an untrusted key that uses the trusted kid issuer-es256",
@@ -237,8 +236,8 @@ func witVectors() []Vector {
 		enc("wit-encoding-padded", "pad", "base64 padding == is appended to the signature", "wit.malformed"),
 		enc("wit-encoding-whitespace", "whitespace", "a space is inserted after the first dot", "wit.malformed"),
 		enc("wit-encoding-plus-slash", "plus-slash", "the token uses the base64 alphabet (+ and /) instead of base64url", "wit.malformed"),
-		Derived(base, "wit-oversized", "the claims are padded so the WIT is about 9000 bytes, above the policy's MaxTokenSize of 8192",
-			func(t *Template) { t.WIT.Oversize = 9000 }, []string{"WIT-SYNTAX"}, []string{"Policy"}, reject("wit.oversized")),
+		needPolicy(Derived(base, "wit-oversized", "the claims are padded so the WIT exceeds the receiver's maximum token size by more than 800 bytes (frozen: 8192)",
+			func(t *Template) { t.WIT.OverLimit = 808 }, []string{"WIT-SYNTAX"}, []string{"Policy"}, reject("wit.oversized")), NeedMaxTokenSize),
 	)
 
 	// JSON structure: duplicates (RFC 7515 §5.2: reject or take the last
@@ -305,8 +304,8 @@ func witVectors() []Vector {
 			[]string{"WIT-CLAIM-TYPES"}, []string{"WrongClaimType"}, reject("wit.claim_type")),
 		valid(base, "wit-iat-absent", "iat is removed: creds-02 does not define or require it (issue #257)", claim("iat", nil),
 			[]string{"WIT-UNKNOWN-CLAIMS"}, []string{"EdgeCase"}),
-		valid(base, "wit-iss-absent", "iss is removed: it is only RECOMMENDED and no issuer allow-list is configured", claim("iss", nil),
-			[]string{"WIT-ISS-ALLOWLIST"}, []string{"EdgeCase"}),
+		needPolicy(valid(base, "wit-iss-absent", "iss is removed: it is only RECOMMENDED and no issuer allow-list is configured", claim("iss", nil),
+			[]string{"WIT-ISS-ALLOWLIST"}, []string{"EdgeCase"}), NeedIssuers),
 		valid(base, "wit-jti-absent", "jti is removed: it is OPTIONAL in a WIT", claim("jti", nil),
 			[]string{"WIT-UNKNOWN-CLAIMS"}, []string{"EdgeCase"}),
 		valid(base, "wit-unknown-claims", "the WIT carries claims the receiver does not understand, which it must ignore",
@@ -321,22 +320,22 @@ func witVectors() []Vector {
 
 	// Times (creds-02 §5.1.2, RFC 7519 §4.1.4-6; the policy's skew is 60 s).
 	add([]string{"time"},
-		Derived(base, "wit-exp-passed", "the WIT expired two minutes ago (beyond the 60 s skew)",
-			func(t *Template) { t.WIT.Claims["exp"] = rel(-120) },
+		Derived(base, "wit-exp-passed", "the WIT expired a minute beyond the receiver's clock skew (frozen: 120 s ago; 60 s skew)",
+			func(t *Template) { t.WIT.Claims["exp"] = relPolicy(-60, "-clockSkew") },
 			[]string{"WIT-EXP"}, []string{"ModifiedParameter"}, reject("wit.expired")),
-		Derived(base, "wit-exp-skew-boundary", "exp lies exactly 60 s in the past: with the 60 s skew the current time is not before exp + skew",
-			claim("exp", rel(-60)), []string{"WIT-EXP"}, []string{"Policy"}, reject("wit.expired")),
-		valid(base, "wit-exp-within-skew", "the WIT expired 30 s ago, within the policy's 60 s clock skew",
-			claim("exp", rel(-30)), []string{"WIT-EXP"}, []string{"EdgeCase", "Policy"}),
+		needPolicy(Derived(base, "wit-exp-skew-boundary", "exp lies the receiver's clock skew plus 10 s in the past (frozen: 70 s; 60 s skew): just beyond the skew",
+			claim("exp", relPolicy(-10, "-clockSkew")), []string{"WIT-EXP"}, []string{"Policy"}, reject("wit.expired")), NeedClockSkew),
+		needPolicy(valid(base, "wit-exp-within-skew", "the WIT expired the receiver's clock skew minus 10 s ago (frozen: 50 s; 60 s skew): just within the skew",
+			claim("exp", relPolicy(10, "-clockSkew")), []string{"WIT-EXP"}, []string{"EdgeCase", "Policy"}), NeedClockSkew),
 		valid(base, "wit-exp-fractional", "exp is a non-integer NumericDate (RFC 7519 §2 allows fractions)",
 			func(t *Template) { t.WIT.ClaimsRaw = witClaimsRaw("{{rel:3600}}.5", "") },
 			[]string{"WIT-EXP"}, []string{"EdgeCase"}),
-		Derived(base, "wit-nbf-future", "nbf lies five minutes in the future", claim("nbf", rel(300)),
+		Derived(base, "wit-nbf-future", "nbf lies four minutes beyond the receiver's clock skew in the future (frozen: 300 s; 60 s skew)", claim("nbf", relPolicy(240, "+clockSkew")),
 			[]string{"WIT-NBF"}, []string{"ModifiedParameter"}, reject("wit.not_yet_valid")),
-		valid(base, "wit-nbf-within-skew", "nbf lies 30 s in the future, within the 60 s clock skew", claim("nbf", rel(30)),
-			[]string{"WIT-NBF"}, []string{"EdgeCase", "Policy"}),
+		needPolicy(valid(base, "wit-nbf-within-skew", "nbf lies the receiver's clock skew minus 10 s in the future (frozen: 50 s; 60 s skew): just within the skew", claim("nbf", relPolicy(-10, "+clockSkew")),
+			[]string{"WIT-NBF"}, []string{"EdgeCase", "Policy"}), NeedClockSkew),
 	)
-	iatFuture := Derived(base, "wit-iat-future", "iat lies five minutes in the future", claim("iat", rel(300)),
+	iatFuture := Derived(base, "wit-iat-future", "iat lies four minutes beyond the receiver's clock skew in the future (frozen: 300 s; 60 s skew)", claim("iat", relPolicy(240, "+clockSkew")),
 		[]string{"WIT-NBF"}, []string{"Inference"}, reject("wit.not_yet_valid"))
 	iatFuture.Result = ResultAcceptable
 	iatFuture.Comment += ". RFC 7519 does not require rejecting a future iat and creds-02 does not define iat; the reference receiver treats it like nbf (tokens/wit/doc.go) and rejects it with wit.not_yet_valid"
@@ -408,8 +407,8 @@ func witVectors() []Vector {
 	// iss allow-list (creds-02 §5.1.2).
 	issPolicy := DefaultPolicy()
 	issPolicy.Issuers = []string{"https://issuer.example.org"}
-	issOK := valid(base, "wit-iss-allowed", "the policy allow-lists the issuer https://issuer.example.org and the WIT's iss is that issuer",
-		func(*Template) {}, []string{"WIT-ISS-ALLOWLIST"}, []string{"Policy"})
+	issOK := needPolicy(valid(base, "wit-iss-allowed", "the policy allow-lists the issuer https://issuer.example.org and the WIT's iss is that issuer",
+		func(*Template) {}, []string{"WIT-ISS-ALLOWLIST"}, []string{"Policy"}), NeedIssuers)
 	issOK.Policy = issPolicy
 	add([]string{"iss"},
 		issOK,

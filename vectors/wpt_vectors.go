@@ -251,9 +251,9 @@ func wptEncodingVectors(base Vector) []Vector {
 		enc("wpt-encoding-padded", "pad", "base64 padding == is appended (token68 allows it, the JWT ABNF does not)", "wpt.malformed"),
 		enc("wpt-encoding-whitespace", "whitespace", "a space is inserted after the first dot", "wpt.malformed"),
 		enc("wpt-encoding-plus-slash", "plus-slash", "base64 (+ and /) instead of base64url (- and _) in every segment", "wpt.malformed"),
-		Derived(base, "wpt-oversized", "the claims are padded so the WPT exceeds the 8192-byte token limit",
-			func(t *Template) { t.WPT.Oversize = 9000 },
-			[]string{"WPT-SYNTAX"}, []string{"Policy"}, RejectCredential("wpt.oversized", Both)),
+		needPolicy(Derived(base, "wpt-oversized", "the claims are padded so the WPT exceeds the receiver's maximum token size by more than 800 bytes (frozen: 8192)",
+			func(t *Template) { t.WPT.OverLimit = 808 },
+			[]string{"WPT-SYNTAX"}, []string{"Policy"}, RejectCredential("wpt.oversized", Both)), NeedMaxTokenSize),
 		Derived(base, "wpt-duplicate-claim", "the claims repeat aud, the second naming an attacker host",
 			func(t *Template) { t.WPT.ClaimsRaw = dupClaims },
 			[]string{"WPT-SYNTAX", "JOSE-DUPLICATE"}, []string{"Malformed"}, RejectCredential("wpt.duplicate_member", Both)),
@@ -364,18 +364,18 @@ func wptTimeVectors(base Vector) []Vector {
 		v.Mutation = nil
 		return v
 	}
-	iatFuture := wptAcceptable(Derived(base, "wpt-iat-future", "iat lies 120 s in the future (beyond the 60 s skew)",
-		wptSetClaim("iat", rel(120)), []string{"WPT-EXP"}, []string{"Inference"}, RejectCredential("wpt.not_yet_valid", Both)),
+	iatFuture := wptAcceptable(Derived(base, "wpt-iat-future", "iat lies a minute beyond the receiver's clock skew in the future (frozen: 120 s; 60 s skew)",
+		wptSetClaim("iat", relPolicy(60, "+clockSkew")), []string{"WPT-EXP"}, []string{"Inference"}, RejectCredential("wpt.not_yet_valid", Both)),
 		"iat is not defined for WPTs and RFC 7519 does not forbid a future iat; the reference implementation rejects a proof issued in the future")
 	vs := []Vector{
-		valid("wpt-exp-within-skew", "exp passed 30 s ago, within the 60 s clock skew", wptSetClaim("exp", rel(-30)), []string{"WPT-EXP"}),
-		valid("wpt-exp-max-lifetime", "exp is exactly the 300 s maximum lifetime ahead", wptSetClaim("exp", rel(300)), []string{"WPT-EXP", "WPT-EXP-FAR"}),
+		needPolicy(valid("wpt-exp-within-skew", "exp passed the receiver's clock skew minus 10 s ago (frozen: 50 s; 60 s skew): just within the skew", wptSetClaim("exp", relPolicy(10, "-clockSkew")), []string{"WPT-EXP"}), NeedClockSkew),
+		needPolicy(valid("wpt-exp-max-lifetime", "exp lies the receiver's maximum WPT lifetime minus 10 s ahead (frozen: 290 s; 300 s maximum): just within it", wptSetClaim("exp", relPolicy(-10, "+maxWptLifetime")), []string{"WPT-EXP", "WPT-EXP-FAR"}), NeedMaxWPTLifetime),
 		valid("wpt-iat-present", "an iat 30 s in the past is an ordinary claim and accepted", wptSetClaim("iat", rel(-30)), []string{"WPT-UNKNOWN-CLAIMS"}),
-		Derived(base, "wpt-exp-expired", "exp passed 120 s ago (beyond the 60 s skew)", wptSetClaim("exp", rel(-120)),
+		Derived(base, "wpt-exp-expired", "exp passed a minute beyond the receiver's clock skew (frozen: 120 s ago; 60 s skew)", wptSetClaim("exp", relPolicy(-60, "-clockSkew")),
 			[]string{"WPT-EXP"}, []string{"ModifiedParameter"}, RejectCredential("wpt.expired", Both)),
-		Derived(base, "wpt-exp-far-future", "exp lies 3600 s ahead, beyond the 300 s maximum WPT lifetime", wptSetClaim("exp", rel(3600)),
-			[]string{"WPT-EXP-FAR"}, []string{"ShouldLevel", "Policy"}, RejectCredential("wpt.exp_too_far", Both)),
-		Derived(base, "wpt-nbf-future", "nbf lies 120 s in the future (beyond the 60 s skew)", wptSetClaim("nbf", rel(120)),
+		needPolicy(Derived(base, "wpt-exp-far-future", "exp lies a minute beyond the receiver's maximum WPT lifetime plus its clock skew (frozen: 420 s ahead; 300 s maximum, 60 s skew)", wptSetClaim("exp", relPolicy(60, "+maxWptLifetime", "+clockSkew")),
+			[]string{"WPT-EXP-FAR"}, []string{"ShouldLevel", "Policy"}, RejectCredential("wpt.exp_too_far", Both)), NeedMaxWPTLifetime),
+		Derived(base, "wpt-nbf-future", "nbf lies a minute beyond the receiver's clock skew in the future (frozen: 120 s; 60 s skew)", wptSetClaim("nbf", relPolicy(60, "+clockSkew")),
 			[]string{"WIT-NBF"}, []string{"ModifiedParameter"}, RejectCredential("wpt.not_yet_valid", Both)),
 		iatFuture,
 	}
