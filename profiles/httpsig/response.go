@@ -30,6 +30,13 @@ type ResponseCheck struct {
 
 // VerifyResponse checks a response's WIMSE signature. It returns the
 // server's verified WIT, or nil for an accepted unsigned response.
+//
+// Once a tagged signature is found, every independent problem is reported,
+// not only the first: the error then wraps each one (errors.As and
+// wimse.ReasonOf see the first in check order: the server's WIT, the
+// parameters, wimse-req-nonce, coverage, Content-Digest, the signature,
+// its window) and its message lists them all on one line. The signature is
+// verified only under a WIT that verified.
 func VerifyResponse(status int, h http.Header, body []byte, c ResponseCheck) (*wit.Token, error) {
 	sigs, err := rfc9421.ParseSignatures(h)
 	if err != nil {
@@ -50,22 +57,19 @@ func VerifyResponse(status int, h http.Header, body []byte, c ResponseCheck) (*w
 		return nil, fail(wimse.ReasonHTTPSigMultiple, "%d response signatures are tagged %s", len(tagged), Tag)
 	}
 	sig := tagged[0]
-	// The server's WIT first.
+	var errs problems
+	// The server's WIT first: nothing is trusted before it verifies.
+	var tok *wit.Token
 	raws := h.Values(HeaderWIT)
 	if len(raws) != 1 || strings.Contains(raws[0], ",") {
-		return nil, wimse.Errorf(wimse.ReasonWITMultiple, "httpsig: a signed response needs exactly one Workload-Identity-Token")
+		errs = append(errs, wimse.Errorf(wimse.ReasonWITMultiple, "httpsig: a signed response needs exactly one Workload-Identity-Token"))
+	} else if tok, err = c.WIT.Verify(raws[0]); err != nil {
+		errs = append(errs, err)
 	}
-	tok, err := c.WIT.Verify(raws[0])
-	if err != nil {
-		return nil, err
-	}
-	created, expires, nonce, _, err := requiredParams(sig.Params, false)
-	if err != nil {
-		return nil, err
-	}
-	_ = nonce
+	created, expires, _, _, perrs := paramProblems(sig.Params, false)
+	errs = append(errs, perrs...)
 	if rn, ok := sig.Params.GetString(ParamReqNonce); !ok || rn != c.Nonce {
-		return nil, fail(wimse.ReasonHTTPSigReqNonce, "wimse-req-nonce is missing or not the request's nonce")
+		errs = append(errs, fail(wimse.ReasonHTTPSigReqNonce, "wimse-req-nonce is missing or not the request's nonce"))
 	}
 	covered := make([]string, len(sig.Components))
 	for i, comp := range sig.Components {
@@ -79,23 +83,58 @@ func VerifyResponse(status int, h http.Header, body []byte, c ResponseCheck) (*w
 	}
 	for _, w := range want {
 		if !slices.Contains(covered, w) {
-			return nil, fail(wimse.ReasonHTTPSigComponentMissing, "the response signature does not cover %s", w)
+			errs = append(errs, fail(wimse.ReasonHTTPSigComponentMissing, "the response signature does not cover %s", w))
 		}
 	}
 	for _, f := range []string{"content-type", "content-digest"} {
 		if len(h.Values(f)) > 0 && !slices.Contains(covered, `"`+f+`"`) {
-			return nil, fail(wimse.ReasonHTTPSigComponentMissing, "%s is present but not covered", f)
+			errs = append(errs, fail(wimse.ReasonHTTPSigComponentMissing, "%s is present but not covered", f))
 		}
 	}
 	if err := checkDigest(h, body); err != nil {
-		return nil, err
+		errs = append(errs, err)
 	}
-	m := rfc9421.FromResponse(status, h, c.Request)
-	if err := sig.Verify(m, tok.Confirmation.Alg, tok.Confirmation.Key); err != nil {
-		return nil, &wimse.Error{Reason: wimse.ReasonHTTPSigSignature, Detail: "httpsig: the response signature does not verify with the server's WIT key", Err: err}
+	if tok != nil {
+		m := rfc9421.FromResponse(status, h, c.Request)
+		if err := sig.Verify(m, tok.Confirmation.Alg, tok.Confirmation.Key); err != nil {
+			errs = append(errs, &wimse.Error{Reason: wimse.ReasonHTTPSigSignature, Detail: "httpsig: the response signature does not verify with the server's WIT key", Err: err})
+		}
 	}
-	if err := checkWindow(&c.WIT.Policy, created, expires); err != nil {
-		return nil, err
+	if _, hasCreated := sig.Params.Created(); hasCreated {
+		if _, hasExpires := sig.Params.Expires(); hasExpires {
+			if err := checkWindow(&c.WIT.Policy, created, expires); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs.err()
 	}
 	return tok, nil
+}
+
+// problems are the independent problems of one message, in check order.
+// Like errors.Join it unwraps to each of them (errors.As finds the first
+// first), but its message stays on one line, for reports.
+type problems []error
+
+func (p problems) Error() string {
+	msgs := make([]string, len(p))
+	for i, e := range p {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func (p problems) Unwrap() []error { return p }
+
+// err is nil for no problem, the problem itself for one, p for several.
+func (p problems) err() error {
+	switch len(p) {
+	case 0:
+		return nil
+	case 1:
+		return p[0]
+	}
+	return p
 }

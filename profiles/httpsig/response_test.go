@@ -4,6 +4,8 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,4 +118,48 @@ func TestVerifyResponse(t *testing.T) {
 			t.Errorf("reason %q, want %q", got, wimse.ReasonHTTPSigExpired)
 		}
 	})
+}
+
+// TestVerifyResponseEveryProblem: a response with several independent
+// defects names each of them, the first in check order first.
+func TestVerifyResponseEveryProblem(t *testing.T) {
+	f := newResponseFixture(t)
+	body := []byte("No ice cream today.\n")
+	h := http.Header{"Content-Type": {"text/plain"}}
+	if err := f.server.SignResponse(h, 404, body, f.req, wimse.RevisionHTTPSig07, "someone-else"); err != nil {
+		t.Fatal(err)
+	}
+	// Two defects: another nonce echoed, and the body changed after signing.
+	_, err := httpsig.VerifyResponse(404, h, []byte("Plenty of ice cream.\n"), f.check(true, f.reqNonce))
+	if got := wimse.ReasonOf(err); got != wimse.ReasonHTTPSigReqNonce {
+		t.Errorf("first reason %q, want %q (%v)", got, wimse.ReasonHTTPSigReqNonce, err)
+	}
+	got := reasons(err)
+	want := []wimse.Reason{wimse.ReasonHTTPSigReqNonce, wimse.ReasonHTTPSigDigestMismatch}
+	if !slices.Equal(got, want) {
+		t.Errorf("reasons %v, want %v", got, want)
+	}
+	if msg := err.Error(); strings.Contains(msg, "\n") {
+		t.Errorf("message spans several lines: %q", msg)
+	}
+
+	// A WIT that does not verify: the signature is not checked under it,
+	// but the other problems are still named.
+	h.Set(httpsig.HeaderWIT, "not.a.wit")
+	_, err = httpsig.VerifyResponse(404, h, body, f.check(true, f.reqNonce))
+	if got, want := reasons(err), []wimse.Reason{wimse.ReasonWITMalformed, wimse.ReasonHTTPSigReqNonce}; !slices.Equal(got, want) {
+		t.Errorf("reasons %v, want %v", got, want)
+	}
+}
+
+// reasons lists the reason of every *wimse.Error err joins (one level).
+func reasons(err error) []wimse.Reason {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []wimse.Reason
+		for _, e := range j.Unwrap() {
+			out = append(out, wimse.ReasonOf(e))
+		}
+		return out
+	}
+	return []wimse.Reason{wimse.ReasonOf(err)}
 }

@@ -224,7 +224,15 @@ func revisionOf(covered []string, policy *wimse.Policy) (wimse.Revision, error) 
 // It reads every parameter before judging, so the values come back with
 // the first error (the self-test's mutants carry on with them).
 func requiredParams(p rfc9421.Params, request bool) (created, expires int64, nonce, aud string, err error) {
-	var errs []error
+	created, expires, nonce, aud, errs := paramProblems(p, request)
+	if len(errs) > 0 {
+		err = errs[0]
+	}
+	return created, expires, nonce, aud, err
+}
+
+// paramProblems is requiredParams reporting every problem, in check order.
+func paramProblems(p rfc9421.Params, request bool) (created, expires int64, nonce, aud string, errs []error) {
 	missing := func(name string) { errs = append(errs, fail(wimse.ReasonHTTPSigParamMissing, "%s is missing", name)) }
 	var ok bool
 	if created, ok = p.Created(); !ok {
@@ -256,10 +264,7 @@ func requiredParams(p rfc9421.Params, request bool) (created, expires int64, non
 	if _, present := p.Get(rfc9421.ParamAlg); present {
 		errs = append(errs, fail(wimse.ReasonHTTPSigParamForbidden, "alg MUST NOT be sent: the algorithm is cnf.jwk.alg"))
 	}
-	if len(errs) > 0 {
-		err = errs[0]
-	}
-	return created, expires, nonce, aud, err
+	return created, expires, nonce, aud, errs
 }
 
 // requireFields checks that every conditional field present is covered.
