@@ -182,11 +182,6 @@ type Profile struct {
 	Unsupported []string `json:"unsupported,omitempty"`
 }
 
-// DefaultProfile is the profile of the in-process reference server: the
-// vectors' own policy, with X-Custom-Token as oth field.
-func DefaultProfile() *Profile {
-	return &Profile{ContextTokenFields: []string{"X-Custom-Token"}}
-}
 
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
@@ -196,6 +191,11 @@ func (c *Config) validate() (types.LabelFilter, error) {
 	}
 	if !slices.Contains(AllRevisions, c.Draft) && !c.mtlsOnly() {
 		return nil, fmt.Errorf("conformance: draft %q is not one of %s", c.Draft, strings.Join(AllRevisions, ", "))
+	}
+	if c.Profile != nil {
+		if err := c.Profile.Validate(); err != nil {
+			return nil, err
+		}
 	}
 	if c.LabelFilter == "" {
 		return nil, nil

@@ -107,7 +107,7 @@ func (r *Runner) playMTLS(ctx context.Context, group string, v *vectors.Vector, 
 	res.Expected = Expected{Verdict: v.Expect.Verdict, Reason: v.Expect.Reason, Status: sig.Status}
 	start := time.Now()
 	defer func() { res.Duration = time.Since(start) }()
-	if why := unsupported(v, prof); why != "" {
+	if why := unsupported(v, prof, r.cfg.Draft); why != "" {
 		res.Status, res.Message = StatusUnsupported, why
 		return res
 	}
@@ -128,6 +128,12 @@ func (r *Runner) playMTLS(ctx context.Context, group string, v *vectors.Vector, 
 		var ok bool
 		if refused, ok = refusal(rt.err); !ok {
 			res.Status, res.Observed, res.Message = StatusError, obs, obs.Error
+			if se := (*serverRejectedError)(nil); errors.As(rt.err, &se) {
+				// The target answered the handshake; the runner refused its
+				// certificate (reported by ServerIdentityCheck): not an
+				// unreachable target.
+				res.Observed = Observed{}
+			}
 			return res
 		}
 		obs = Observed{}

@@ -118,6 +118,10 @@ var _ = Describe("The runner's mtls vectors", Label("mtls"), func() {
 		Expect(result(rep, "mtls-client-valid").Status).To(Equal(pass))
 
 		cfg.Client = &http.Client{} // system roots: the suite's CA is unknown
+		rep, err := conformance.Run(ctx, cfg)
+		Expect(err).To(MatchError(conformance.ErrUnreachable), "a target whose certificate the runner cannot verify is a setup error")
+		Expect(resultsWith(rep, errored)).To(HaveLen(conformance.UnreachableAfter))
+		cfg.KeepGoing = true
 		rep = run(ctx, cfg)
 		Expect(resultsWith(rep, errored)).To(HaveLen(len(rep.Results)))
 	})

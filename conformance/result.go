@@ -49,6 +49,9 @@ type Observed struct {
 	Body string `json:"body,omitempty"`
 	// Error describes an infrastructure failure (status error).
 	Error string `json:"error,omitempty"`
+	// Closed: the target closed or reset the connection after it received
+	// the request, without answering.
+	Closed bool `json:"closed,omitempty"`
 }
 
 // Expected is what the vector expects under the draft played.
@@ -112,6 +115,10 @@ type Report struct {
 	// negative vectors blocked behind each, most blocking first: fix these
 	// and re-run.
 	Blockers []Blocker `json:"blockers,omitempty"`
+	// Requirements are the requirements the results cite, sorted by ID,
+	// with their text (see requirementsFor): the HTML and Markdown reports
+	// link a requirement ID to its text.
+	Requirements []RequirementInfo `json:"requirements,omitempty"`
 }
 
 // Blocker is a valid source vector that was not accepted, and what it
@@ -153,4 +160,18 @@ type Target struct {
 type Summary struct {
 	Total  int            `json:"total"`
 	Counts map[Status]int `json:"counts"`
+}
+
+// RequirementInfo is the text of a requirement a result cites, embedded in
+// the report so that a reader sees what a vector rests on without the
+// vector files (Report.Requirements).
+type RequirementInfo struct {
+	ID string `json:"id"`
+	// Level is MUST, MUST NOT, SHOULD, SHOULD NOT or RECOMMENDED.
+	Level string `json:"level"`
+	// Doc is the draft or RFC, Section the section in it.
+	Doc     string `json:"doc"`
+	Section string `json:"section"`
+	// Text paraphrases the requirement.
+	Text string `json:"text"`
 }

@@ -9,12 +9,15 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/wimse-wg/wimse/profiles/httpsig"
 	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
@@ -124,12 +127,23 @@ func (r *Runner) Selected() []*vectors.Vector {
 	return out
 }
 
-// Play plays one selected vector and scores it.
+// Play plays one selected vector and scores it. A vector derived from a
+// valid source (vectors.Mutation) is played after its source, as in Run: a
+// rejection is blocked unless the source was accepted, and a vector whose
+// source is unsupported is unsupported.
 func (r *Runner) Play(ctx context.Context, id string) (Result, error) {
 	for _, s := range r.selected {
-		if s.v.ID == id {
-			return r.play(ctx, s.group, s.v, r.prof), nil
+		if s.v.ID != id {
+			continue
 		}
+		var src *Result
+		if from := sourceOf(s.v); from != "" {
+			if sv := r.lookup(from); sv != nil {
+				res := r.play(ctx, sv.group, sv.v, r.prof)
+				src = &res
+			}
+		}
+		return r.judge(r.play(ctx, s.group, s.v, r.prof), s.v, src), nil
 	}
 	return Result{}, fmt.Errorf("conformance: vector %q is not selected", id)
 }
@@ -147,6 +161,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 }
 
 // Run plays every selected vector, in parallel, and returns the report.
+//
+// Sources first: the valid vectors that the selected negative vectors were
+// derived from are played first (added to the run when the selection left
+// them out), then the derived ones, each judged behind its source (judge).
+// With Config.FailFast the run stops at the first failure; without
+// Config.KeepGoing it stops with ErrUnreachable when its first
+// UnreachableAfter results are transport errors. A stopped run reports
+// only what it played.
 func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	cfg := r.cfg
 	rep := &Report{
@@ -159,40 +181,249 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	if len(r.selected) == 0 {
 		return rep, ErrNoVectors
 	}
-	rep.Results = make([]Result, len(r.selected))
-	sem := make(chan struct{}, orDefault(cfg.Parallel, DefaultParallel))
-	var wg sync.WaitGroup
-	var done int
-	var doneMu sync.Mutex
-	start := time.Now()
-	for i, s := range r.selected {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			res := r.play(ctx, s.group, s.v, r.prof)
-			rep.Results[i] = res
-			if cfg.Progress != nil {
-				doneMu.Lock()
-				done++
-				n := done
-				doneMu.Unlock()
-				cfg.Progress(n, len(r.selected), res)
-			}
-		}()
+	plan := r.plan()
+	rep.Vectors.Count = len(plan)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	st := &runState{total: len(plan), cancel: cancel, failFast: cfg.FailFast, keepGoing: cfg.KeepGoing}
+	results := make([]Result, len(plan))
+	played := make([]bool, len(plan))
+	byID := map[string]int{}
+	for i, s := range plan {
+		byID[s.v.ID] = i
 	}
-	wg.Wait()
-	rep.Results = append(rep.Results, r.checkServerIdentity(ctx)...)
-	rep.Duration = time.Since(start)
-	r.client.CloseIdleConnections() // leave no unused connection open on the target
-	for id := range cfg.ExpectedFailures {
-		if !slices.ContainsFunc(rep.Results, func(res Result) bool { return res.ID == id }) {
-			rep.Results = append(rep.Results, Result{ID: id, Draft: cfg.Draft, Status: StatusXPass,
-				Message: "the expected-failures file lists a vector that was not played (retired, renamed or not selected): remove the entry"})
+	start := time.Now()
+	for phase := 0; phase < 2 && !st.stopped(); phase++ {
+		sem := make(chan struct{}, orDefault(cfg.Parallel, DefaultParallel))
+		var wg sync.WaitGroup
+		for i, s := range plan {
+			if (sourceOf(s.v) != "") != (phase == 1) {
+				continue
+			}
+			if st.stopped() {
+				break
+			}
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				if st.stopped() {
+					return
+				}
+				var src *Result
+				if k, ok := byID[sourceOf(s.v)]; ok && phase == 1 {
+					src = &results[k]
+				}
+				res := r.judge(r.play(ctx, s.group, s.v, r.prof), s.v, src)
+				if st.stopped() && res.Status == StatusError {
+					return // cut short by the stop, not by the target
+				}
+				results[i], played[i] = res, true
+				if n := st.record(res); cfg.Progress != nil {
+					cfg.Progress(n, st.total, res)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	for i := range plan {
+		if played[i] {
+			rep.Results = append(rep.Results, results[i])
 		}
 	}
+	if !st.stopped() {
+		rep.Results = append(rep.Results, r.checkServerIdentity(ctx)...)
+	}
+	rep.Duration = time.Since(start)
+	r.client.CloseIdleConnections() // leave no unused connection open on the target
+	if !st.stopped() {
+		for id := range cfg.ExpectedFailures {
+			if !slices.ContainsFunc(rep.Results, func(res Result) bool { return res.ID == id }) {
+				rep.Results = append(rep.Results, Result{ID: id, Draft: cfg.Draft, Status: StatusXPass,
+					Message: "the expected-failures file lists a vector that was not played (retired, renamed or not selected): remove the entry"})
+			}
+		}
+	}
+	rep.Requirements = requirementsFor(r.reqs, rep.Results)
 	rep.Finalize()
+	if st.unreachable() {
+		return rep, ErrUnreachable
+	}
 	return rep, nil
+}
+
+// plan is the selection in file order, with the source of every selected
+// derived vector added (in its file position) when the selection left it
+// out.
+func (r *Runner) plan() []selectedVector {
+	need := map[string]bool{}
+	have := map[string]bool{}
+	for _, s := range r.selected {
+		have[s.v.ID] = true
+		if from := sourceOf(s.v); from != "" && s.v.Kind == vectors.KindRequest && unsupported(s.v, r.prof, r.cfg.Draft) == "" && !refusesDraft(s.v, r.cfg.Draft) {
+			need[from] = true
+		} else if from != "" && s.v.Kind == vectors.KindMTLS {
+			need[from] = true
+		}
+	}
+	var out []selectedVector
+	for _, f := range r.cfg.Set.Files {
+		for i := range f.Tests {
+			v := &f.Tests[i]
+			if have[v.ID] || (need[v.ID] && r.plays(v)) {
+				out = append(out, selectedVector{group: f.Group, v: v})
+			}
+		}
+	}
+	return out
+}
+
+// lookup finds a playable vector of the set by ID.
+func (r *Runner) lookup(id string) *selectedVector {
+	for _, f := range r.cfg.Set.Files {
+		for i := range f.Tests {
+			if v := &f.Tests[i]; v.ID == id && r.plays(v) {
+				return &selectedVector{group: f.Group, v: v}
+			}
+		}
+	}
+	return nil
+}
+
+// refusesDraft reports whether v tests the refusal of the draft played
+// (its policy does not accept that revision). Such a vector is judged on
+// its own: its source, the same request in that carriage, is one the
+// target refuses by design. The target profile must declare the refusal
+// (Profile.Revisions), or the vector is unsupported.
+func refusesDraft(v *vectors.Vector, draft string) bool {
+	return v.Policy != nil && len(v.Policy.Revisions) > 0 && !slices.Contains(v.Policy.Revisions, draft)
+}
+
+// sourceOf is the ID of the valid vector v was derived from, or "".
+func sourceOf(v *vectors.Vector) string {
+	if v.Mutation == nil {
+		return ""
+	}
+	return v.Mutation.From
+}
+
+// judge applies the source rules to a derived vector's result (src is its
+// source's result in the same run, nil when the source could not be
+// played): a vector whose source is unsupported is unsupported; a
+// rejection that would pass (pass, warn, or the xpass of an expected
+// failure) counts only behind an accepted source, otherwise it is blocked.
+// An acceptance is judged on its own: accepting an invalid request fails
+// whatever the source did.
+func (r *Runner) judge(res Result, v *vectors.Vector, src *Result) Result {
+	from := sourceOf(v)
+	if from == "" {
+		return res
+	}
+	res.Source = from
+	if refusesDraft(v, r.cfg.Draft) {
+		// The vector tests the refusal of the carriage played: its source
+		// is the same request, which such a target refuses by design.
+		return res
+	}
+	if src != nil && src.Status == StatusUnsupported && res.Status != StatusUnsupported {
+		res.Status, res.Message = StatusUnsupported, fmt.Sprintf("its source %s is unsupported: %s", from, src.Message)
+		return res
+	}
+	passing := res.Status == StatusPass || res.Status == StatusWarn || (res.Status == StatusXPass && res.ExpectedFailure != "")
+	if !passing || accepted(res.Observed.Status) {
+		return res
+	}
+	if src != nil && accepted(src.Observed.Status) && src.Status != StatusError {
+		return res
+	}
+	why := "could not be played"
+	if src != nil {
+		why = fmt.Sprintf("was not accepted (%s", src.Status)
+		if src.Observed.Status != 0 {
+			why += fmt.Sprintf(", status %d", src.Observed.Status)
+		}
+		why += ")"
+	}
+	res.Status = StatusBlocked
+	res.Message = fmt.Sprintf("the target rejected it, but its valid source %s %s: a rejection proves nothing until the source is accepted", from, why)
+	return res
+}
+
+// blockersOf lists the sources that blocked results name, with the number
+// each blocks, most blocking first (then by ID).
+func blockersOf(results []Result) []Blocker {
+	count := map[string]int{}
+	for _, res := range results {
+		if res.Status == StatusBlocked && res.Source != "" {
+			count[res.Source]++
+		}
+	}
+	var out []Blocker
+	for _, res := range results {
+		if n, ok := count[res.ID]; ok {
+			out = append(out, Blocker{ID: res.ID, Draft: res.Draft, Status: res.Status, Blocks: n})
+			delete(count, res.ID)
+		}
+	}
+	for id, n := range count { // a source that was not played
+		out = append(out, Blocker{ID: id, Status: StatusError, Blocks: n})
+	}
+	slices.SortStableFunc(out, func(a, b Blocker) int {
+		if a.Blocks != b.Blocks {
+			return b.Blocks - a.Blocks
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+// runState counts a run's results as they arrive and decides when to stop.
+type runState struct {
+	mu        sync.Mutex
+	total     int
+	done      int
+	stop      bool
+	noAnswer  bool // stopped as unreachable
+	answered  bool // some result was not a transport error
+	errsAtGo  int  // transport errors before the first answer
+	cancel    func()
+	failFast  bool
+	keepGoing bool
+}
+
+// record counts res and returns how many results are in.
+func (st *runState) record(res Result) int {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.done++
+	switch {
+	case res.Status == StatusError && res.Observed.Error != "":
+		if !st.answered {
+			st.errsAtGo++
+			if st.errsAtGo >= UnreachableAfter && !st.keepGoing {
+				st.stop, st.noAnswer = true, true
+				st.cancel()
+			}
+		}
+	case res.Status != StatusUnsupported:
+		st.answered = true
+	}
+	if st.failFast && (res.Status == StatusFail || res.Status == StatusXPass) {
+		st.stop = true
+	}
+	return st.done
+}
+
+func (st *runState) stopped() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.stop
+}
+
+func (st *runState) unreachable() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.noAnswer
 }
 
 type selectedVector struct {
@@ -252,11 +483,14 @@ func family(drafts []string) []string {
 }
 
 // unsupported says why a vector is outside the target's declared profile.
-func unsupported(v *vectors.Vector, p *Profile) string {
+func unsupported(v *vectors.Vector, p *Profile, draft string) string {
 	for _, l := range v.Labels {
 		if slices.Contains(p.Unsupported, l) {
 			return fmt.Sprintf("the target profile declares label %q unsupported", l)
 		}
+	}
+	if why := unmetNeeds(v, p); why != "" {
+		return why
 	}
 	if v.Policy == nil {
 		return ""
@@ -269,12 +503,14 @@ func unsupported(v *vectors.Vector, p *Profile) string {
 	if len(v.Policy.ProofAlgorithms) > 0 && !slices.Equal(v.Policy.ProofAlgorithms, p.ProofAlgorithms) {
 		return "the vector needs the target to accept only the proof algorithms " + strings.Join(v.Policy.ProofAlgorithms, ", ") + " (profile proofAlgorithms)"
 	}
-	if len(v.Policy.Issuers) > 0 && !slices.Equal(v.Policy.Issuers, p.Issuers) {
-		return "the vector needs the target to enforce the iss allow-list " + strings.Join(v.Policy.Issuers, ", ") + " (profile issuers)"
-	}
 	accepts := p.Revisions
 	if accepts == nil {
 		accepts = AllRevisions
+	}
+	// A draft the target does not implement: only the vectors that test
+	// its refusal can be played.
+	if !slices.Contains(accepts, draft) && slices.Contains(AllRevisions, draft) && slices.Contains(v.Policy.Revisions, draft) {
+		return "the target profile does not declare " + draft + " (profile revisions): only the vectors that test its refusal are played"
 	}
 	// Within the family of the vector's drafts (WPT carriages or HTTP
 	// signature revisions), a revision the vector's policy refuses but the
@@ -304,13 +540,13 @@ func (r *Runner) play(ctx context.Context, group string, v *vectors.Vector, prof
 	res.Expected = Expected{Verdict: v.Expect.Verdict, Reason: v.Expect.Reason, Status: sig.Status, WWWAuthenticate: sig.WWWAuthenticate}
 	start := time.Now()
 	defer func() { res.Duration = time.Since(start) }()
-	if why := unsupported(v, prof); why != "" {
+	if why := unsupported(v, prof, r.cfg.Draft); why != "" {
 		res.Status, res.Message = StatusUnsupported, why
 		return res
 	}
 	m, err := vectors.Materialize(v.Template, vectors.Env{
 		Now: r.now(), Base: r.base, Draft: r.cfg.Draft, Keys: r.keys, JTI: randomJTI,
-		Path: r.mapPath, Replace: r.replace,
+		Path: r.mapPath, Replace: r.replace, Policy: prof.policyValues(),
 	})
 	if err != nil {
 		res.Status, res.Message = StatusError, "materialising the vector failed: "+err.Error()
@@ -323,6 +559,11 @@ func (r *Runner) play(ctx context.Context, group string, v *vectors.Vector, prof
 		var sent *SentRequest
 		obs, sent, answer = r.send(ctx, m.Request, prof)
 		res.Request = sent
+		if obs.Closed && i == sends-1 {
+			res.Observed = obs
+			res.Status, res.Message = r.scoreClosed(v)
+			return r.expectedFailure(res)
+		}
 		if obs.Error != "" {
 			res.Status, res.Observed, res.Message = StatusError, obs, obs.Error
 			return res
@@ -346,6 +587,21 @@ func (r *Runner) play(ctx context.Context, group string, v *vectors.Vector, prof
 }
 
 func accepted(status int) bool { return status >= 200 && status < 300 }
+
+// scoreClosed scores an answer that never came because the target closed
+// or reset the connection after receiving the request: for a valid vector
+// that is a failure (a crash or a refusal without an answer); for a
+// negative one a rejection without the draft's signalling (warn).
+func (r *Runner) scoreClosed(v *vectors.Vector) (Status, string) {
+	switch {
+	case v.Result == vectors.ResultAcceptable:
+		return StatusPass, "acceptable either way: the target closed the connection instead of answering (a rejection)"
+	case v.Expect.Verdict == "accept":
+		return StatusFail, "the target closed the connection on a valid request instead of answering it"
+	default:
+		return StatusWarn, "right verdict, but the target closed the connection instead of answering with the draft's rejection"
+	}
+}
 
 // score applies the scoring rules of the package doc.
 func (r *Runner) score(v *vectors.Vector, e Expected, o Observed) (Status, string) {
@@ -479,7 +735,7 @@ func (r *Runner) send(ctx context.Context, vr *vectors.Request, prof *Profile) (
 	}
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return Observed{Error: transportError(err)}, sent, nil
+		return Observed{Error: transportError(err), Closed: closedByPeer(err)}, sent, nil
 	}
 	defer resp.Body.Close()
 	obs := Observed{Status: resp.StatusCode, WWWAuthenticate: strings.Join(resp.Header.Values("WWW-Authenticate"), ", "),
@@ -489,12 +745,61 @@ func (r *Runner) send(ctx context.Context, vr *vectors.Request, prof *Profile) (
 		var p struct {
 			Type   string `json:"type"`
 			Reason string `json:"reason"`
+			Detail string `json:"detail"`
+			Title  string `json:"title"`
 		}
 		if json.Unmarshal(body, &p) == nil {
 			obs.Reason, obs.ProblemType = p.Reason, p.Type
+			obs.Detail = r.redactHeaders(clip(firstNonEmpty(p.Detail, p.Title), maxShown))
 		}
 	}
+	if obs.Reason == "" && obs.Detail == "" && len(body) > 0 {
+		obs.Body = r.redactHeaders(clip(string(body), maxShown))
+	}
 	return obs, sent, &exchange{req: req, header: resp.Header, status: resp.StatusCode, body: body}
+}
+
+// maxShown bounds the bytes of a target's answer a report shows.
+const maxShown = 200
+
+// clip cuts s to at most n bytes without splitting a UTF-8 sequence, and
+// replaces invalid UTF-8.
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// redactHeaders replaces the values the user gave with --header wherever
+// the target echoes them.
+func (r *Runner) redactHeaders(s string) string {
+	for _, h := range r.cfg.Headers {
+		if len(h[1]) >= 4 {
+			s = strings.ReplaceAll(s, h[1], "[redacted]")
+		}
+	}
+	return s
+}
+
+// closedByPeer reports whether err means the target closed or reset the
+// connection after the request was written, rather than a timeout or a
+// connection that was never made.
+func closedByPeer(err error) bool {
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Timeout() {
+		return false
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return false
+	}
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 func transportError(err error) string {

@@ -24,8 +24,9 @@
 // by its ID and labelled with its draft, group and labels.
 //
 // Outcomes: pass passes; warn passes with a report entry; xfail passes with
-// a report entry; unsupported is skipped with the reason; fail, xpass and
-// error fail the spec.
+// a report entry; unsupported is skipped with the reason; fail, xpass,
+// error and blocked (a rejection whose valid source was not accepted:
+// Runner.Play plays the source first) fail the spec.
 package suite
 
 import (
