@@ -182,7 +182,6 @@ type Profile struct {
 	Unsupported []string `json:"unsupported,omitempty"`
 }
 
-
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
 func (c *Config) validate() (types.LabelFilter, error) {
