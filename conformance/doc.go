@@ -1,7 +1,7 @@
 // Package conformance plays the WIMSE test vectors against an HTTP endpoint
 // and scores what it answers: verdict (accepted or rejected) and signalling
 // (status, WWW-Authenticate) apart, in the vocabulary of
-// shared/design/ARCHITECTURE.md (pass, fail, warn, xfail, xpass,
+// shared/design/ARCHITECTURE.md (pass, fail, warn, xfail, xpass, blocked,
 // unsupported, skip, error).
 //
 // Run materialises each selected request vector afresh (current times,
@@ -10,7 +10,24 @@
 // Report; it never prints. Reporters render the Report as JSON (the source
 // of truth), JUnit XML, Markdown and a self-contained HTML page.
 //
-//	rep, err := conformance.Run(ctx, conformance.Config{Target: "https://svc.example/api", Draft: "wpt-02"})
+//	p, err := conformance.LoadProfile("target.json") // what the target declares
+//	rep, err := conformance.Run(ctx, conformance.Config{
+//		Target: "https://svc.example/api", Draft: "wpt-02", Profile: p})
+//
+// # Declared policy
+//
+// Only a mandatory requirement, or a choice the target declared, can make
+// a vector fail. Where the drafts leave a choice to the receiver (clock
+// skew, token size, maximum proof lifetime, key selection without kid,
+// optional algorithms beyond ES256, an iss allow-list, the revisions it
+// implements), the vector records what its expectation rests on
+// (vectors.Needs) and the target's Profile declares its values: a vector
+// whose needs the profile does not declare is unsupported, with a message
+// naming the profile field, never fail. Boundary vectors are materialised
+// relative to the declared values (vectors.Env.Policy): expired by the
+// declared skew plus a 10 s margin, within it by the skew minus 10 s.
+// LoadProfile reads and validates a profile file (ProfileExample writes a
+// commented one); DefaultProfile declares the reference server's policy.
 //
 // # Scoring
 //
@@ -18,7 +35,22 @@
 // fail, unless the vector is at SHOULD level (flag ShouldLevel) and the run
 // is not strict: warn. Right verdict with another status or challenge than
 // the draft prescribes: warn. Vectors marked acceptable pass with either
-// verdict. Reason codes in problem bodies are recorded, never scored: a
-// target need not use this module's codes. Timeouts and transport failures
-// are error, never fail.
+// verdict. Reason codes in problem bodies are recorded, and scored only
+// with Config.ScoreReasons: a target need not use this module's codes.
+//
+// No masked passes: every negative vector names the valid vector it was
+// derived from (its source). Run plays the sources first, and a rejection
+// counts as pass only if the target accepted the source in the same run;
+// otherwise it is blocked (neither pass nor fail; the run is not
+// conformant, and Report.Blockers names the sources to fix first). A
+// target that rejects everything therefore passes nothing.
+//
+// Transport: a timeout or a refused connection is error, never fail; the
+// first UnreachableAfter transport errors in a row stop the run with
+// ErrUnreachable (unless Config.KeepGoing). A connection the target closes
+// or resets after receiving a valid vector is fail; after a negative one
+// it is a rejection with the wrong signalling (warn). Every non-pass
+// result shows what the target answered (Observed: status,
+// WWW-Authenticate, problem reason and detail, or the first 200 bytes of
+// the body).
 package conformance
