@@ -96,6 +96,7 @@ func httpsigVectors() []Vector {
 		s := newSigRev(rev)
 		out = append(out, sigLabel([]Vector{s.base}, "alg")...)
 		out = append(out, s.algVectors()...)
+		out = append(out, s.algKeyVectors(out)...)
 		out = append(out, s.witVectors()...)
 		out = append(out, s.selectVectors()...)
 		out = append(out, s.paramVectors()...)
@@ -148,7 +149,41 @@ func (s *sigRev) reject(reason string) Expect { return RejectSig(reason, s.d) }
 
 // vector is a vector built from a whole template (not derived).
 func (s *sigRev) vector(slug, comment string, t *Template, reqs, flags []string, e Expect) Vector {
-	return SigVector(s.id(slug), comment, t, s.d, reqs, flags, e)
+	return SigVector(s.id(slug), comment, t, s.d, sigReqs(s.rev, reqs), flags, e)
+}
+
+// sigReqs maps the catalogue's requirement IDs, written for -07 (SIG-*),
+// onto those of rev: -06 vectors cite -06's own sections (SIG06-*).
+func sigReqs(rev string, ids []string) []string {
+	if rev != Sig06 {
+		return ids
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		if rest, ok := strings.CutPrefix(id, "SIG-"); ok {
+			id = "SIG06-" + rest
+		}
+		out[i] = id
+	}
+	return out
+}
+
+// shouldUnder06 flags v ShouldLevel under -06, whose signature selection
+// rule (SIG06-SELECT) is a SHOULD: a receiver that rejects these valid
+// requests misses a SHOULD, not a MUST.
+func (s *sigRev) shouldUnder06(v Vector) Vector {
+	if !s.is07() && !slices.Contains(v.Flags, "ShouldLevel") {
+		v.Flags = append(slices.Clone(v.Flags), "ShouldLevel")
+	}
+	return v
+}
+
+// byRev picks the text of this revision.
+func (s *sigRev) byRev(text07, text06 string) string {
+	if s.is07() {
+		return text07
+	}
+	return text06
 }
 
 // derive is Derived with the signatures deep-copied first (Template.Clone
@@ -157,7 +192,7 @@ func (s *sigRev) derive(from Vector, slug, change string, mutate func(*Template)
 	v := Derived(from, s.id(slug), change, func(t *Template) {
 		t.Sigs = cloneSigs(t.Sigs)
 		mutate(t)
-	}, reqs, flags, e)
+	}, sigReqs(s.rev, reqs), flags, e)
 	if e.Verdict == "accept" {
 		v.Mutation = nil
 	}
@@ -406,7 +441,8 @@ func (s *sigRev) witVectors() []Vector {
 
 func (s *sigRev) selectVectors() []Vector {
 	reqs := []string{"SIG-SELECT"}
-	label := s.derive(s.base, "label-sig1", "the WIMSE signature uses the label sig1 (as the -07 examples do): labels carry no meaning",
+	label := s.derive(s.base, "label-sig1", s.byRev("the WIMSE signature uses the label sig1 (as the -07 examples do): labels carry no meaning",
+		"the only signature, the WIMSE one, uses the label sig1: -06 §3 asks for the label wimse only when several signatures are sent"),
 		func(t *Template) { t.Sigs[0].Label = "sig1" }, reqs, []string{"EdgeCase"}, s.accept())
 	foreign := s.derive(s.base, "foreign-signature", "an intermediary's signature (label proxy, tag example-proxy, keyid, signed by another workload) follows the WIMSE one: it is ignored",
 		func(t *Template) { t.Sigs = append(t.Sigs, sigForeign("proxy")) }, reqs, []string{"EdgeCase"}, s.accept())
@@ -431,24 +467,34 @@ func (s *sigRev) selectVectors() []Vector {
 		t.Request.Fields = append(t.Request.Fields, [2]string{"Signature-Input", st.Label + "=(" + strings.Join(st.Components, " ") +
 			`);created={{rel:0}};expires={{rel:60}};nonce="{{jti}}";tag="` + sigTag + `";wimse-aud="{{aud}}"`})
 	}
+	tagged := []string{"SIG-SELECT", "SIG-PARAMS"}
+	multiple := s.derive(s.base, "multiple-tagged", "a second, equally valid WIMSE-tagged signature (label sig2) is added: two tagged signatures MUST be rejected",
+		second("workload"), reqs, []string{"EdgeCase"}, s.reject("httpsig.multiple"))
+	multipleOther := s.derive(s.base, "multiple-tagged-other-key", "a second WIMSE-tagged signature (label sig2) signed by another workload's key is added",
+		second("other-workload"), reqs, []string{"AuthBypass"}, s.reject("httpsig.multiple"))
+	if !s.is07() {
+		// -06 RECOMMENDS one signature and asks for the label wimse when
+		// there are several; it has no rule for two tagged ones.
+		why := "-06 §3 only RECOMMENDS a single signature and asks that the WIMSE one use the label wimse, which the first does; the rule to reject two tagged signatures is -07's (§3.3), which the reference implementation applies to -06 too (digest 14.8 S4)"
+		multiple.Comment = "a second, equally valid WIMSE-tagged signature (label sig2) is added"
+		multiple = sigAcceptable(multiple, why)
+		multipleOther = sigAcceptable(multipleOther, why)
+	}
 	vs := []Vector{
-		label, foreign, foreignFirst, foreignBad,
-		s.derive(s.base, "multiple-tagged", "a second, equally valid WIMSE-tagged signature (label sig2) is added: two tagged signatures MUST be rejected",
-			second("workload"), reqs, []string{"EdgeCase"}, s.reject("httpsig.multiple")),
-		s.derive(s.base, "multiple-tagged-other-key", "a second WIMSE-tagged signature (label sig2) signed by another workload's key is added",
-			second("other-workload"), reqs, []string{"AuthBypass"}, s.reject("httpsig.multiple")),
+		s.shouldUnder06(label), s.shouldUnder06(foreign), s.shouldUnder06(foreignFirst), s.shouldUnder06(foreignBad),
+		multiple, multipleOther,
 		s.derive(s.base, "tag-other", "the only signature is tagged example-proxy: the request has no WIMSE signature",
-			sigParam("tag", "example-proxy"), reqs, []string{"ModifiedParameter"}, s.reject("httpsig.missing")),
+			sigParam("tag", "example-proxy"), tagged, []string{"ModifiedParameter"}, s.reject("httpsig.missing")),
 		s.derive(s.base, "tag-legacy", "the tag is wimse-service-to-service (an earlier draft's value): no signature carries the WIMSE tag",
-			sigParam("tag", "wimse-service-to-service"), reqs, []string{"Legacy"}, s.reject("httpsig.missing")),
+			sigParam("tag", "wimse-service-to-service"), tagged, []string{"Legacy"}, s.reject("httpsig.missing")),
 		s.derive(s.base, "tag-upper-case", "the tag is WIMSE-WORKLOAD-TO-WORKLOAD: sf-strings compare exactly",
-			sigParam("tag", strings.ToUpper(sigTag)), reqs, []string{"ModifiedParameter"}, s.reject("httpsig.missing")),
+			sigParam("tag", strings.ToUpper(sigTag)), tagged, []string{"ModifiedParameter"}, s.reject("httpsig.missing")),
 		s.derive(s.base, "tag-missing", "the tag parameter is removed: an untagged signature is not the WIMSE signature",
-			sigParam("tag", nil), []string{"SIG-SELECT", "SIG-PARAMS"}, []string{"ModifiedParameter"}, s.reject("httpsig.missing")),
+			sigParam("tag", nil), tagged, []string{"ModifiedParameter"}, s.reject("httpsig.missing")),
 		s.derive(s.base, "input-without-signature", "Signature-Input carries the WIMSE signature's parameters but there is no Signature field (RFC 9421 §4: every label is in both)",
-			inputOnly, reqs, []string{"Malformed"}, s.reject("httpsig.malformed")),
+			inputOnly, []string{"SIG-SELECT", "SIG-VERIFY"}, []string{"Malformed"}, s.reject("httpsig.malformed")),
 		s.derive(s.base, "label-duplicate", "an intermediary's signature reuses the label wimse, so both fields repeat the dictionary key; however the duplicate is read (rejected, or the last member wins and carries no WIMSE tag) there is no usable WIMSE signature",
-			func(t *Template) { t.Sigs = append(t.Sigs, sigForeign("wimse")) }, reqs, []string{"Malformed"}, s.reject("httpsig.malformed")),
+			func(t *Template) { t.Sigs = append(t.Sigs, sigForeign("wimse")) }, tagged, []string{"Malformed"}, s.reject("httpsig.malformed")),
 	}
 	return sigLabel(vs, "select")
 }
@@ -462,14 +508,15 @@ func (s *sigRev) paramVectors() []Vector {
 	}
 	mistyped := func(name string, value any, change string) Vector {
 		return s.derive(s.base, "param-"+name+"-"+change, "the "+name+" parameter is "+map[string]string{
-			"string": "an sf-string", "integer": "an sf-integer"}[change]+" ("+sigParamType[name]+" in RFC 9421 §2.3 / -07 §5)",
+			"string": "an sf-string", "integer": "an sf-integer"}[change]+" ("+sigParamType[name]+" in "+s.byRev("RFC 9421 §2.3 / -07 §5", "RFC 9421 §2.3 / -06 §3.1, §3.2")+")",
 			sigParam(name, value), []string{"SIG-PARAMS"}, []string{"Malformed"}, s.reject("httpsig.malformed"))
 	}
 	unknown := s.derive(s.base, "param-unknown-ignored", "an unregistered parameter x-trace=\"4bf92f35\" is added: unknown signature parameters are ignored",
 		sigParam("x-trace", "4bf92f35"), []string{"SIG-PARAMS"}, []string{"EdgeCase"}, s.accept())
 	emptyNonce := sigAcceptable(s.derive(s.base, "param-nonce-empty", "nonce is the empty string",
 		sigParam("nonce", ""), []string{"SIG-PARAMS", "SIG-REPLAY"}, []string{"ModifiedParameter"}, s.reject("httpsig.param_missing")),
-		"an empty nonce is present but cannot be random (-07 §3.4); the drafts set no minimum length and the reference implementation treats it as missing")
+		s.byRev("an empty nonce is present but cannot be random (-07 §3.4)", "an empty nonce is present but cannot be unique among the messages to this recipient (-06 §3)")+
+			"; the drafts set no minimum length and the reference implementation treats it as missing")
 	vs := []Vector{
 		missing("created"), missing("expires"), missing("nonce"), missing("wimse-aud"),
 		emptyNonce,
@@ -541,6 +588,8 @@ func (s *sigRev) revisionVectors() []Vector {
 	cross := withPolicy(s.derive(s.base, "revision-"+other[len(other)-2:]+"-only-receiver",
 		"the receiver accepts "+other+" only; the covered components ("+strings.Join(s.sigPathComps(), " ")+") are those of "+s.rev,
 		func(*Template) {}, []string{"SIG-REVISION", "SIG-COMPONENTS"}, flags, s.reject("httpsig.revision")), other)
+	// The receiver implements the other revision only: its rules judge.
+	cross.Requirements = sigReqs(other, []string{"SIG-REVISION", "SIG-COMPONENTS"})
 	return sigLabel([]Vector{own, cross}, "revision")
 }
 
@@ -569,7 +618,8 @@ func (s *sigRev) digestVectors() []Vector {
 		sigAcceptable(s.derive(s.get, "digest-without-body", "a GET without body carries (and covers) the Content-Digest of a non-empty body",
 			sigAll(sigAddField("Content-Digest", "sha-256=:cbGt0NeXNowo2Bxc4+J6yFR+h5QNpju5w4aYhc26q08=:"), sigAddComp(`"content-digest"`)),
 			reqs, []string{"ModifiedParameter"}, s.reject("httpsig.digest_mismatch")),
-			"-07 §3.2 requires verifying the digest over the content received but states it for messages with a body; the reference implementation verifies every Content-Digest present"),
+			s.byRev("-07 §3.2 requires verifying the digest over the content received", "-06 §3 requires the receiver to verify the Content-Digest")+
+				" but states it for messages with a body; the reference implementation verifies every Content-Digest present"),
 	}
 	return sigLabel(vs, "digest")
 }
@@ -622,7 +672,9 @@ func (s *sigRev) timeVectors() []Vector {
 
 func (s *sigRev) audVectors() []Vector {
 	reqs := []string{"SIG-AUD"}
-	evil := "https://" + sigEvilHost + "/path"
+	// A foreign audience differs from the right one in the authority
+	// alone (origin.go): https://evil.example/path in frozen mode.
+	evil := "{{aud-host:" + sigEvilHost + "}}"
 	aud := func(from Vector, slug, value, change string, mutate func(*Template), flags []string) Vector {
 		return s.derive(from, "aud-"+slug, change, sigAll(sigParam("wimse-aud", value), mutate), reqs, flags, s.reject("httpsig.aud_mismatch"))
 	}
@@ -630,12 +682,12 @@ func (s *sigRev) audVectors() []Vector {
 	vs := []Vector{
 		s.derive(s.base, "aud-host-ignored", "Host and X-Forwarded-Host name "+sigEvilHost+" while wimse-aud is the configured target URI: the receiver ignores both fields",
 			sigAll(sigAddField("Host", sigEvilHost), sigAddField("X-Forwarded-Host", sigEvilHost)), reqs, []string{"EdgeCase"}, s.accept()),
-		aud(s.base, "other-host", evil, "wimse-aud names another host ("+evil+")", none, []string{"ModifiedParameter"}),
+		aud(s.base, "other-host", evil, "wimse-aud names another host ("+sigEvilHost+", with the target's scheme and path)", none, []string{"ModifiedParameter"}),
 		aud(s.base, "other-path", "{{base}}/other", "wimse-aud names another path of this receiver ({{base}}/other)", none, []string{"ModifiedParameter"}),
 		aud(s.query, "with-query", "{{aud}}?x=1", "wimse-aud includes the request's query ?x=1: the default audience is the target URI without query", none, []string{"ModifiedParameter"}),
-		aud(s.base, "host-derived", evil, "the Host field is "+sigEvilHost+" and wimse-aud is "+evil+": a receiver deriving its audience from Host accepts",
+		aud(s.base, "host-derived", evil, "the Host field is "+sigEvilHost+" and wimse-aud is the target URI with that authority (https://"+sigEvilHost+"/path in frozen mode): a receiver deriving its audience from Host accepts",
 			sigAddField("Host", sigEvilHost), []string{"AuthBypass"}),
-		aud(s.base, "forwarded-host-derived", evil, "X-Forwarded-Host is "+sigEvilHost+" and wimse-aud is "+evil+": a receiver deriving its audience from X-Forwarded-Host accepts",
+		aud(s.base, "forwarded-host-derived", evil, "X-Forwarded-Host is "+sigEvilHost+" and wimse-aud is the target URI with that authority (https://"+sigEvilHost+"/path in frozen mode): a receiver deriving its audience from X-Forwarded-Host accepts",
 			sigAddField("X-Forwarded-Host", sigEvilHost), []string{"AuthBypass"}),
 		aud(s.base, "sender-identity", Subject, "wimse-aud is the sender's own Workload Identifier, not the recipient", none, []string{"ModifiedParameter"}),
 		aud(s.base, "empty", "", "wimse-aud is the empty string", none, []string{"ModifiedParameter"}),

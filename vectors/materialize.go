@@ -23,7 +23,9 @@ type Env struct {
 	// Base is the receiver's audience base URL (scheme://host[:port][/prefix]);
 	// {{aud}} is Base followed by the request path, {{base}} is Base.
 	Base string
-	// Draft picks the carriage of the {{proof}} field line: wpt-01 or wpt-02.
+	// Draft picks the carriage of the {{proof}} field line: wpt-01 or
+	// wpt-02 (the WPT), http-signature-06 or -07 (a WIMSE message
+	// signature, see proofFields).
 	Draft string
 	// Keys resolves key names.
 	Keys *KeySet
@@ -127,7 +129,7 @@ type Materialized struct {
 	Nonces map[string]string
 }
 
-var placeholder = regexp.MustCompile(`\{\{([a-z]+)(?::([^}]*))?\}\}`)
+var placeholder = regexp.MustCompile(`\{\{([a-z]+(?:-[a-z]+)*)(?::([^}]*))?\}\}`)
 
 type materializer struct {
 	env      Env
@@ -178,14 +180,12 @@ func Materialize(t *Template, env Env) (*Materialized, error) {
 	}
 	if t.Request != nil {
 		r := &Request{Method: t.Request.Method, Target: m.path, Body: t.Request.Body, Fields: [][2]string{}}
+		signed := false
 		for _, f := range t.Request.Fields {
 			if f[0] == "{{proof}}" {
-				switch env.Draft {
-				case "wpt-01":
-					r.Fields = append(r.Fields, [2]string{"Workload-Proof-Token", out.WPT})
-				default:
-					r.Fields = append(r.Fields, [2]string{"Authorization", "WPT " + out.WPT})
-				}
+				var proof [][2]string
+				proof, signed = m.proofFields(out.WPT)
+				r.Fields = append(r.Fields, proof...)
 				continue
 			}
 			name, err := m.expand(f[0], out)
@@ -199,6 +199,11 @@ func Materialize(t *Template, env Env) (*Materialized, error) {
 			r.Fields = append(r.Fields, [2]string{name, value})
 		}
 		out.Request = r
+		if signed {
+			if err := m.addSignature(m.proofSignature(r), out); err != nil {
+				return nil, fmt.Errorf("vectors: proof signature: %w", err)
+			}
+		}
 		for _, st := range t.Sigs {
 			if err := m.addSignature(st, out); err != nil {
 				return nil, fmt.Errorf("vectors: signature %s: %w", st.Label, err)
@@ -209,7 +214,7 @@ func Materialize(t *Template, env Env) (*Materialized, error) {
 }
 
 // expand replaces request placeholders: {{wit}}, {{wpt}}, {{token:NAME}},
-// {{base}}, {{aud}}.
+// {{base}}, {{aud}}, and the foreign origins of origin.go.
 func (m *materializer) expand(s string, out *Materialized) (string, error) {
 	var err error
 	res := placeholder.ReplaceAllStringFunc(s, func(p string) string {
@@ -226,7 +231,7 @@ func (m *materializer) expand(s string, out *Materialized) (string, error) {
 			}
 			return rfc9421.ContentDigest([]byte(m.t.Request.Body), alg)
 		default:
-			v, e := m.value(sub[1], sub[2])
+			v, e := m.lookup(sub[1], sub[2])
 			if e != nil {
 				err = e
 			}
@@ -422,7 +427,7 @@ func (m *materializer) expandPlain(s string) (string, error) {
 	var err error
 	res := placeholder.ReplaceAllStringFunc(s, func(p string) string {
 		sub := placeholder.FindStringSubmatch(p)
-		v, e := m.value(sub[1], sub[2])
+		v, e := m.lookup(sub[1], sub[2])
 		if e != nil {
 			err = e
 		}

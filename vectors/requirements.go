@@ -29,6 +29,7 @@ const (
 	docSPIFF = "SPIFFE-ID"
 	docJOSE  = "RFC 7515 / RFC 8725"
 	docSig07 = "draft-ietf-wimse-http-signature-07"
+	docSig06 = "draft-ietf-wimse-http-signature-06"
 	docMTLS  = "draft-ietf-wimse-mutual-tls-03"
 )
 
@@ -71,6 +72,7 @@ var Requirements = []Requirement{
 	{"WIT-NBF", docJOSE, "RFC 7519 4.1.5", MUST, "a token is not accepted before its nbf"},
 	{"WIT-HEADER-KEYS", docJOSE, "RFC 8725 3.10", MUSTNOT, "jku, x5u, jwk and x5c in the header are not used to find the key"},
 	{"JOSE-CRIT", docJOSE, "RFC 7515 4.1.11", MUST, "a crit header parameter that is not understood makes the JWS invalid"},
+	{"JOSE-ALG-KEY", docJOSE, "RFC 7518 3.4; RFC 8725 3.1", MUST, "a JWS is verified under the algorithm its trust anchor is configured for, with a key that fits it (ES256, ES384 and ES512 are ECDSA on P-256, P-384 and P-521): an ES384 JWS made with an ES256 anchor's P-256 key is rejected"},
 	{"JOSE-DUPLICATE", docJOSE, "RFC 7515 5.2", MUST, "JSON with duplicate member names is rejected (or parsed consistently; this suite rejects)"},
 	{"WIT-NOT-BEARER", docCreds, "5.1", MUSTNOT, "a WIT is never accepted without a proof of possession"},
 	{"WIT-ONE-FIELD", docCreds, "5.1.1", MUST, "one Workload-Identity-Token field carries one WIT"},
@@ -110,6 +112,26 @@ var Requirements = []Requirement{
 	{"SIG-ALG-POLICY", docSig07, "3.1", MUST, "a signature algorithm (cnf.jwk.alg) that local policy does not accept for the peer's trust domain is rejected"},
 	{"SIG-REVISION", docSig07, "A", MUST, "a receiver only accepts the revisions it implements (-06 @request-target vs -07 @path/@query)"},
 	{"SIG-STATUS", docSig07, "3.6", SHOULDNOT, "verification failures, WIT failures included, are answered 400 without a challenge: 401 is NOT RECOMMENDED"},
+
+	// HTTP Message Signatures profile, -06 (the sig06-* vectors cite these:
+	// -06 has no subsections for components and parameters, all of it is
+	// in §3; §3.1 wimse-aud, §3.4 response signing, §3.5 errors, §5.1
+	// lifetime and replay).
+	{"SIG06-WIT-FIRST", docSig06, "3", MUST, "the signature and content of the WIT are validated before the message signature, and the message is not processed further before it is fully validated"},
+	{"SIG06-SELECT", docSig06, "3", SHOULD, "one signature per message is RECOMMENDED and, with several, the WIMSE one SHOULD use the label wimse; -06 has no rule for two signatures tagged wimse-workload-to-workload (-07 §3.3 adds: reject them)"},
+	{"SIG06-PARAMS", docSig06, "3", MUST, "created, expires, nonce, tag with the value wimse-workload-to-workload, and wimse-aud are present: a signature without that tag is not the WIMSE signature"},
+	{"SIG06-NO-KEYID-ALG", docSig06, "3", MUSTNOT, "keyid and alg are not sent"},
+	{"SIG06-COMPONENTS", docSig06, "3", MUST, "@method and @request-target are covered, and each present content-type, content-digest, authorization, txn-token and workload-identity-token field"},
+	{"SIG06-DIGEST", docSig06, "3", MUST, "a message with a body carries a Content-Digest, covered, and the receiver verifies it"},
+	{"SIG06-VERIFY", docSig06, "3", MUST, "the signature verifies with the WIT's cnf.jwk under cnf.jwk.alg, the algorithm the WIT names (alg bullet of §3; RFC 9421 §3.3.7)"},
+	{"SIG06-WINDOW", docSig06, "5.1", MUST, "signatures received outside their validity time ([created, expires]) are rejected"},
+	{"SIG06-EXPIRES-TIGHT", docSig06, "5.1", SHOULD, "the signature lifespan is limited by a tight expires (minutes), so a far-future expires is rejected"},
+	{"SIG06-AUD", docSig06, "3.1", MUST, "the recipient verifies that wimse-aud refers to it; a Host or X-Forwarded-Host naming another authority does not make it so"},
+	{"SIG06-REPLAY", docSig06, "3, 5.1", SHOULD, "a nonce seen twice from the same peer is rejected"},
+	{"SIG06-RESPONSE", docSig06, "3.2-3.4", MUST, "with wimse-sign-response the server signs its response (covering @status, its WIT, content-type, content-digest and the request's @method and @request-target with ;req) and echoes the request nonce in wimse-req-nonce"},
+	{"SIG06-ALG-POLICY", docSig06, "3", MUST, "the signature algorithm is the WIT's cnf.jwk.alg; -06 has no rule of its own on refusing an algorithm (-07 §3.1 adds one), so refusing one rests on the receiver's declared proof-algorithm allow-list, an application restriction RFC 9421 §3.2.1 allows"},
+	{"SIG06-REVISION", docSig06, "3", MUST, "a -06 signature covers @request-target: a receiver implementing -06 alone rejects a signature without it (a -07 one covering @path and @query)"},
+	{"SIG06-STATUS", docSig06, "3.5", SHOULDNOT, "verification failures are answered 400 (Bad Request) without a challenge: 401 is NOT RECOMMENDED"},
 
 	// wpt-01 carriage.
 	{"WPT01-FIELD", docWPT01, "3", MUST, "the WPT travels in exactly one Workload-Proof-Token field"},

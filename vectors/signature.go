@@ -1,8 +1,16 @@
 package vectors
 
 import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/hmac"
+	"crypto/sha256"
+	_ "crypto/sha512" // SHA-384 and SHA-512 for crypto.Hash.New
+	"encoding/asn1"
 	"encoding/base64"
 	"fmt"
+	"math/big"
 	"net/http"
 	"net/url"
 	"strings"
@@ -79,7 +87,7 @@ func (m *materializer) addSignature(st *SigTemplate, out *Materialized) error {
 	if alg == "" {
 		alg = k.Alg
 	}
-	sig, err := rfc9421.Sign(sigBase, alg, k.Signer, rfc9421.Deterministic())
+	sig, err := m.signBase(sigBase, alg, k)
 	if err != nil {
 		return err
 	}
@@ -94,4 +102,69 @@ func (m *materializer) addSignature(st *SigTemplate, out *Materialized) error {
 	}
 	out.Intermediate.SignatureBases[st.Label] = string(sigBase)
 	return nil
+}
+
+// signBase signs a signature base with k under alg, deterministically
+// (RFC 6979 ECDSA, derived PSS salts). Besides what rfc9421.Sign makes, it
+// makes on purpose the signatures a verifier must refuse:
+//   - "none": an empty signature;
+//   - "HS256": an HMAC-SHA-256 keyed with k's public JWK JSON, as a
+//     verifier that takes the key as a shared secret would;
+//   - an ECDSA algorithm whose curve is not the key's (ES384 with a P-256
+//     key): the digest of alg's hash, signed on the key's own curve, r||s
+//     of the key's size, so that a verifier that takes the hash from alg
+//     and the curve from the key verifies it.
+func (m *materializer) signBase(base []byte, alg string, k *Key) ([]byte, error) {
+	switch alg {
+	case "none":
+		return []byte{}, nil
+	case "HS256":
+		secret, err := m.jwkJSON(k.Name)
+		if err != nil {
+			return nil, err
+		}
+		mac := hmac.New(sha256.New, secret)
+		mac.Write(base)
+		return mac.Sum(nil), nil
+	}
+	if ek, ok := k.Signer.(*ecdsa.PrivateKey); ok {
+		if h, curve := ecdsaAlg(alg); h != 0 && curve != ek.Curve {
+			return signECDSAOtherCurve(base, h, ek)
+		}
+	}
+	return rfc9421.Sign(base, alg, k.Signer, rfc9421.Deterministic())
+}
+
+// ecdsaAlg returns the hash and curve of a JWS ECDSA algorithm (zero for
+// any other).
+func ecdsaAlg(alg string) (crypto.Hash, elliptic.Curve) {
+	switch alg {
+	case "ES256":
+		return crypto.SHA256, elliptic.P256()
+	case "ES384":
+		return crypto.SHA384, elliptic.P384()
+	case "ES512":
+		return crypto.SHA512, elliptic.P521()
+	}
+	return 0, nil
+}
+
+// signECDSAOtherCurve signs the h digest of msg with key on key's curve
+// (RFC 6979: equal inputs give equal signatures).
+func signECDSAOtherCurve(msg []byte, h crypto.Hash, key *ecdsa.PrivateKey) ([]byte, error) {
+	d := h.New()
+	d.Write(msg)
+	der, err := key.Sign(nil, d.Sum(nil), h) // nil rand: RFC 6979
+	if err != nil {
+		return nil, err
+	}
+	var rs struct{ R, S *big.Int }
+	if rest, err := asn1.Unmarshal(der, &rs); err != nil || len(rest) != 0 {
+		return nil, fmt.Errorf("malformed ECDSA signature")
+	}
+	size := (key.Curve.Params().BitSize + 7) / 8
+	out := make([]byte, 2*size)
+	rs.R.FillBytes(out[:size])
+	rs.S.FillBytes(out[size:])
+	return out, nil
 }

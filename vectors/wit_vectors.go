@@ -175,6 +175,7 @@ func witVectors() []Vector {
 	rsViaPS.Result = ResultAcceptable
 	rsViaPS.Comment += ". The drafts do not say whether an anchor's alg restricts its use; RFC 8725 §3.1 asks that each key be used with one algorithm, and the reference receiver rejects an alg other than the anchor's (wit.signature). The RSA signature itself is mathematically valid, so a receiver ignoring the anchor's alg accepts"
 	add([]string{"alg", "kid"}, rsViaPS)
+	out = append(out, witAlgKeyVectors(base)...)
 
 	// JOSE header parameters that are never understood or never trusted.
 	signedByStranger := func(name string, val any) func(*Template) {
@@ -447,5 +448,5 @@ func witVectors() []Vector {
 	asBearer.Comment += noProofNote
 	add([]string{"carriage"}, bare, asBearer)
 
-	return out
+	return witThroughProofs(out)
 }

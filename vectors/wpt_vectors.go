@@ -29,6 +29,7 @@ func wptVectors() []Vector {
 	var out []Vector
 	out = append(out, base)
 	out = append(out, wptAlgVectors(base)...)
+	out = append(out, wptAlgKeyVectors(out)...)
 	out = append(out, wptHeaderVectors(base)...)
 	out = append(out, wptEncodingVectors(base)...)
 	out = append(out, wptClaimVectors(base)...)
@@ -241,7 +242,7 @@ func wptEncodingVectors(base Vector) []Vector {
 		return Derived(base, id, change, func(t *Template) { t.WPT.Encoding = how },
 			[]string{"WPT-SYNTAX"}, []string{"Malformed"}, RejectCredential(reason, Both))
 	}
-	dupClaims := `{"aud":"{{aud}}","exp":{{rel:60}},"jti":"{{jti}}","wth":"{{hash:wit}}","aud":"https://` + wptEvilHost + `/path"}`
+	dupClaims := `{"aud":"{{aud}}","exp":{{rel:60}},"jti":"{{jti}}","wth":"{{hash:wit}}","aud":"{{aud-host:` + wptEvilHost + `}}"}`
 	vs := []Vector{
 		// The truncated signature is still base64url, so the JWS parses and
 		// the signature fails.
@@ -312,7 +313,6 @@ func wptClaimVectors(base Vector) []Vector {
 // --- aud (V6) and the receiver's own authority (§3.1.7) --------------------
 
 func wptAudVectors(base Vector) []Vector {
-	host := strings.TrimPrefix(FrozenBase, "https://")
 	aud := func(id, value, change string, flags []string) Vector {
 		return Derived(base, id, change, wptSetClaim("aud", value), []string{"WPT-AUD"}, flags, RejectCredential("wpt.aud_mismatch", Both))
 	}
@@ -324,7 +324,9 @@ func wptAudVectors(base Vector) []Vector {
 		return wptAcceptable(aud(id, value, change, []string{"Canonicalization", "Inference"}),
 			"the drafts allow an acceptable alias or normalization of the target URI without defining one; the reference implementation compares exactly")
 	}
-	evil := "https://" + wptEvilHost + "/path"
+	// The foreign audiences differ from the right one in the origin alone
+	// (origin.go): same scheme and mapped path as the target's.
+	evil := "{{aud-host:" + wptEvilHost + "}}"
 	hostFields := wptAll(wptAddField("Host", wptEvilHost), wptAddField("X-Forwarded-Host", wptEvilHost))
 	hostIgnored := Derived(base, "wpt-aud-host-ignored", "Host and X-Forwarded-Host name "+wptEvilHost+" while aud is the configured target URI: the receiver ignores both fields",
 		hostFields, []string{"WPT-AUD", "WPT-AUD-CONFIG"}, []string{"EdgeCase"}, Accept(Both))
@@ -334,7 +336,7 @@ func wptAudVectors(base Vector) []Vector {
 	query.Mutation = nil
 	vs := []Vector{
 		hostIgnored, query,
-		aud("wpt-aud-other-host", "https://other.example.com/path", "aud names another host", []string{"ModifiedParameter"}),
+		aud("wpt-aud-other-host", "{{aud-host:other.example.com}}", "aud names another host (other.example.com, with the target's scheme and path)", []string{"ModifiedParameter"}),
 		aud("wpt-aud-other-path", "{{base}}/other", "aud names another path of the receiver", []string{"ModifiedParameter"}),
 		aud("wpt-aud-base-only", "{{base}}", "aud is the receiver's base URL without the request path (a proof valid for every endpoint)", []string{"ModifiedParameter"}),
 		aud("wpt-aud-empty", "", "aud is the empty string", []string{"ModifiedParameter"}),
@@ -342,14 +344,14 @@ func wptAudVectors(base Vector) []Vector {
 		Derived(query, "wpt-aud-includes-request-query", "aud is the target URI including the request's query ?x=1 (aud excludes query and fragment)",
 			wptSetClaim("aud", "{{aud}}?x=1"), []string{"WPT-AUD"}, []string{"ModifiedParameter"}, RejectCredential("wpt.aud_mismatch", Both)),
 		aud("wpt-aud-with-fragment", "{{aud}}#frag", "aud carries a fragment (#frag)", []string{"ModifiedParameter"}),
-		aud("wpt-aud-http-scheme", "http://"+host+"/path", "aud uses http instead of https (another origin)", []string{"ModifiedParameter"}),
+		aud("wpt-aud-http-scheme", "{{aud-other-scheme}}", "aud uses the other scheme, http for an https target (https for an http one): another origin", []string{"ModifiedParameter"}),
 		alias("wpt-aud-trailing-slash", "{{aud}}/", "aud has a trailing slash after the path"),
-		alias("wpt-aud-upper-case-host", "https://"+strings.ToUpper(host)+"/path", "aud spells the host in upper case"),
-		alias("wpt-aud-default-port", "{{base}}:443/path", "aud adds the default port :443"),
-		Derived(base, "wpt-aud-forwarded-host", "X-Forwarded-Host names "+wptEvilHost+" and aud is https://"+wptEvilHost+"/path",
+		alias("wpt-aud-upper-case-host", "{{aud-upper-host}}", "aud spells the host in upper case"),
+		alias("wpt-aud-default-port", "{{aud-default-port}}", "aud adds the scheme's default port (:443 for https)"),
+		Derived(base, "wpt-aud-forwarded-host", "X-Forwarded-Host names "+wptEvilHost+" and aud is the target URI with that authority (https://"+wptEvilHost+"/path in frozen mode): a receiver deriving its audience from X-Forwarded-Host accepts",
 			wptAll(wptAddField("X-Forwarded-Host", wptEvilHost), wptSetClaim("aud", evil)),
 			[]string{"WPT-AUD", "WPT-AUD-CONFIG"}, []string{"AuthBypass"}, RejectCredential("wpt.aud_mismatch", Both)),
-		Derived(hostIgnored, "wpt-aud-host-evil", "Host and X-Forwarded-Host name "+wptEvilHost+" and aud is https://"+wptEvilHost+"/path: the authority only comes from untrusted fields",
+		Derived(hostIgnored, "wpt-aud-host-evil", "Host and X-Forwarded-Host name "+wptEvilHost+" and aud is the target URI with that authority, the target's scheme and path kept (https://"+wptEvilHost+"/path in frozen mode): a receiver deriving its audience from Host accepts",
 			wptSetClaim("aud", evil), []string{"WPT-AUD", "WPT-AUD-CONFIG"}, []string{"AuthBypass"}, RejectCredential("wpt.aud_mismatch", Both)),
 	}
 	return wptLabel(vs, "aud")
