@@ -75,7 +75,7 @@ func ParseProfile(b []byte) (*Profile, error) {
 	if dec.More() {
 		return nil, fmt.Errorf("trailing data after the JSON object")
 	}
-	if err := p.Validate(); err != nil {
+	if err := p.check(); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -83,8 +83,15 @@ func ParseProfile(b []byte) (*Profile, error) {
 
 // Validate checks every declared value; the error names the field.
 func (p *Profile) Validate() error {
+	if err := p.check(); err != nil {
+		return fmt.Errorf("conformance: target profile %w", err)
+	}
+	return nil
+}
+
+func (p *Profile) check() error {
 	bad := func(field, format string, args ...any) error {
-		return fmt.Errorf("conformance: target profile field %s: %s", field, fmt.Sprintf(format, args...))
+		return fmt.Errorf("field %s: %s", field, fmt.Sprintf(format, args...))
 	}
 	var td wimse.TrustDomain
 	if p.TrustDomain != "" {
@@ -118,8 +125,7 @@ func (p *Profile) Validate() error {
 	}
 	for _, h := range p.Headers {
 		if k, _, ok := strings.Cut(h, ":"); !ok || strings.TrimSpace(k) == "" {
-			k, _, _ := strings.Cut(h, ":")
-			return bad("headers", "%q is not 'Name: value'", k+": [redacted]")
+			return bad("headers", "a line is not 'Name: value' (its text is not shown: it may hold a secret)")
 		}
 	}
 	for _, f := range p.ContextTokenFields {

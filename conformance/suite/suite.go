@@ -55,6 +55,11 @@ type Options struct {
 	Config func(base string) conformance.Config
 	// Set is the vector set; nil means the embedded one.
 	Set *vectors.Set
+	// ProfileFile, when set, is a target profile file read with
+	// conformance.LoadProfile: the same file as `wimse conformance run
+	// --target-config`. It declares the target's policy and capabilities;
+	// it is used unless Config returns a Profile of its own.
+	ProfileFile string
 }
 
 // Describe registers one ordered Ginkgo container with one spec per
@@ -85,6 +90,13 @@ func Describe(opts Options) bool {
 				cfg.Target = base + "/path"
 			}
 			cfg.Draft, cfg.Set = opts.Draft, set
+			if opts.ProfileFile != "" && cfg.Profile == nil {
+				p, err := conformance.LoadProfile(opts.ProfileFile)
+				if err != nil {
+					ginkgo.Fail("suite: " + err.Error())
+				}
+				cfg.Profile = p
+			}
 			var err error
 			runner, err = conformance.NewRunner(cfg)
 			if err != nil {

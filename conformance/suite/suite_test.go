@@ -27,10 +27,18 @@ func reference(base string, l *lazyHandler) conformance.Config {
 	return conformance.Config{Profile: conformance.DefaultProfile()}
 }
 
+// referenceFromFile is reference with the profile left to ProfileFile.
+func referenceFromFile(base string, l *lazyHandler) conformance.Config {
+	cfg := reference(base, l)
+	cfg.Profile = nil
+	return cfg
+}
+
 var (
 	h02, h01 = &lazyHandler{}, &lazyHandler{}
 	_        = suite.Describe(suite.Options{Draft: "wpt-02", Handler: h02, Config: func(b string) conformance.Config { return reference(b, h02) }})
-	_        = suite.Describe(suite.Options{Draft: "wpt-01", Handler: h01, Config: func(b string) conformance.Config { return reference(b, h01) }})
+	_        = suite.Describe(suite.Options{Draft: "wpt-01", Handler: h01, Config: func(b string) conformance.Config { return referenceFromFile(b, h01) },
+		ProfileFile: "testdata/reference.profile"})
 )
 
 // TestSuiteAgainstReference runs the adapter against the reference server:
