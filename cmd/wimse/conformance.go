@@ -9,9 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"regexp"
 	"sort"
@@ -40,7 +38,7 @@ const (
 
 func conformanceCmd(e *env) *cobra.Command {
 	c := &cobra.Command{Use: "conformance", Short: "Test a WIMSE endpoint against the vectors"}
-	c.AddCommand(conformanceRunCmd(e), conformanceListCmd(e), conformanceExplainCmd(e), trustBundleCmd(e), selftestCmd(e))
+	c.AddCommand(conformanceRunCmd(e), conformanceListCmd(e), conformanceExplainCmd(e), trustBundleCmd(e), selftestCmd(e), conformanceProfileCmd(e))
 	return c
 }
 
@@ -52,7 +50,7 @@ type runFlags struct {
 	serverBundle                                                         string
 	serverTDs                                                            []string
 	ids, headers                                                         []string
-	strict, insecure, reasons                                            bool
+	strict, insecure, reasons, keepGoing                                 bool
 	parallel                                                             int
 	timeout                                                              time.Duration
 }
@@ -120,22 +118,31 @@ suite's roots), and reported as one more result.`,
 	fl.StringVar(&f.issuer, "issuer", "", "iss of the suite's WITs instead of https://issuer.example.org")
 	fl.StringVar(&f.path, "path", "", "protected path, if not the target URL's")
 	fl.StringVar(&f.method, "method", "", "HTTP method, if not POST")
+	fl.BoolVar(&f.keepGoing, "keep-going", false, fmt.Sprintf("play every vector even when the first %d end in transport errors (otherwise: exit 3, target unreachable)", conformance.UnreachableAfter))
 	return c
 }
 
 func runConformance(ctx context.Context, e *env, f *runFlags) error {
-	cfg, err := f.config()
+	cfg, err := f.config(e)
 	if err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return err
+		}
 		return &exitError{code: exitConfig, err: err}
 	}
-	reports, err := parseReports(f.reports)
+	reports, err := openReports(f.reports)
 	if err != nil {
-		return &exitError{code: exitConfig, err: err}
+		return err
 	}
+	defer reports.abandon()
 	if f.target != "" {
 		if err := preflight(ctx, cfg.Target, f.timeout); err != nil {
-			fmt.Fprintf(e.stdout, "target unreachable: %v\n0 passed, 0 failed, 0 skipped\n", err)
-			return quietExit(exitUnreachable)
+			if !f.keepGoing {
+				fmt.Fprintln(e.stdout, "0 passed, 0 failed, 0 skipped")
+				return unreachableErr(cfg.Target, "cannot connect", err.Error())
+			}
+			fmt.Fprintf(e.stderr, "wimse: warning: %v; playing on (--keep-going)\n", err)
 		}
 	} else {
 		if f.profile == profileMTLS {
@@ -170,21 +177,32 @@ func runConformance(ctx context.Context, e *env, f *runFlags) error {
 		fmt.Fprintf(e.stdout, "no vector matched the selection\n0 passed, 0 failed, 0 skipped\n")
 		return quietExit(exitNoMatch)
 	}
+	if errors.Is(err, conformance.ErrUnreachable) {
+		// The partial report is evidence: write it, and the closing line.
+		summary := "0 passed, 0 failed, 0 skipped"
+		if rep != nil {
+			if werr := reports.write(rep); werr != nil {
+				return failErr("write report: %v", werr)
+			}
+			summary = rep.SummaryLine()
+		}
+		fmt.Fprintln(e.stdout, summary)
+		return unreachableErr(cfg.Target, fmt.Sprintf("the first %d requests all failed without an answer", conformance.UnreachableAfter), lastTransportError(rep, err))
+	}
 	if err != nil {
 		return &exitError{code: exitConfig, err: err}
 	}
-	for kind, path := range reports {
-		if err := writeReport(kind, path, rep); err != nil {
-			return failErr("write %s report: %v", kind, err)
-		}
+	if err := reports.write(rep); err != nil {
+		return failErr("write report: %v", err)
 	}
 	printSummary(e.stdout, rep)
 	return quietExit(exitCode(rep))
 }
 
 // exitCode maps a finished report to the documented exit codes. An
-// unreachable target is found by the preflight dial (3); a reachable one
-// whose answers time out or break is incomplete (4).
+// unreachable target (3) is found by the preflight or ends the run early
+// (conformance.ErrUnreachable); a reachable one whose answers time out or
+// break is incomplete (4).
 func exitCode(rep *conformance.Report) int {
 	c := rep.Summary.Counts
 	switch {
@@ -196,10 +214,15 @@ func exitCode(rep *conformance.Report) int {
 	return exitConformant
 }
 
-func (f *runFlags) config() (conformance.Config, error) {
+func (f *runFlags) config(e *env) (conformance.Config, error) {
 	cfg := conformance.Config{Target: f.target, Draft: f.draft, IDs: f.ids, LabelFilter: f.labels, Strict: f.strict, ScoreReasons: f.reasons,
-		Parallel: f.parallel, Timeout: f.timeout, Audience: f.audience}
+		Parallel: f.parallel, Timeout: f.timeout, Audience: f.audience, KeepGoing: f.keepGoing}
 	var err error
+	if f.target != "" {
+		if err := checkTarget(f.target, f.profile); err != nil {
+			return cfg, err
+		}
+	}
 	if f.focus != "" {
 		if cfg.Focus, err = regexp.Compile(f.focus); err != nil {
 			return cfg, fmt.Errorf("--focus: %w", err)
@@ -218,15 +241,13 @@ func (f *runFlags) config() (conformance.Config, error) {
 		if err := strictJSON(b, &cfg.ExpectedFailures); err != nil {
 			return cfg, fmt.Errorf("--expected-failures %s: want a JSON object of vector ID to reason: %w", f.xfail, err)
 		}
+		if err := checkExpectedFailures(f.xfail, cfg.ExpectedFailures); err != nil {
+			return cfg, err
+		}
 	}
 	if f.targetConfig != "" {
-		b, err := os.ReadFile(f.targetConfig)
-		if err != nil {
-			return cfg, fmt.Errorf("--target-config: %w", err)
-		}
-		cfg.Profile = &conformance.Profile{}
-		if err := strictJSON(b, cfg.Profile); err != nil {
-			return cfg, fmt.Errorf("--target-config %s: %w", f.targetConfig, err)
+		if cfg.Profile, err = conformance.LoadProfile(f.targetConfig); err != nil {
+			return cfg, usageHint("`wimse conformance profile init` writes a commented example", "--target-config: %v", err)
 		}
 	}
 	if f.trustDomain != "" || f.subject != "" || f.issuer != "" || f.path != "" || f.method != "" {
@@ -239,6 +260,9 @@ func (f *runFlags) config() (conformance.Config, error) {
 		p.Issuer = firstSet(f.issuer, p.Issuer)
 		p.Path = firstSet(f.path, p.Path)
 		p.Method = firstSet(f.method, p.Method)
+		if err := p.Validate(); err != nil {
+			return cfg, usageErr("%v", err)
+		}
 	}
 	headers := f.headers
 	if cfg.Profile != nil {
@@ -263,21 +287,30 @@ func (f *runFlags) config() (conformance.Config, error) {
 		}
 		tlsCfg.RootCAs = pool
 	}
+	var declared []string
+	if cfg.Profile != nil {
+		declared = cfg.Profile.Revisions
+	}
+	draft, note, err := resolveDraft(f.profile, f.draft, f.draftSet, declared)
+	if err != nil {
+		return cfg, err
+	}
+	if note != "" {
+		fmt.Fprintf(e.stderr, "wimse: %s\n", note)
+	}
+	cfg.Draft = draft
 	switch f.profile {
 	case "wit-wpt", "wit-httpsig":
 		if f.serverID != "" {
 			return cfg, fmt.Errorf("--server-id needs --profile mtls")
 		}
-		if f.profile == "wit-httpsig" && !f.draftSet {
-			cfg.Draft = "http-signature-07"
-		}
 		if f.serverBundle != "" {
 			if len(f.serverTDs) == 0 {
 				return cfg, fmt.Errorf("--server-trust-bundle needs --server-trust-domain")
 			}
-			data, err := os.ReadFile(f.serverBundle)
+			data, err := readJWKFile("--server-trust-bundle", f.serverBundle, true)
 			if err != nil {
-				return cfg, fmt.Errorf("--server-trust-bundle: %w", err)
+				return cfg, err
 			}
 			keys, err := wimse.ParseJWKSet(data)
 			if err != nil {
@@ -292,13 +325,8 @@ func (f *runFlags) config() (conformance.Config, error) {
 				cfg.ResponseTrust.Set(td, wimse.Anchors{Keys: keys})
 			}
 		}
-		if isSig := strings.HasPrefix(cfg.Draft, "http-signature-"); isSig != (f.profile == "wit-httpsig") && f.draftSet {
-			return cfg, fmt.Errorf("--draft %s does not belong to --profile %s", cfg.Draft, f.profile)
-		}
 	case profileMTLS:
-		cfg.Kinds, cfg.Draft, cfg.ServerID, cfg.ServerRoots = []string{vectors.KindMTLS}, profileMTLS, f.serverID, caCerts
-	default:
-		return cfg, fmt.Errorf("--profile %q is not wit-wpt, wit-httpsig or mtls", f.profile)
+		cfg.Kinds, cfg.ServerID, cfg.ServerRoots = []string{vectors.KindMTLS}, f.serverID, caCerts
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = tlsCfg
@@ -355,25 +383,6 @@ func strictJSON(b []byte, v any) error {
 	return dec.Decode(v)
 }
 
-// preflight dials the target once, so an unreachable target is exit 3
-// rather than hundreds of errors.
-func preflight(ctx context.Context, target string, timeout time.Duration) error {
-	u, err := url.Parse(target)
-	if err != nil {
-		return err
-	}
-	host := u.Host
-	if u.Port() == "" {
-		host = net.JoinHostPort(u.Hostname(), map[string]string{"https": "443", "http": "80"}[u.Scheme])
-	}
-	d := net.Dialer{Timeout: timeout}
-	conn, err := d.DialContext(ctx, "tcp", host)
-	if err != nil {
-		return err
-	}
-	return conn.Close()
-}
-
 func parseReports(spec string) (map[string]string, error) {
 	out := map[string]string{}
 	if spec == "" {
@@ -394,26 +403,18 @@ func parseReports(spec string) (map[string]string, error) {
 	return out, nil
 }
 
-func writeReport(kind, path string, rep *conformance.Report) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
+func writeReport(kind string, w io.Writer, rep *conformance.Report) error {
 	switch kind {
 	case "json":
-		err = conformance.WriteJSON(f, rep)
+		return conformance.WriteJSON(w, rep)
 	case "junit":
-		err = conformance.WriteJUnit(f, rep)
+		return conformance.WriteJUnit(w, rep)
 	case "md":
-		err = conformance.WriteMarkdown(f, rep)
+		return conformance.WriteMarkdown(w, rep)
 	case "html":
-		err = conformance.WriteHTML(f, rep)
+		return conformance.WriteHTML(w, rep)
 	}
-	if err != nil {
-		return err
-	}
-	return f.Close()
+	return fmt.Errorf("unknown report kind %q", kind)
 }
 
 // printSummary prints the non-passing results, the counts, and last the

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,24 +21,38 @@ import (
 func conformanceListCmd(e *env) *cobra.Command {
 	var draft, profile string
 	c := &cobra.Command{
-		Use:   "list [--draft wpt-01|wpt-02] [--profile mtls]",
+		Use:   "list [--profile wit-wpt|wit-httpsig|mtls] [--draft REVISION]",
 		Short: "List the vectors the runner plays: ID, drafts, result, labels, comment",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
+		Long: `List the vectors 'wimse conformance run' plays with the same --profile: one
+line per vector (ID, drafts, result, labels, comment), then the count and the
+vector set's digest. --profile and --draft take the values run takes; with no
+--draft every revision of the profile is listed (wit-wpt: wpt-02 and wpt-01;
+wit-httpsig: http-signature-07 and -06).`,
+		Example: `  wimse conformance list
+  wimse conformance list --draft wpt-01
+  wimse conformance list --profile wit-httpsig --draft http-signature-06
+  wimse conformance list --profile mtls`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			drafts, _ := profileDrafts(profile)
+			if cmd.Flags().Changed("draft") || !slices.Contains(profileNames(), profile) {
+				d, _, err := resolveDraft(profile, draft, true, nil)
+				if err != nil {
+					return err
+				}
+				drafts = []string{d}
+			}
 			s, err := vectors.Load(vectors.FS)
 			if err != nil {
 				return usageErr("%v", err)
 			}
 			n := 0
 			for _, v := range s.Vectors() {
-				switch {
-				case profile == profileMTLS:
-					if v.Kind != vectors.KindMTLS || v.Input.Certificates.Role != vectors.RoleClient {
+				if profile == profileMTLS {
+					if v.Kind != vectors.KindMTLS || v.Input == nil || v.Input.Certificates == nil || v.Input.Certificates.Role != vectors.RoleClient {
 						continue
 					}
-				case profile != "wit-wpt":
-					return usageErr("--profile %q is not wit-wpt or mtls", profile)
-				case v.Kind != vectors.KindRequest || (draft != "" && !v.AppliesTo(draft)):
+				} else if v.Kind != vectors.KindRequest || !slices.ContainsFunc(drafts, v.AppliesTo) {
 					continue
 				}
 				n++
@@ -47,8 +62,8 @@ func conformanceListCmd(e *env) *cobra.Command {
 			return nil
 		},
 	}
-	c.Flags().StringVar(&draft, "draft", "", "only vectors for this revision")
-	c.Flags().StringVar(&profile, "profile", "wit-wpt", "wit-wpt (request vectors) or mtls (the client certificates the runner presents)")
+	c.Flags().StringVar(&draft, "draft", "", "only vectors of this revision (as run: wpt-02, wpt-01, http-signature-07, http-signature-06, mtls)")
+	c.Flags().StringVar(&profile, "profile", "wit-wpt", "wit-wpt (WIT + WPT request vectors), wit-httpsig (WIT + HTTP message signature request vectors) or mtls (the client certificates the runner presents)")
 	return c
 }
 
@@ -56,7 +71,9 @@ func conformanceExplainCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "explain ID",
 		Short: "Show a vector: inputs, intermediate values, expectation, requirement text",
-		Args:  cobra.ExactArgs(1),
+		Example: `  wimse conformance explain wpt-valid-es256
+  wimse conformance explain wit-typ-jwt`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			s, err := vectors.Load(vectors.FS)
 			if err != nil {
@@ -171,14 +188,18 @@ domain on stderr. A target must trust these keys for the trust domain (or for
 the one given with 'run --trust-domain'). WARNING: these are public test keys;
 their private parts are published with the vectors. Never trust them outside a test.
 
-With --serve ADDR the JWK Set is served at /jwks.json, with an OAuth/OIDC-style
-metadata document naming it at /.well-known/oauth-authorization-server and
-/.well-known/openid-configuration, until interrupted.
+With --serve ADDR the JWK Set is served at /jwks.json and /.well-known/jwks.json,
+with an OAuth/OIDC-style metadata document naming it at
+/.well-known/oauth-authorization-server and /.well-known/openid-configuration,
+until interrupted.
 
 With --x509 the suite's X.509 roots (the mtls vectors' CAs) are printed as PEM
 instead, each after a comment line naming its trust domain: a target trusts
 each root for its own trust domain only (example.org and other.example), as
 mutual-tls-03 and issue #335 require. Test CAs: never trust them outside a test.`,
+		Example: `  wimse conformance trust-bundle > suite.jwks
+  wimse conformance trust-bundle --serve 127.0.0.1:9000
+  wimse conformance trust-bundle --x509 > suite-roots.pem`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if x509Roots {
@@ -242,10 +263,12 @@ func serveBundle(ctx context.Context, e *env, addr string, jwks []byte) error {
 	base := "http://" + ln.Addr().String()
 	meta, _ := json.MarshalIndent(map[string]any{"issuer": "https://issuer.example.org", "jwks_uri": base + "/jwks.json"}, "", "  ")
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /jwks.json", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/jwk-set+json")
-		_, _ = w.Write(jwks)
-	})
+	for _, p := range []string{"/jwks.json", "/.well-known/jwks.json"} {
+		mux.HandleFunc("GET "+p, func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/jwk-set+json")
+			_, _ = w.Write(jwks)
+		})
+	}
 	for _, p := range []string{"/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"} {
 		mux.HandleFunc("GET "+p, func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
@@ -253,7 +276,7 @@ func serveBundle(ctx context.Context, e *env, addr string, jwks []byte) error {
 		})
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	fmt.Fprintf(e.stdout, "serving %s/jwks.json and %s/.well-known/oauth-authorization-server until interrupted\n", base, base)
+	fmt.Fprintf(e.stdout, "serving %s/jwks.json (also %s/.well-known/jwks.json) and %s/.well-known/oauth-authorization-server until interrupted\n", base, base, base)
 	go func() { <-ctx.Done(); _ = srv.Close() }()
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return failErr("serve: %v", err)

@@ -3,13 +3,14 @@ package main
 import (
 	"crypto"
 	"encoding/xml"
+	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -95,18 +96,43 @@ func TestConformanceRunInProcess(t *testing.T) {
 func TestConformanceRunExitCodes(t *testing.T) {
 	t.Run("closed port is unreachable: 3", func(t *testing.T) {
 		t.Parallel()
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := ln.Addr().String()
-		ln.Close()
-		code, out, errOut := cli(t, "", "conformance", "run", "--target", "http://"+addr+"/path")
+		report := filepath.Join(t.TempDir(), "r.json")
+		code, out, errOut := cli(t, "", "conformance", "run", "--target", "http://"+closedPort(t)+"/path", "--report", "json="+report)
 		if code != exitUnreachable {
 			t.Errorf("exit %d, want 3\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 		}
-		if !strings.Contains(out, "target unreachable") || lastLine(out) != "0 passed, 0 failed, 0 skipped" {
+		if lastLine(out) != "0 passed, 0 failed, 0 skipped" {
 			t.Errorf("stdout:\n%s", out)
+		}
+		wantDiagnostic(t, errOut, "is unreachable: cannot connect", "connection refused", "hint: nothing listens there", "TLS spoken to a plain-HTTP server", "--keep-going")
+		if _, err := os.Stat(report); err == nil {
+			t.Error("an unreachable target left an empty report file behind")
+		}
+	})
+
+	t.Run("TLS to a plain-HTTP server is unreachable: 3", func(t *testing.T) {
+		t.Parallel()
+		target, requests := countingPeer(t)
+		code, out, errOut := cli(t, "", "conformance", "run", "--target", strings.Replace(target, "http:", "https:", 1)+"/path")
+		if code != exitUnreachable {
+			t.Errorf("exit %d, want 3\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+		}
+		wantDiagnostic(t, errOut, "is unreachable", "does not speak TLS", "hint: the target speaks plain HTTP: use http:// instead of https://")
+		if n := requests.Load(); n != 0 {
+			t.Errorf("%d requests reached the target", n)
+		}
+	})
+
+	t.Run("--keep-going plays on past transport errors: 4", func(t *testing.T) {
+		t.Parallel()
+		target, _ := countingPeer(t)
+		code, out, errOut := cli(t, "", "conformance", "run", "--target", strings.Replace(target, "http:", "https:", 1)+"/path",
+			"--keep-going", "--label-filter", "encoding || wth")
+		if code != exitIncomplete {
+			t.Errorf("exit %d, want 4\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+		}
+		if !strings.Contains(errOut, "playing on (--keep-going)") || !strings.Contains(out, "server gave HTTP response to HTTPS client") {
+			t.Errorf("stdout:\n%s\nstderr:\n%s", out, errOut)
 		}
 	})
 
@@ -155,16 +181,37 @@ func TestConformanceRunExitCodes(t *testing.T) {
 		}
 	})
 
-	t.Run("a peer that never answers is incomplete: 4", func(t *testing.T) {
+	t.Run("a peer that never answers is unreachable: 3", func(t *testing.T) {
+		t.Parallel()
+		hang := hangHandler(t)
+		target := testPeer(t, func(string) http.Handler { return hang })
+		report := filepath.Join(t.TempDir(), "r.json")
+		code, out, errOut := cli(t, "", "conformance", "run", "--target", target+"/path", "--timeout", "100ms",
+			"--label-filter", "encoding || wth", "--report", "json="+report)
+		if code != exitUnreachable {
+			t.Errorf("exit %d, want 3\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+		}
+		wantDiagnostic(t, errOut, fmt.Sprintf("the first %d requests all failed without an answer; last error: timeout", conformance.UnreachableAfter),
+			"hint: the target does not answer within --timeout")
+		r := readReport(t, report)
+		if n := r.Summary.Counts[conformance.StatusError]; n < conformance.UnreachableAfter {
+			t.Errorf("the partial report has %d errors, want at least %d", n, conformance.UnreachableAfter)
+		}
+		if lastLine(out) != r.SummaryLine() {
+			t.Errorf("stdout ends %q, not with the partial report's summary", lastLine(out))
+		}
+	})
+
+	t.Run("a peer that never answers, with --keep-going, is incomplete: 4", func(t *testing.T) {
 		t.Parallel()
 		hang := hangHandler(t)
 		target := testPeer(t, func(string) http.Handler { return hang })
 		code, out, errOut := cli(t, "", "conformance", "run", "--target", target+"/path", "--timeout", "100ms",
-			"--label-filter", "encoding || wth")
+			"--label-filter", "encoding || wth", "--keep-going")
 		if code != exitIncomplete {
 			t.Errorf("exit %d, want 4 (incomplete: errors such as timeouts; the target was reachable)\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 		}
-		if m := regexp.MustCompile(`^0 passed, (\d+) failed, 0 skipped$`).FindStringSubmatch(lastLine(out)); m == nil || m[1] == "0" {
+		if m := regexp.MustCompile(`^0 passed, (\d+) failed, \d+ skipped$`).FindStringSubmatch(lastLine(out)); m == nil || m[1] == "0" {
 			t.Errorf("last line %q, want only failed (errors)", lastLine(out))
 		}
 	})
@@ -216,22 +263,43 @@ func TestConformanceRunConfigErrors(t *testing.T) {
 	}
 }
 
+// TestConformanceList: list takes run's --profile and --draft values and
+// lists what run plays; with no --draft, every revision of the profile.
 func TestConformanceList(t *testing.T) {
 	set, err := vectors.Load(vectors.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
 	count := regexp.MustCompile(`^(\d+) vectors \(set (sha256:[0-9a-f]{64})\)$`)
-	for _, draft := range []string{"", "wpt-01", "wpt-02"} {
+	for _, tc := range []struct {
+		profile string
+		drafts  []string // what the listing covers
+		draft   string   // --draft, if any
+	}{
+		{"", []string{"wpt-02", "wpt-01"}, ""},
+		{"", []string{"wpt-01"}, "wpt-01"},
+		{"", []string{"wpt-02"}, "wpt-02"},
+		{"wit-httpsig", []string{"http-signature-07", "http-signature-06"}, ""},
+		{"wit-httpsig", []string{"http-signature-06"}, "http-signature-06"},
+		{"mtls", nil, ""},
+		{"mtls", nil, "mtls"},
+	} {
 		want := 0
 		for _, v := range set.Vectors() {
-			if v.Kind == vectors.KindRequest && (draft == "" || v.AppliesTo(draft)) {
+			if tc.profile == "mtls" {
+				if v.Kind == vectors.KindMTLS && v.Input.Certificates.Role == vectors.RoleClient {
+					want++
+				}
+			} else if v.Kind == vectors.KindRequest && slices.ContainsFunc(tc.drafts, v.AppliesTo) {
 				want++
 			}
 		}
 		args := []string{"conformance", "list"}
-		if draft != "" {
-			args = append(args, "--draft", draft)
+		if tc.profile != "" {
+			args = append(args, "--profile", tc.profile)
+		}
+		if tc.draft != "" {
+			args = append(args, "--draft", tc.draft)
 		}
 		code, out, errOut := cli(t, "", args...)
 		if code != 0 {
@@ -242,11 +310,24 @@ func TestConformanceList(t *testing.T) {
 		if m == nil {
 			t.Fatalf("%v: last line %q does not match %s", args, lines[len(lines)-1], count)
 		}
-		if n, _ := strconv.Atoi(m[1]); n != want || len(lines)-1 != want || m[2] != set.Digest {
+		if n, _ := strconv.Atoi(m[1]); n != want || len(lines)-1 != want || m[2] != set.Digest || want == 0 {
 			t.Errorf("%v: %q after %d lines, want %d vectors of set %s", args, lines[len(lines)-1], len(lines)-1, want, set.Digest)
 		}
-		if draft == "wpt-01" && strings.Contains(out, "wpt02-valid ") {
+		if tc.draft == "wpt-01" && strings.Contains(out, "wpt02-valid ") {
 			t.Errorf("--draft wpt-01 lists a wpt-02 vector")
+		}
+	}
+	for name, tc := range map[string]struct {
+		args []string
+		want string
+	}{
+		"unknown profile":          {[]string{"--profile", "wit-foo"}, "--profile \"wit-foo\" is not one of wit-wpt, wit-httpsig, mtls"},
+		"draft of another profile": {[]string{"--profile", "wit-httpsig", "--draft", "wpt-01"}, "hint: add --profile wit-wpt"},
+		"unknown draft":            {[]string{"--draft", "wpt-03"}, "--draft \"wpt-03\" is not one of wpt-02, wpt-01"},
+	} {
+		code, out, errOut := cli(t, "", append([]string{"conformance", "list"}, tc.args...)...)
+		if code != exitUsage || out != "" || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want 2 and %q", name, code, out, errOut, tc.want)
 		}
 	}
 }
@@ -359,6 +440,34 @@ func referenceHandler(t testing.TB, base string) http.Handler {
 		t.Fatal(err)
 	}
 	return h
+}
+
+// wantDiagnostic checks stderr holds the parts of one diagnostic.
+func wantDiagnostic(t *testing.T, stderr string, parts ...string) {
+	t.Helper()
+	if !strings.HasPrefix(stderr, "wimse: error: ") {
+		t.Errorf("stderr does not start with the diagnostic prefix:\n%s", stderr)
+	}
+	for _, p := range parts {
+		if !strings.Contains(stderr, p) {
+			t.Errorf("stderr lacks %q:\n%s", p, stderr)
+		}
+	}
+}
+
+// readReport reads a JSON report file.
+func readReport(t *testing.T, path string) *conformance.Report {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("the report was not written: %v", err)
+	}
+	defer f.Close()
+	r, err := conformance.ReadJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 func writeFile(t testing.TB, name, content string) string {

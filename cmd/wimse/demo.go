@@ -34,7 +34,9 @@ a workload key and a WIT), start the reference server over HTTPS on loopback,
 send it one request per WPT carriage (wpt-02 and wpt-01) with a fresh proof, and
 replay the first one to show it rejected. Exits 0 when every answer is as
 expected. With --serve the server keeps running until interrupted, and the
-command prints how to call it with curl. The keys are for demonstrations only.`,
+command prints how to call it with curl. The files go to a temporary folder
+that is removed when the demo ends, unless --dir names one to keep. The keys
+are for demonstrations only.`,
 		Example: "  wimse demo\n  wimse demo --serve --listen 127.0.0.1:8443 --dir ./demo",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -42,7 +44,7 @@ command prints how to call it with curl. The keys are for demonstrations only.`,
 		},
 	}
 	c.Flags().StringVar(&listen, "listen", "127.0.0.1:0", "address for the reference server")
-	c.Flags().StringVar(&dir, "dir", "", "directory for the demo files (default: a new temporary directory)")
+	c.Flags().StringVar(&dir, "dir", "", "directory for the demo files, kept afterwards (default: a new temporary directory, removed when the demo ends)")
 	c.Flags().BoolVar(&serve, "serve", false, "keep serving after the demo requests, until interrupted")
 	return c
 }
@@ -57,6 +59,7 @@ func runDemo(ctx context.Context, e *env, listen, dir string, serve bool) error 
 		if dir, err = os.MkdirTemp("", "wimse-demo-"); err != nil {
 			return failErr("%v", err)
 		}
+		defer os.RemoveAll(dir) // ours: gone when the demo ends
 	}
 	if err := td.WriteFiles(dir, now, time.Hour); err != nil {
 		return failErr("%v", err)

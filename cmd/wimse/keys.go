@@ -40,7 +40,7 @@ Set, the trust bundle format of 'wimse serve'.`,
 			if err != nil {
 				return failErr("%v", err)
 			}
-			if err := os.WriteFile(out, append(data, '\n'), 0o600); err != nil {
+			if err := writeFileMode(out, append(data, '\n'), 0o600); err != nil {
 				return failErr("write key: %v", err)
 			}
 			if bundle != "" {
@@ -60,7 +60,7 @@ Set, the trust bundle format of 'wimse serve'.`,
 	gen.Flags().StringVar(&kid, "kid", "", "key ID (kid) to record in the JWK")
 	gen.Flags().StringVar(&out, "out", "", "private JWK output file (required)")
 	gen.Flags().StringVar(&bundle, "bundle", "", "also write the public key as a JWK Set to this file")
-	c.AddCommand(gen)
+	c.AddCommand(gen, keysConvertCmd(e))
 	return c
 }
 
@@ -81,15 +81,15 @@ func generateKey(alg string) (crypto.Signer, error) {
 	return nil, usageErr("--alg %q is not one of ES256, ES384, ES512, EdDSA, Ed25519, RS256, PS256", alg)
 }
 
-// loadPrivateKey reads a private JWK file and its alg.
-func loadPrivateKey(path string) (crypto.Signer, string, string, error) {
-	data, err := os.ReadFile(path)
+// loadPrivateKey reads the private JWK file of flag and its alg and kid.
+func loadPrivateKey(flag, path string) (crypto.Signer, string, string, error) {
+	data, err := readJWKFile(flag, path, false)
 	if err != nil {
-		return nil, "", "", usageErr("read key: %v", err)
+		return nil, "", "", err
 	}
 	k, alg, kid, err := jose.ParsePrivateJWK(data)
 	if err != nil {
-		return nil, "", "", usageErr("key %s: %v", path, err)
+		return nil, "", "", usageErr("%s %s: %v", flag, path, err)
 	}
 	if alg == "" {
 		alg = jose.AlgForKey(k.Public())
@@ -99,10 +99,10 @@ func loadPrivateKey(path string) (crypto.Signer, string, string, error) {
 
 // loadPublicKey reads a JWK file, public or private, and returns the public
 // key and alg.
-func loadPublicKey(path string) (crypto.PublicKey, string, error) {
-	data, err := os.ReadFile(path)
+func loadPublicKey(flag, path string) (crypto.PublicKey, string, error) {
+	data, err := readJWKFile(flag, path, false)
 	if err != nil {
-		return nil, "", usageErr("read key: %v", err)
+		return nil, "", err
 	}
 	if k, err := jose.ParsePublicJWK(data); err == nil {
 		alg := k.Alg
@@ -113,7 +113,7 @@ func loadPublicKey(path string) (crypto.PublicKey, string, error) {
 	}
 	k, alg, _, err := jose.ParsePrivateJWK(data)
 	if err != nil {
-		return nil, "", usageErr("key %s: %v", path, err)
+		return nil, "", usageErr("%s %s: %v", flag, path, err)
 	}
 	if alg == "" {
 		alg = jose.AlgForKey(k.Public())

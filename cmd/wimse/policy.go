@@ -64,9 +64,9 @@ func (f *verifyFlags) config(now func() time.Time) (server.Config, error) {
 	if f.trustBundle == "" || len(f.trustDomains) == 0 || f.audience == "" {
 		return server.Config{}, usageErr("--trust-bundle, --trust-domain and --audience are required")
 	}
-	data, err := os.ReadFile(f.trustBundle)
+	data, err := readJWKFile("--trust-bundle", f.trustBundle, true)
 	if err != nil {
-		return server.Config{}, usageErr("read trust bundle: %v", err)
+		return server.Config{}, err
 	}
 	keys, err := wimse.ParseJWKSet(data)
 	if err != nil {
@@ -117,7 +117,7 @@ func (f *verifyFlags) config(now func() time.Time) (server.Config, error) {
 		if err != nil {
 			return server.Config{}, usageErr("read --server-wit: %v", err)
 		}
-		k, alg, _, err := loadPrivateKey(f.serverKey)
+		k, alg, _, err := loadPrivateKey("--server-key", f.serverKey)
 		if err != nil {
 			return server.Config{}, err
 		}

@@ -21,7 +21,8 @@ with one check disabled at a time (every mutable MUST and SHOULD check), run the
 vectors against it, and require at least one vector to fail. Prints one line per
 mutant and then "K of N mutants detected". Exits 0 when every mutant is
 detected, 1 otherwise.`,
-		Args: cobra.NoArgs,
+		Example: "  wimse conformance selftest\n  wimse conformance selftest --strict",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			start := time.Now()
 			res, err := server.SelfTest(cmd.Context(), conformance.Config{Strict: strict})

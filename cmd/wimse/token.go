@@ -48,11 +48,11 @@ its public part goes into the token. Prints the compact WIT.`,
 			if err != nil {
 				return usageErr("--subject: %v", err)
 			}
-			ik, ialg, kid, err := loadPrivateKey(issuerKey)
+			ik, ialg, kid, err := loadPrivateKey("--issuer-key", issuerKey)
 			if err != nil {
 				return err
 			}
-			wk, walg, err := loadPublicKey(workloadKey)
+			wk, walg, err := loadPublicKey("--workload-key", workloadKey)
 			if err != nil {
 				return err
 			}
@@ -108,7 +108,7 @@ signature with --draft http-signature-07 (or -06). The proof expires after
 			if err != nil {
 				return usageErr("read WIT: %v", err)
 			}
-			key, alg, _, err := loadPrivateKey(keyFile)
+			key, alg, _, err := loadPrivateKey("--key", keyFile)
 			if err != nil {
 				return err
 			}
@@ -227,7 +227,9 @@ func tokenInspectCmd(e *env) *cobra.Command {
 		Use:   "inspect TOKEN|-",
 		Short: "Decode a compact JWT without verifying it",
 		Long:  "Decode a compact JWT (WIT or WPT) and print its header and claims as JSON. Nothing is verified.",
-		Args:  cobra.ExactArgs(1),
+		Example: `  wimse token inspect "$(cat workload.wit)"
+  wimse token inspect - < workload.wit`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			raw := args[0]
 			if raw == "-" {

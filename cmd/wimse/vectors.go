@@ -47,9 +47,10 @@ deterministic, so the output is byte-identical on every run.`,
 	}
 	gen.Flags().StringVar(&out, "out", defaultVectorDir, "output directory")
 	check := &cobra.Command{
-		Use:   "check [--dir DIR]",
-		Short: "Regenerate in memory and fail with a diff when the committed files differ",
-		Args:  cobra.NoArgs,
+		Use:     "check [--dir DIR]",
+		Short:   "Regenerate in memory and fail with a diff when the committed files differ",
+		Example: "  wimse vectors check\n  wimse vectors check --dir /tmp/v1",
+		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			files, err := vectors.Generate(seed)
 			if err != nil {
@@ -78,9 +79,10 @@ deterministic, so the output is byte-identical on every run.`,
 	}
 	check.Flags().StringVar(&dir, "dir", defaultVectorDir, "directory holding the committed files")
 	cov := &cobra.Command{
-		Use:   "coverage",
-		Short: "Print the requirements without a vector and the counts per document and level",
-		Args:  cobra.NoArgs,
+		Use:     "coverage",
+		Short:   "Print the requirements without a vector and the counts per document and level",
+		Example: "  wimse vectors coverage\n  wimse vectors coverage --dir vectors/v1",
+		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			s, err := vectors.Load(vectorFS(covDir))
 			if err != nil {
@@ -92,9 +94,10 @@ deterministic, so the output is byte-identical on every run.`,
 	}
 	cov.Flags().StringVar(&covDir, "dir", "", "vector directory (default: the embedded set)")
 	ex := &cobra.Command{
-		Use:   "examples --draft wpt-01|wpt-02",
-		Short: "Print draft-ready example text (header, claims, compact tokens, HTTP request)",
-		Args:  cobra.NoArgs,
+		Use:     "examples --draft wpt-01|wpt-02",
+		Short:   "Print draft-ready example text (header, claims, compact tokens, HTTP request)",
+		Example: "  wimse vectors examples --draft wpt-02\n  wimse vectors examples --draft wpt-01 > wpt-01-examples.txt",
+		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			text, err := vectors.Examples(seed, draft)
 			if err != nil {
