@@ -556,7 +556,7 @@ func wptCarriage02Vectors() []Vector {
 		reject("wpt02-plus-bearer-field", "Authorization: WPT <jwt> plus a second Authorization: Bearer x field",
 			authz("WPT {{wpt}}", "Bearer x"), slices.Concat(one, []string{"WPT02-NO-BEARER"}), []string{"ModifiedParameter"}, "wpt.multiple"),
 		reject("wpt02-status-signature", "signalling: a WPT signed by another workload is answered 401 with WWW-Authenticate: WPT",
-			func(t *Template) { t.WPT.Key = "other-workload" }, []string{"WPT-SIGNATURE"}, []string{"ShouldLevel"}, "wpt.signature"),
+			func(t *Template) { t.WPT.Key = "other-workload" }, []string{"WPT-SIGNATURE"}, []string{"ModifiedParameter"}, "wpt.signature"),
 	}
 	return wptLabel(vs, "carriage", "wpt-02")
 }
@@ -622,7 +622,7 @@ func wptCarriage01Vectors() []Vector {
 		reject(bearer, "wpt01-ath-other-token", "ath is the hash of another access token",
 			wptSetClaim("ath", map[string]any{"$hash": "string:another-access-token"}), []string{"WPT01-ATH"}, []string{"ModifiedParameter"}, "wpt.ath_mismatch"),
 		reject(b, "wpt01-status-signature", "signalling: a WPT signed by another workload is answered 400 without a challenge",
-			func(t *Template) { t.WPT.Key = "other-workload" }, []string{"WPT-SIGNATURE"}, []string{"ShouldLevel"}, "wpt.signature"),
+			func(t *Template) { t.WPT.Key = "other-workload" }, []string{"WPT-SIGNATURE"}, []string{"ModifiedParameter"}, "wpt.signature"),
 	}
 	return wptLabel(vs, "carriage", "wpt-01")
 }
