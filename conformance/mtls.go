@@ -28,6 +28,13 @@ import (
 // (the same verdict; an RFC 9457 reason is read as for requests).
 // Server-role vectors are not played: the runner cannot change the
 // target's certificate. Config.ServerID checks that certificate instead.
+//
+// A target that requires application-layer credentials besides the
+// certificate declares which in Profile.MTLSCredentials (a WPT carriage or
+// an HTTP signature revision): every handshake's GET then also carries a
+// valid WIT for the certificate's identifier and a valid proof of that
+// draft (mtlsRequest), so the certificate is the only defect of a negative
+// vector and the only thing a valid one is judged on.
 
 // ServerIdentityCheck is the ID of the result that checks the target's own
 // certificate against Config.ServerID.
@@ -121,7 +128,12 @@ func (r *Runner) playMTLS(ctx context.Context, group string, v *vectors.Vector, 
 	rt := &errRecorder{rt: tr}
 	rc := *r
 	rc.client = &http.Client{Transport: rt, Timeout: r.client.Timeout, CheckRedirect: r.client.CheckRedirect}
-	obs, sent, _ := rc.send(ctx, &vectors.Request{Method: http.MethodGet, Target: r.mapPath("/path")}, prof)
+	req, err := r.mtlsRequest(v.Input.Certificates, prof)
+	if err != nil {
+		res.Status, res.Message = StatusError, "the application-layer credentials (profile mtlsCredentials): "+err.Error()
+		return res
+	}
+	obs, sent, _ := rc.send(ctx, req, prof)
 	res.Request = sent
 	refused := ""
 	if obs.Error != "" {
@@ -299,4 +311,64 @@ func (r *Runner) checkServerIdentity(ctx context.Context) []Result {
 		res.Status = StatusPass
 	}
 	return []Result{r.expectedFailure(res)}
+}
+
+// mtlsRequest is the request an mtls vector's connection carries: a GET of
+// the target URL, with Profile.MTLSCredentials also a valid WIT and proof
+// of that draft. The WIT is issued by the suite's issuer (the target must
+// trust its keys, wimse conformance trust-bundle, for the trust domains of
+// the suite's X.509 roots too) for the certificate's identifier when the
+// leaf carries exactly one URI SAN that is a Workload Identifier of one of
+// those trust domains; otherwise (no, several or a malformed identifier, or
+// an untrusted trust domain: certificates that must be refused anyway) for
+// the baseline subject, so that the WIT is valid whatever the certificate.
+func (r *Runner) mtlsRequest(in *vectors.MTLSInput, prof *Profile) (*vectors.Request, error) {
+	method := http.MethodGet
+	if prof.Method != "" {
+		method = prof.Method
+	}
+	draft := prof.MTLSCredentials
+	if draft == "" {
+		return &vectors.Request{Method: method, Target: r.mapPath("/path")}, nil
+	}
+	t := &vectors.Template{WIT: vectors.BaseWIT(), WPT: vectors.BaseWPT(), Request: &vectors.RequestTemplate{
+		Method: method, Path: "/path",
+		Fields: [][2]string{{"Workload-Identity-Token", "{{wit}}"}, {"{{proof}}", ""}},
+	}}
+	replace := r.replace
+	if id, ok := r.certificateID(in); ok {
+		// The certificate's own identifier, as it is: only the issuer is
+		// the profile's.
+		t.WIT.Claims["sub"] = id.String()
+		replace = nil
+		if prof.Issuer != "" {
+			replace = []string{"https://issuer.example.org", prof.Issuer}
+		}
+	}
+	m, err := vectors.Materialize(t, vectors.Env{Now: r.now(), Base: r.base, Draft: draft, Keys: r.keys, JTI: randomJTI,
+		Path: r.mapPath, Replace: replace})
+	if err != nil {
+		return nil, err
+	}
+	return m.Request, nil
+}
+
+// certificateID returns the Workload Identifier of a chain's leaf when it
+// has exactly one URI SAN, a valid identifier in a trust domain of the
+// suite's X.509 roots.
+func (r *Runner) certificateID(in *vectors.MTLSInput) (wimse.ID, bool) {
+	chain, err := in.ParseChain()
+	if err != nil || len(chain) == 0 || len(chain[0].URIs) != 1 {
+		return wimse.ID{}, false
+	}
+	id, err := wimse.ParseID(chain[0].URIs[0].String())
+	if err != nil {
+		return wimse.ID{}, false
+	}
+	for _, root := range r.cfg.Set.Requirements.X509Roots {
+		if root.TrustDomain == id.TrustDomain().String() {
+			return id, true
+		}
+	}
+	return wimse.ID{}, false
 }

@@ -126,6 +126,59 @@ var _ = Describe("The runner's mtls vectors", Label("mtls"), func() {
 		Expect(resultsWith(rep, errored)).To(HaveLen(len(rep.Results)))
 	})
 
+	Describe("against a server that requires a WIT and a proof besides the certificate", Label("mtls-credentials"), func() {
+		withCredentials := func(target, draft string) conformance.Config {
+			cfg := mtlsConfig(target)
+			cfg.Profile = conformance.DefaultProfile()
+			cfg.Profile.MTLSCredentials = draft
+			return cfg
+		}
+		valid := func(v *vectors.Vector) bool { return !v.IsNegative() }
+
+		It("all pass against the reference server requiring both, with valid credentials of each draft (profile mtlsCredentials)", func(ctx SpecContext) {
+			target := startRequireBoth()
+			for _, draft := range conformance.AllRevisions {
+				rep := run(ctx, withCredentials(target, draft))
+				Expect(rep.Conformant).To(BeTrue(), draft+": "+rep.SummaryLine())
+				for _, id := range clientVectors(valid) {
+					r := result(rep, id)
+					Expect(r.Status).To(Equal(pass), draft+" "+id+": "+r.Message)
+					Expect(r.Request.Fields).To(ContainElement(WithTransform(func(f [2]string) string { return f[0] }, Equal("Workload-Identity-Token"))), id)
+				}
+			}
+		})
+
+		It("fail every valid vector without them: the reference server requiring both refuses a certificate alone", func(ctx SpecContext) {
+			target := startRequireBoth()
+			rep := run(ctx, mtlsConfig(target))
+			Expect(ids(resultsWith(rep, fail))).To(ConsistOf(clientVectors(valid)))
+			Expect(result(rep, "mtls-client-valid").Observed.Status).To(Equal(http.StatusUnauthorized))
+		})
+
+		It("fail every invalid one against a server that checks the WIT and proof but takes any certificate: the certificate is the only defect", func(ctx SpecContext) {
+			cfg, err := server.SuiteConfig(vectors.DefaultSeed, "https://placeholder")
+			Expect(err).NotTo(HaveOccurred())
+			trustIssuersForRoots(cfg.Trust)
+			var target string
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				c := cfg
+				c.Audience = strings.TrimSuffix(target, "/path")
+				c.Profiles = []string{server.ProfileWPT}
+				srv, err := server.New(c)
+				if err != nil {
+					http.Error(w, err.Error(), http.StatusInternalServerError)
+					return
+				}
+				srv.ServeHTTP(w, r)
+			})
+			target = startTLS(h, &tls.Config{ClientAuth: tls.RequireAnyClientCert})
+			rep := run(ctx, withCredentials(target, "wpt-02"))
+			want := clientVectors(func(v *vectors.Vector) bool { return v.IsNegative() && v.ID != "mtls-client-no-certificate" })
+			Expect(ids(resultsWith(rep, fail))).To(ConsistOf(want))
+			Expect(result(rep, "mtls-client-valid").Status).To(Equal(pass))
+		})
+	})
+
 	It("need an https target and known kinds", func() {
 		_, err := conformance.NewRunner(mtlsConfig("http://127.0.0.1:1/path"))
 		Expect(err).To(MatchError(ContainSubstring("https")))
@@ -153,4 +206,45 @@ func startTLS(h http.Handler, cfg *tls.Config) string {
 
 func okHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })
+}
+
+// startRequireBoth starts the reference server over TLS with the mtls,
+// wpt and httpsig profiles and RequireMTLS: a client needs a valid client
+// certificate (the suite's X.509 roots, each for its trust domain) and a
+// WIT with a proof (the suite's issuer keys, trusted for the roots' trust
+// domains too). It returns the target URL.
+func startRequireBoth() string {
+	GinkgoHelper()
+	cert, err := vectors.MTLSServerCertificate(vectors.DefaultSeed)
+	Expect(err).NotTo(HaveOccurred())
+	roots, err := vectors.MTLSRoots(vectors.DefaultSeed)
+	Expect(err).NotTo(HaveOccurred())
+	run, err := server.StartLoopbackTLS(func(base string) (server.Config, error) {
+		c, err := server.SuiteConfig(vectors.DefaultSeed, base)
+		if err != nil {
+			return c, err
+		}
+		c.Profiles = []string{server.ProfileMTLS, server.ProfileWPT, server.ProfileHTTPSig}
+		c.RequireMTLS = true
+		trustIssuersForRoots(c.Trust)
+		return c, vectors.AddX509Roots(c.Trust, roots)
+	}, cert, nil)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(run.Close)
+	return run.URL + "/path"
+}
+
+// trustIssuersForRoots trusts the suite's issuer keys for the trust domain
+// of every X.509 root of the suite, so that a WIT for a certificate's
+// identifier verifies.
+func trustIssuersForRoots(store *wimse.TrustStore) {
+	GinkgoHelper()
+	keys, err := vectors.DeriveKeys(vectors.DefaultSeed)
+	Expect(err).NotTo(HaveOccurred())
+	for _, r := range set.Requirements.X509Roots {
+		td := wimse.MustParseTrustDomain(r.TrustDomain)
+		a, _ := store.Anchors(td)
+		a.Keys = keys.IssuerKeys()
+		store.Set(td, a)
+	}
 }

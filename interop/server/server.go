@@ -13,7 +13,9 @@
 // profile; one with none but a client certificate by mTLS (application-layer
 // identities never override, nor get overridden by, the TLS one: they are
 // not mixed, mutual-tls-03 M18); anything else is answered as a missing
-// WPT (401 with a WPT challenge when wpt-02 is accepted).
+// WPT (401 with a WPT challenge when wpt-02 is accepted). With
+// Config.RequireMTLS a request needs both: the certificate, verified in the
+// handshake, and the application-layer credentials.
 //
 // GET /healthz is not protected. The expected audience (WPT aud, wimse-aud)
 // of a request for path P is the configured base URL followed by P; it never
@@ -57,6 +59,16 @@ type Config struct {
 	// and httpsig. mtls needs the listener to request client certificates
 	// (TLSConfig).
 	Profiles []string
+	// RequireMTLS, with the mtls profile and wpt or httpsig, requires both
+	// layers: every connection presents a valid Workload Identity
+	// Certificate (required and verified in the handshake, as with mtls
+	// alone) and every request carries the WIT and proof of wpt or httpsig,
+	// judged as without mTLS. A certificate alone, or application-layer
+	// credentials alone, are refused. The answer names the
+	// application-layer identity; the two are not compared (mutual-tls-03
+	// M18 only forbids the headers to override the certificate's identity,
+	// which answering for the WIT's subject alone does not do).
+	RequireMTLS bool
 	// ReplayCacheSize bounds the replay cache; zero means
 	// wimse.DefaultReplayCacheSize.
 	ReplayCacheSize int
@@ -129,6 +141,9 @@ func New(c Config) (http.Handler, error) {
 			return nil, errors.New("server: unknown profile " + p)
 		}
 	}
+	if c.RequireMTLS && (!c.accepts(ProfileMTLS) || !c.accepts(ProfileWPT) && !c.accepts(ProfileHTTPSig)) {
+		return nil, errors.New("server: RequireMTLS needs the mtls profile and wpt or httpsig")
+	}
 	logger := c.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -145,6 +160,11 @@ func New(c Config) (http.Handler, error) {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if c.RequireMTLS && (r.TLS == nil || len(r.TLS.PeerCertificates) == 0) {
+			// Only over plain HTTP: TLSConfig requires the certificate.
+			reject(w, wimse.Errorf(wimse.ReasonMTLSNoCertificate, "server: a client certificate is required besides the application-layer credentials"))
+			return
+		}
 		switch {
 		case httpsig.HasSignature(r.Header):
 			if !c.accepts(ProfileHTTPSig) {
@@ -152,7 +172,7 @@ func New(c Config) (http.Handler, error) {
 				return
 			}
 			sigHandler.ServeHTTP(w, r)
-		case hasAppCredentials(r.Header) || !c.accepts(ProfileMTLS) || r.TLS == nil || len(r.TLS.PeerCertificates) == 0:
+		case hasAppCredentials(r.Header) || c.RequireMTLS || !c.accepts(ProfileMTLS) || r.TLS == nil || len(r.TLS.PeerCertificates) == 0:
 			if !c.accepts(ProfileWPT) {
 				reject(w, wimse.Errorf(wimse.ReasonRequestCarriageNotAccepted, "server: workload proof tokens are not accepted"))
 				return
