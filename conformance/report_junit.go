@@ -18,15 +18,18 @@ import (
 //     the schema allows no "skipped" here);
 //   - one <testsuite> per Result.Group, in order of first appearance, with
 //     tests, failures (fail + xpass), errors (error, and any unknown status),
-//     skipped (skip + unsupported), time (sum of its test cases), timestamp,
+//     skipped (skip + unsupported + blocked), time (sum of its test cases),
+//     timestamp,
 //     and <properties> describing the run (tool, vector set, target);
 //   - one <testcase name="ID [draft]" classname="wimse.<group>" time="...">
 //     per result, in the order given; name and classname are never empty;
 //   - fail and xpass: <failure type="fail|xpass" message="..."> whose body
 //     gives expected vs observed, the requirements, the request sent and the
 //     reproduce command; error: <error type="error" ...> likewise; skip and
-//     unsupported: <skipped message="..."/>; warn and xfail pass, with the
-//     remark in <system-out>.
+//     unsupported: <skipped message="..."/>; blocked: <skipped> whose message
+//     names the source vector that was not accepted ("blocked: source
+//     wit-valid-es256 was not accepted (fail)"); warn and xfail pass, with
+//     the remark in <system-out>.
 //
 // The schema allows no <properties> inside a <testcase>, so each test case's
 // requirement IDs (with levels), flags and labels go into its <system-out>.
@@ -55,7 +58,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 			})
 		}
 		suite := &doc.Suites[si]
-		tc := junitCase(res, i)
+		tc := junitCase(v, res, i)
 		suite.Tests++
 		suite.duration += max(res.Duration, 0)
 		switch {
@@ -168,7 +171,7 @@ func junitElement(e *xml.Encoder, start xml.StartElement, text string) error {
 	return e.EncodeToken(start.End())
 }
 
-func junitCase(res Result, index int) junitTestcase {
+func junitCase(v *Report, res Result, index int) junitTestcase {
 	tc := junitTestcase{
 		Name:      reportTestName(res, index),
 		Classname: "wimse." + reportGroup(res),
@@ -206,6 +209,8 @@ func junitCase(res Result, index int) junitTestcase {
 			}
 		}
 		tc.Skipped = &junitProblem{Message: string(res.Status) + ": " + message}
+	case StatusBlocked:
+		tc.Skipped = &junitProblem{Message: reportBlockedMessage(v, res)}
 	default:
 		// Unknown: never let it read as a pass.
 		message = "unknown status " + strconv.Quote(string(res.Status)) + ": " + message
@@ -221,6 +226,13 @@ func junitCase(res Result, index int) junitTestcase {
 		if res.ExpectedFailure != "" {
 			fmt.Fprintf(&out, "expected-failures entry: %s\n", res.ExpectedFailure)
 		}
+	case StatusBlocked:
+		if message != "" {
+			fmt.Fprintf(&out, "BLOCKED: %s\n", message)
+		}
+		if res.Source != "" {
+			fmt.Fprintf(&out, "source: %s (fix it first: this vector is judged only behind it)\n", res.Source)
+		}
 	}
 	if s := reportRequirements(res); s != "" {
 		fmt.Fprintf(&out, "requirements: %s\n", s)
@@ -231,7 +243,7 @@ func junitCase(res Result, index int) junitTestcase {
 	if len(res.Labels) > 0 {
 		fmt.Fprintf(&out, "labels: %s\n", strings.Join(res.Labels, ", "))
 	}
-	if res.Status == StatusWarn || res.Status == StatusXFail {
+	if res.Status == StatusWarn || res.Status == StatusXFail || (res.Status == StatusBlocked && res.Observed.Status != 0) {
 		fmt.Fprintf(&out, "expected: %s\nobserved: %s\n", reportExpected(res.Expected), reportObserved(res.Observed))
 		if res.Reproduce != "" {
 			fmt.Fprintf(&out, "reproduce: %s\n", res.Reproduce)
@@ -286,6 +298,7 @@ func junitRunProperties(v *Report) []junitProperty {
 		{"target.strict", strconv.FormatBool(v.Target.Strict)},
 		{"target.inProcess", strconv.FormatBool(v.Target.InProcess)},
 		{"conformant", strconv.FormatBool(v.Conformant)},
+		{"statuses", v.StatusLine()},
 		{"summary", v.SummaryLine()},
 	}
 	return props

@@ -15,14 +15,18 @@ import (
 const reportMarkdownCell = 200
 
 // WriteMarkdown writes a compact report for a PR comment or
-// GITHUB_STEP_SUMMARY: a table of counts per status, the conformant verdict,
-// the target, the vector-set digest and the tool version, then one table row
-// per result that is not pass (failures first: fail, xpass, error, unknown,
-// unsupported, skip, warn, xfail; given order within a status) with ID,
-// draft, status, expected, observed and message, and the summary line
-// (SummaryLine) last. Every value is escaped so that text from the target
-// cannot add Markdown or HTML, and cut to a cell's length. r itself is not
-// modified.
+// GITHUB_STEP_SUMMARY: the verdict with the count of every status other than
+// pass, a table of counts per status (the statuses and numbers of
+// StatusLine, in its order), the target, the vector-set digest and the tool
+// version; the source vectors to fix first when some vectors are blocked
+// (BlockersSummary); one table row per result that is not pass (failures
+// first: fail, xpass, error, unknown, blocked, unsupported, skip, warn,
+// xfail; given order within a status) with ID, draft, status, expected,
+// observed (with the problem detail or the start of the body) and message;
+// the text of the requirements those results cite, when the report carries
+// it (Report.Requirements); and last StatusLine and SummaryLine. Every value
+// is escaped so that text from the target cannot add Markdown or HTML, and
+// cut to a cell's length. r itself is not modified.
 func WriteMarkdown(w io.Writer, r *Report) error {
 	v := reportView(r)
 	var b bytes.Buffer
@@ -35,7 +39,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 
 	b.WriteString("| status | count |\n|---|---:|\n")
 	for _, c := range reportCountRows(v.Summary) {
-		fmt.Fprintf(&b, "| %s | %d |\n", mdEscape(string(c.Status)), c.N)
+		fmt.Fprintf(&b, "| %s | %d |\n", mdEscape(c.Name), c.N)
 	}
 	fmt.Fprintf(&b, "| **total** | **%d** |\n\n", v.Summary.Total)
 
@@ -58,6 +62,14 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	fmt.Fprintf(&b, "- Tool: %s %s\n", mdEscape(mdOrNone(v.Tool.Name)), mdEscape(mdOrNone(v.Tool.Version)))
 	fmt.Fprintf(&b, "- Duration: %s\n\n", reportDuration(v.Duration))
 
+	if bs := v.blockers(); len(bs) > 0 {
+		fmt.Fprintf(&b, "### %s\n\n", mdEscape(reportBlockersHeadline(bs)))
+		for _, x := range bs {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(reportBlockerLine(x)))
+		}
+		b.WriteString("\n")
+	}
+
 	idx := reportNonPassing(v.Results)
 	if len(idx) == 0 {
 		b.WriteString("All results passed.\n\n")
@@ -72,10 +84,13 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n",
 				mdCell(id), mdCell(res.Draft), mdCell(string(res.Status)),
-				mdCell(reportExpected(res.Expected)), mdCell(reportObserved(res.Observed)), mdCell(res.Message))
+				mdCell(reportExpected(res.Expected)), mdCell(reportObserved(res.Observed)), mdCell(reportMessage(v, res)))
 		}
 		b.WriteString("\n")
+		mdRequirements(&b, v, idx)
 	}
+	b.WriteString(v.StatusLine())
+	b.WriteString("\n\n")
 	b.WriteString(v.SummaryLine())
 	b.WriteString("\n")
 	_, err := w.Write(b.Bytes())
@@ -83,6 +98,36 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		return fmt.Errorf("conformance: write Markdown report: %w", err)
 	}
 	return nil
+}
+
+// mdRequirements writes the table of the requirements the given results
+// cite, with their text, when the report carries it.
+func mdRequirements(b *bytes.Buffer, v *Report, idx []int) {
+	cites := map[string]bool{}
+	for _, i := range idx {
+		for _, id := range v.Results[i].Requirements {
+			cites[id] = true
+		}
+	}
+	var cited []RequirementInfo
+	for _, q := range v.Requirements { // sorted by ID
+		if cites[q.ID] {
+			cited = append(cited, q)
+		}
+	}
+	if len(cited) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "### Requirements behind these results (%d)\n\n", len(cited))
+	b.WriteString("| requirement | level | document | text |\n|---|---|---|---|\n")
+	for _, q := range cited {
+		doc := q.Doc
+		if q.Section != "" {
+			doc += " §" + q.Section
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", mdCell(q.ID), mdCell(q.Level), mdCell(doc), mdCell(q.Text))
+	}
+	b.WriteString("\n")
 }
 
 func mdOrNone(s string) string {

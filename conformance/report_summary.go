@@ -6,11 +6,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Statuses in the order reports show them: first the three that count as
-// passed, then the three that count as failed, then the two that count as
-// skipped (see SummaryLine).
+// passed, then the three that count as failed, then the three that count as
+// skipped (see SummaryLine). StatusLine, the console, the Markdown and the
+// HTML count tables all list them in this order.
 var reportStatusOrder = []Status{
 	StatusPass, StatusWarn, StatusXFail,
 	StatusFail, StatusXPass, StatusError,
@@ -28,8 +30,10 @@ var reportStatusOrder = []Status{
 // accepts: neither breaks conformance, so both count as passed. An xpass is
 // an expected failure that no longer fails: the ratchet must be tightened, so
 // it counts as failed, like an infrastructure error (no verdict was reached).
-// unsupported and skip are neither passes nor failures. An unknown status is
-// counted as failed so that nothing unknown can read as a pass.
+// unsupported, blocked and skip are neither passes nor failures (blocked: a
+// negative vector whose source was not accepted could not be judged). An
+// unknown status is counted as failed so that nothing unknown can read as a
+// pass.
 func reportBucket(s Status) string {
 	switch s {
 	case StatusPass, StatusWarn, StatusXFail:
@@ -77,11 +81,11 @@ func reportSeverity(s Status) int {
 //     ExpectedFailure, Target.Audience), so that no renderer, JSON included,
 //     can print a credential given in --target;
 //   - it fills Summary: Total is len(Results), Counts has one entry for each
-//     of the eight statuses (zero included, so consumers can rely on every key)
+//     of the nine statuses (zero included, so consumers can rely on every key)
 //     plus one for any other status found;
 //   - it sets Conformant: true only if at least one result is in the claimed
 //     profile and every such result is pass, warn or xfail. Any fail, xpass,
-//     error or skip makes the run non-conformant. unsupported results are
+//     error, blocked or skip makes the run non-conformant. unsupported results are
 //     outside the claimed profile (the target's profile declared them so,
 //     ARCHITECTURE.md) and neither make nor break conformance. The runner
 //     leaves unselected vectors out of Results, so a skip that is present is
@@ -119,6 +123,7 @@ func (r *Report) Finalize() {
 		}
 	}
 	r.Summary = Summary{Total: len(r.Results), Counts: counts}
+	r.Blockers = blockersOf(r.Results)
 	r.Conformant = conformant && claimed > 0
 }
 
@@ -127,10 +132,12 @@ func (r *Report) Finalize() {
 //
 //	passed  = pass + warn + xfail
 //	failed  = fail + xpass + error (+ any unknown status)
-//	skipped = skip + unsupported
+//	skipped = skip + unsupported + blocked
 //
 // The three numbers always add up to the number of results. It counts the
-// Results themselves, so it is right even before Finalize.
+// Results themselves, so it is right even before Finalize. CI parsers read
+// this line: its shape never changes. StatusLine, printed right above it,
+// gives every status by name.
 func (r *Report) SummaryLine() string {
 	var passed, failed, skipped int
 	for _, res := range r.Results {
@@ -146,10 +153,42 @@ func (r *Report) SummaryLine() string {
 	return strconv.Itoa(passed) + " passed, " + strconv.Itoa(failed) + " failed, " + strconv.Itoa(skipped) + " skipped"
 }
 
+// StatusLine gives every status by name with its count, in the order of the
+// count tables of the Markdown and HTML reports, for example
+//
+//	pass 212, warn 3, xfail 0, fail 1, xpass 0, error 0, blocked 5, unsupported 9, skip 0
+//
+// followed by any status this package does not know (sorted). Every status
+// of the vocabulary is named, zero included; the numbers add up to the
+// number of results. Like SummaryLine it counts the Results themselves.
+func (r *Report) StatusLine() string {
+	rows := reportCountRows(Summary{Counts: reportCounts(r.Results)})
+	parts := make([]string, len(rows))
+	for i, c := range rows {
+		parts[i] = c.Name + " " + strconv.Itoa(c.N)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// reportCounts counts results per status: one entry for each status of the
+// vocabulary (zero included) and one for any other status found.
+func reportCounts(results []Result) map[Status]int {
+	counts := make(map[Status]int, len(reportStatusOrder))
+	for _, s := range reportStatusOrder {
+		counts[s] = 0
+	}
+	for _, res := range results {
+		counts[res.Status]++
+	}
+	return counts
+}
+
 // reportView returns a finalized deep copy of r, leaving r untouched: every
 // renderer works from it.
 func reportView(r *Report) *Report {
 	v := *r
+	v.Blockers = slices.Clone(r.Blockers)
+	v.Requirements = slices.Clone(r.Requirements)
 	v.Results = make([]Result, len(r.Results))
 	for i, res := range r.Results {
 		res.Requirements = slices.Clone(res.Requirements)
@@ -231,7 +270,9 @@ func reportExpected(e Expected) string {
 	return strings.Join(parts, ", ")
 }
 
-// reportObserved says in one line what the target answered.
+// reportObserved says in one line what the target answered: status,
+// reason, problem type, challenge, problem detail or the start of the body,
+// and the infrastructure error.
 func reportObserved(o Observed) string {
 	var parts []string
 	if o.Status != 0 {
@@ -246,10 +287,53 @@ func reportObserved(o Observed) string {
 	if o.WWWAuthenticate != "" {
 		parts = append(parts, "WWW-Authenticate: "+o.WWWAuthenticate)
 	}
+	if o.Detail != "" {
+		parts = append(parts, "detail: "+strconv.Quote(o.Detail))
+	}
+	if o.Body != "" {
+		parts = append(parts, "body: "+strconv.Quote(o.Body))
+	}
 	if o.Error != "" {
 		parts = append(parts, "error: "+o.Error)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// reportAnswer is the short form of what the target answered, for the
+// one-line summary of a report entry: the status and the first of the
+// problem reason, the problem detail and the start of the body, on one line
+// (`401 wit.expired`, `400 "typ must be wpt+jwt"`), or "no answer: ..." for
+// an infrastructure error. It is empty when nothing was sent (unsupported,
+// skip, a blocked vector that was not played).
+func reportAnswer(o Observed) string {
+	switch {
+	case o.Error != "":
+		return "no answer: " + o.Error
+	case o.Status == 0:
+		return ""
+	}
+	s := strconv.Itoa(o.Status)
+	switch {
+	case o.Reason != "":
+		s += " " + o.Reason
+	case o.Detail != "":
+		s += " " + reportOneLine(o.Detail)
+	case o.Body != "":
+		s += " " + reportOneLine(o.Body)
+	}
+	return s
+}
+
+// reportOneLine quotes text from the target on one line: white space and
+// control characters collapse to single spaces.
+func reportOneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return `"` + strings.Join(strings.Fields(s), " ") + `"`
 }
 
 // reportRequirements lists the requirement IDs with their levels:
@@ -293,11 +377,12 @@ func reportNonPassing(results []Result) []int {
 }
 
 // reportCountRows lists the statuses with their counts in display order,
-// followed by any status this package does not know (sorted).
+// followed by any status this package does not know (sorted). StatusLine
+// and the Markdown and HTML count tables are made from it, so they agree.
 func reportCountRows(s Summary) []reportCount {
 	rows := make([]reportCount, 0, len(s.Counts))
 	for _, st := range reportStatusOrder {
-		rows = append(rows, reportCount{Status: st, N: s.Counts[st]})
+		rows = append(rows, reportCount{Status: st, Name: string(st), N: s.Counts[st]})
 	}
 	var extra []Status
 	for st := range s.Counts {
@@ -307,29 +392,51 @@ func reportCountRows(s Summary) []reportCount {
 	}
 	slices.Sort(extra)
 	for _, st := range extra {
-		rows = append(rows, reportCount{Status: st, N: s.Counts[st]})
+		rows = append(rows, reportCount{Status: st, Name: reportStatusName(st), N: s.Counts[st]})
 	}
 	return rows
 }
 
 type reportCount struct {
 	Status Status
-	N      int
+	// Name is the status as printed: "(empty)" for an empty status.
+	Name string
+	N    int
 }
 
-// reportVerdict is the human verdict with what broke it.
-func reportVerdict(r *Report) string {
-	if r.Conformant {
-		return "conformant"
+// reportStatusName is a status as reports print it; an empty status (a
+// result nobody scored) would otherwise print as nothing.
+func reportStatusName(s Status) string {
+	if s == "" {
+		return "(empty)"
 	}
+	return string(s)
+}
+
+// reportVerdict is the human verdict, the badge of the HTML page, with the
+// count of every status other than pass, most severe first:
+// "not conformant (2 fail, 1 blocked, 3 warn)", "conformant (3 warn)",
+// "conformant".
+func reportVerdict(r *Report) string {
 	if len(r.Results) == 0 {
 		return "not conformant: no results"
 	}
-	var why []string
-	for _, c := range reportCountRows(r.Summary) {
-		if c.N > 0 && reportBucket(c.Status) != "passed" {
-			why = append(why, strconv.Itoa(c.N)+" "+string(c.Status))
+	rows := reportCountRows(r.Summary)
+	slices.SortStableFunc(rows, func(a, b reportCount) int {
+		return reportSeverity(a.Status) - reportSeverity(b.Status)
+	})
+	var counts []string
+	for _, c := range rows {
+		if c.N > 0 && c.Status != StatusPass {
+			counts = append(counts, strconv.Itoa(c.N)+" "+c.Name)
 		}
 	}
-	return "not conformant (" + strings.Join(why, ", ") + ")"
+	verdict := "not conformant"
+	if r.Conformant {
+		verdict = "conformant"
+	}
+	if len(counts) == 0 {
+		return verdict
+	}
+	return verdict + " (" + strings.Join(counts, ", ") + ")"
 }

@@ -12,9 +12,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
-	"sort"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/wimse-wg/wimse/wimse"
@@ -154,12 +152,8 @@ func runConformance(ctx context.Context, e *env, f *runFlags) error {
 			fmt.Fprintln(e.stderr, "wimse: warning: target profile settings apply to --target only; the in-process server uses the vectors' own")
 		}
 	}
-	var done atomic.Int64
 	if isTerminal(e.stderr) {
-		cfg.Progress = func(_, _ int, r conformance.Result) {
-			n := done.Add(1)
-			fmt.Fprintf(e.stderr, "\r%d vectors played", n)
-		}
+		cfg.Progress = conformance.ProgressLine(e.stderr)
 	}
 	var rep *conformance.Report
 	switch {
@@ -417,36 +411,12 @@ func writeReport(kind string, w io.Writer, rep *conformance.Report) error {
 	return fmt.Errorf("unknown report kind %q", kind)
 }
 
-// printSummary prints the non-passing results, the counts, and last the
-// line CI greps for.
+// printSummary prints the console summary (conformance.WriteText): the
+// results other than pass with what the target answered, the source vectors
+// to fix first when vectors are blocked, the target and verdict, every
+// status by name with its count, and last the line CI greps for.
 func printSummary(w io.Writer, rep *conformance.Report) {
-	var bad []conformance.Result
-	for _, r := range rep.Results {
-		if r.Status != conformance.StatusPass {
-			bad = append(bad, r)
-		}
-	}
-	sort.SliceStable(bad, func(i, j int) bool { return bad[i].Status < bad[j].Status })
-	for _, r := range bad {
-		fmt.Fprintf(w, "%-11s %s: %s\n", strings.ToUpper(string(r.Status)), r.ID, r.Message)
-	}
-	if len(bad) > 0 {
-		fmt.Fprintln(w)
-	}
-	var counts []string
-	for _, s := range []conformance.Status{conformance.StatusPass, conformance.StatusWarn, conformance.StatusFail, conformance.StatusXFail,
-		conformance.StatusXPass, conformance.StatusUnsupported, conformance.StatusSkip, conformance.StatusError} {
-		if n := rep.Summary.Counts[s]; n > 0 {
-			counts = append(counts, fmt.Sprintf("%s %d", s, n))
-		}
-	}
-	verdict := "NOT conformant"
-	if rep.Conformant {
-		verdict = "conformant"
-	}
-	fmt.Fprintf(w, "target %s (%s): %s in %s; %s; vectors %s\n", rep.Target.URL, rep.Target.Draft, verdict,
-		rep.Duration.Round(time.Millisecond), strings.Join(counts, ", "), rep.Vectors.Digest)
-	fmt.Fprintln(w, rep.SummaryLine())
+	_ = conformance.WriteText(w, rep) // a console write error has nowhere to go
 }
 
 func isTerminal(w io.Writer) bool {
