@@ -36,8 +36,8 @@ var groups = []group{
 		"Input.identifier is parsed; expect.reason is the id.* reason of a rejection.",
 	}, identifierVectors},
 	{"wit", []string{
-		"Workload Identity Token validation (draft-ietf-wimse-workload-creds-02 §5.1), played as HTTP requests",
-		"whose WPT is valid for the WIT under test, so only the WIT decides.",
+		"Workload Identity Token validation (draft-ietf-wimse-workload-creds-02 §5.1), played as HTTP requests through",
+		"every proof profile (wpt-01, wpt-02, http-signature-07, -06) with a proof valid for the WIT under test, so only the WIT decides.",
 	}, witVectors},
 	{"wpt", []string{
 		"Workload Proof Token validation and carriage: draft-ietf-wimse-wpt-01 (Workload-Proof-Token field)",

@@ -310,8 +310,10 @@ type SigParam struct {
 }
 
 // RequestTemplate is an HTTP request with ordered field lines. Values may
-// use the placeholders {{wit}}, {{wpt}}, {{token:NAME}}; the field line
-// ["{{proof}}", ""] stands for the draft's carriage of the WPT; the value
+// use the placeholders {{wit}}, {{wpt}}, {{token:NAME}} and the foreign
+// origins of origin.go; the field line ["{{proof}}", ""] stands for the
+// draft's proof: the WPT in its carriage, or a WIMSE message signature
+// under an HTTP signature revision (carriage.go); the value
 // {{digest}} is the RFC 9530 sha-256 Content-Digest of the body.
 type RequestTemplate struct {
 	Method string      `json:"method"`
