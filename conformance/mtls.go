@@ -107,8 +107,8 @@ func (r *Runner) plays(v *vectors.Vector) bool {
 }
 
 // playMTLS plays a client-role mtls vector.
-func (r *Runner) playMTLS(ctx context.Context, group string, v *vectors.Vector, prof *Profile) Result {
-	res := r.mtlsResult(v.ID, group, v.Comment, v.Result, v.Requirements)
+func (r *Runner) playMTLS(ctx context.Context, group string, v *vectors.Vector, prof *Profile) (res Result) {
+	res = r.mtlsResult(v.ID, group, v.Comment, v.Result, v.Requirements)
 	res.Flags, res.Labels = v.Flags, v.Labels
 	sig := v.Expect.Signal[vectors.SignalMTLS]
 	res.Expected = Expected{Verdict: v.Expect.Verdict, Reason: v.Expect.Reason, Status: sig.Status}
@@ -281,7 +281,6 @@ func (r *Runner) checkServerIdentity(ctx context.Context) []Result {
 		vectors.ResultValid, []string{"MTLS-SERVER-ID", "MTLS-CHAIN", "MTLS-EKU"})
 	res.Expected = Expected{Verdict: "accept"}
 	start := time.Now()
-	defer func() { res.Duration = time.Since(start) }()
 	var peer []*x509.Certificate
 	d := tls.Dialer{NetDialer: &net.Dialer{Timeout: r.client.Timeout}, Config: &tls.Config{
 		MinVersion: tls.VersionTLS12, ServerName: r.target.Hostname(),
@@ -302,6 +301,7 @@ func (r *Runner) checkServerIdentity(ctx context.Context) []Result {
 	if len(peer) == 0 {
 		res.Status, res.Message = StatusError, fmt.Sprintf("could not read the target's certificate: %v", err)
 		res.Observed.Error = res.Message
+		res.Duration = time.Since(start)
 		return []Result{res}
 	}
 	if err := r.verifyServer(peer); err != nil {
@@ -310,6 +310,7 @@ func (r *Runner) checkServerIdentity(ctx context.Context) []Result {
 	} else {
 		res.Status = StatusPass
 	}
+	res.Duration = time.Since(start)
 	return []Result{r.expectedFailure(res)}
 }
 

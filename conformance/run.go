@@ -527,11 +527,11 @@ func unsupported(v *vectors.Vector, p *Profile, draft string) string {
 }
 
 // play materialises, sends and scores one vector.
-func (r *Runner) play(ctx context.Context, group string, v *vectors.Vector, prof *Profile) Result {
+func (r *Runner) play(ctx context.Context, group string, v *vectors.Vector, prof *Profile) (res Result) {
 	if v.Kind == vectors.KindMTLS {
 		return r.playMTLS(ctx, group, v, prof)
 	}
-	res := Result{ID: v.ID, Group: group, Comment: v.Comment, Result: v.Result, Requirements: v.Requirements,
+	res = Result{ID: v.ID, Group: group, Comment: v.Comment, Result: v.Result, Requirements: v.Requirements,
 		Flags: v.Flags, Labels: v.Labels, Draft: r.cfg.Draft, Reproduce: r.reproduce(v.ID)}
 	for _, q := range v.Requirements {
 		res.Levels = append(res.Levels, r.reqs[q].Level)
