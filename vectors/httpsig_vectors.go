@@ -601,6 +601,8 @@ func (s *sigRev) digestVectors() []Vector {
 		return s.derive(s.base, "digest-"+slug, change, sigSetField("Content-Digest", value), reqs, flags, e)
 	}
 	vs := []Vector{
+		// The valid GET without body is the source of digest-without-body.
+		s.get,
 		digest("sha-512", "{{digest:sha-512}}", "Content-Digest is the sha-512 digest of the body", []string{"EdgeCase"}, s.accept()),
 		digest("sha-256-and-sha-512", "{{digest}}, {{digest:sha-512}}", "Content-Digest carries both the sha-256 and the sha-512 digest of the body", []string{"EdgeCase"}, s.accept()),
 		s.derive(s.base, "digest-missing", "the body is sent without a Content-Digest field (field and component removed)",
