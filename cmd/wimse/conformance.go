@@ -69,6 +69,17 @@ Exit codes: 0 conformant; 1 a conformance failure (or an expected failure that
 no longer fails); 2 usage, config or vector file error; 3 target unreachable;
 4 incomplete (errors such as timeouts); 5 nothing matched the selection.
 
+Mistakes are caught before any request (exit 2, with a hint): a --target
+without http:// or https://, a --draft of another --profile or outside the
+revisions the --target-config profile declares (without --draft, the declared
+one is played), a --report file that cannot be written, an
+--expected-failures entry naming no vector, a PEM file where a JWK Set is
+expected. A target that cannot be connected to, that does not speak TLS on an
+https:// URL, or whose first 5 requests all end in transport errors stops the
+run with exit 3 and one message naming the likely cause; --keep-going plays
+every vector anyway. 'wimse conformance profile init' writes a commented
+target profile.
+
 With --profile mtls the client-role mtls vectors are played instead: for each,
 a TLS handshake presenting the vector's client certificate (issued by the
 suite's test CAs: 'wimse conformance trust-bundle --x509' prints the roots the
@@ -82,7 +93,8 @@ suite's roots), and reported as one more result.`,
   wimse conformance run --profile mtls
   wimse conformance run --profile mtls --target https://svc.example/api --ca roots.pem --server-id wimse://example.org/svc
   wimse conformance run --target https://svc.example/api --draft wpt-01 --report json=r.json,junit=r.xml
-  wimse conformance run --target http://127.0.0.1:8080/hello --label-filter 'aud || replay' --strict`,
+  wimse conformance run --target http://127.0.0.1:8080/hello --label-filter 'aud || replay' --strict
+  wimse conformance run --target https://svc.example/api --target-config profile.json --keep-going`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.draftSet = cmd.Flags().Changed("draft")
@@ -91,7 +103,7 @@ suite's roots), and reported as one more result.`,
 	}
 	fl := c.Flags()
 	fl.StringVar(&f.target, "target", "", "protected endpoint to test; empty starts the reference server in-process")
-	fl.StringVar(&f.draft, "draft", "wpt-02", "WPT revision the target implements: wpt-01 or wpt-02")
+	fl.StringVar(&f.draft, "draft", "", "revision to play: wpt-02 or wpt-01 (--profile wit-wpt), http-signature-07 or http-signature-06 (wit-httpsig) (default: the latest, or the one the --target-config profile declares)")
 	fl.StringVar(&f.profile, "profile", "wit-wpt", "what to play: wit-wpt (WIT + WPT, --draft wpt-02 or wpt-01), wit-httpsig (WIT + HTTP message signature, --draft http-signature-07 or -06) or mtls (client certificates over mutual TLS)")
 	fl.StringVar(&f.serverID, "server-id", "", "with --profile mtls: the Workload Identifier the target's own certificate must carry")
 	fl.StringVar(&f.serverBundle, "server-trust-bundle", "", "with --profile wit-httpsig: JWK Set of the issuer of the target's own WIT, which signs its responses (default: the suite's issuer keys)")

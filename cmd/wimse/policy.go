@@ -46,7 +46,7 @@ func (f *verifyFlags) register(c *cobra.Command) {
 	fl.StringSliceVar(&f.accept, "accept", []string{"wpt-01", "wpt-02", "http-signature-06", "http-signature-07"}, "accepted revisions: wpt-01, wpt-02, http-signature-06, http-signature-07, s2s-06 (legacy typ values)")
 	fl.StringSliceVar(&f.profiles, "profile", []string{"wpt", "httpsig"}, "accepted authentication profiles: wpt (WIT + WPT), httpsig (WIT + HTTP message signature), mtls (client certificates; needs --tls-cert and --x509-bundle)")
 	fl.StringArrayVar(&f.x509Bundles, "x509-bundle", nil, "TD=FILE: PEM file of the X.509 roots of trust domain TD (mtls profile; repeatable). A bare FILE is accepted only with a single --trust-domain: each trust domain's certificates must chain to its own roots (mutual-tls issue #335)")
-	fl.StringVar(&f.serverWIT, "server-wit", "", "the server's own WIT file, to sign responses of the httpsig profile")
+	fl.StringVar(&f.serverWIT, "server-wit", "", "the server's own WIT file, to sign responses of the httpsig profile (mint one with 'wimse token issue --workload-key' of --server-key)")
 	fl.StringVar(&f.serverKey, "server-key", "", "the private JWK of --server-wit's cnf key")
 	fl.StringSliceVar(&f.proofAlgs, "proof-alg", nil, "accept only these proof algorithms (cnf.jwk.alg) from the trusted trust domains, e.g. ES256,EdDSA (default: every supported one)")
 	fl.BoolVar(&f.signAll, "sign-responses", false, "sign every response to a signed request, not only those that ask with wimse-sign-response")
