@@ -216,6 +216,10 @@ func exitCode(rep *conformance.Report) int {
 		return exitNonConformant
 	case c[conformance.StatusError] > 0:
 		return exitIncomplete
+	case c[conformance.StatusBlocked] > 0:
+		// Blocked behind a source that was not accepted (an expected
+		// failure, say): not conformant.
+		return exitNonConformant
 	}
 	return exitConformant
 }
