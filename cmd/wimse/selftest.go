@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -12,20 +13,32 @@ import (
 )
 
 func selftestCmd(e *env) *cobra.Command {
-	var strict bool
 	return &cobra.Command{
 		Use:   "selftest",
-		Short: "Run the suite against mutants of the reference server (each with one check disabled)",
-		Long: `Prove the suite catches broken servers: start the reference server in-process
-with one check disabled at a time (every mutable MUST and SHOULD check), run the
-vectors against it, and require at least one vector to fail. Prints one line per
-mutant and then "K of N mutants detected". Exits 0 when every mutant is
-detected, 1 otherwise.`,
-		Example: "  wimse conformance selftest\n  wimse conformance selftest --strict",
+		Short: "Run the suite against mutants and conformant policy variants of the reference server",
+		Long: `Prove the suite catches broken servers and only those. Both halves start the
+reference server in-process on loopback.
+
+Mutants: the server with one check disabled at a time (every mutable MUST and
+SHOULD check); at least one vector must fail against each. A mutant is
+detected at its first failing vector, where its run stops. Prints one line per
+mutant and then "K of N mutants detected".
+
+False alarms: conformant variants of the server with another policy (clock
+skew, token size limit, ES256 only, one issuer key without kid, iss
+allow-list, single revisions, ...), each played under every draft it
+declares, with a target profile that declares its policy; every variant must
+come out conformant. Prints "conformant  <variant>  N pass, N unsupported" or
+"FALSE ALARM <variant>: <first non-passing vectors>", then "K of N conformant
+variants pass".
+
+Exits 0 when every mutant is detected and no variant raises a false alarm,
+1 otherwise.`,
+		Example: "  wimse conformance selftest",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			start := time.Now()
-			res, err := server.SelfTest(cmd.Context(), conformance.Config{Strict: strict})
+			res, err := server.SelfTest(cmd.Context(), conformance.Config{})
 			if err != nil {
 				return failErr("%v", err)
 			}
@@ -40,11 +53,42 @@ detected, 1 otherwise.`,
 				}
 				fmt.Fprintf(e.stdout, "%s %-32s %-6s %s\n         %s\n", mark, m.Reason, m.Level, m.Description, by)
 			}
-			fmt.Fprintf(e.stdout, "\n%d of %d mutants detected (%s)\n", detected, len(res), time.Since(start).Round(time.Millisecond))
-			if detected != len(res) {
+			fmt.Fprintf(e.stdout, "\n%d of %d mutants detected (%s)\n\n", detected, len(res), time.Since(start).Round(time.Millisecond))
+
+			start = time.Now()
+			vars, err := server.FalsePositiveTest(cmd.Context(), conformance.Config{})
+			if err != nil {
+				return failErr("%v", err)
+			}
+			clean := printVariants(e.stdout, vars)
+			fmt.Fprintf(e.stdout, "\n%d of %d conformant variants pass (%s)\n", clean, len(vars), time.Since(start).Round(time.Millisecond))
+			if detected != len(res) || clean != len(vars) {
 				return quietExit(exitFailure)
 			}
 			return nil
 		},
 	}
+}
+
+// printVariants writes one line per policy variant (and, under it, the
+// rejections whose reason code differs from the vector's) and returns how
+// many came out conformant.
+func printVariants(w io.Writer, vars []server.VariantResult) int {
+	clean := 0
+	for _, v := range vars {
+		if v.Conformant() {
+			clean++
+			fmt.Fprintf(w, "conformant  %s  %d pass, %d unsupported", v.Name, v.Count(conformance.StatusPass), v.Count(conformance.StatusUnsupported))
+			if n := v.Count(conformance.StatusWarn); n > 0 {
+				fmt.Fprintf(w, ", %d warn", n)
+			}
+			fmt.Fprintln(w)
+		} else {
+			fmt.Fprintf(w, "FALSE ALARM %s: %s\n", v.Name, strings.Join(v.FalseAlarms(5), "; "))
+		}
+		if notes := v.ReasonMismatches(-1); len(notes) > 0 {
+			fmt.Fprintf(w, "            note: %d rejections with the right verdict and another reason code, first %s\n", len(notes), notes[0])
+		}
+	}
+	return clean
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/wimse-wg/wimse/profiles/httpsig"
@@ -35,7 +36,7 @@ func SuiteConfig(seed, audience string) (Config, error) {
 // SuiteConfigAt is SuiteConfig with the server's WIT issued at now (offline
 // tests at a frozen time).
 func SuiteConfigAt(seed, audience string, now time.Time) (Config, error) {
-	keys, err := vectors.DeriveKeys(seed)
+	keys, err := derivedKeys(seed)
 	if err != nil {
 		return Config{}, err
 	}
@@ -68,6 +69,24 @@ func SuiteConfigAt(seed, audience string, now time.Time) (Config, error) {
 		ContextTokenFields: []string{"X-Custom-Token"},
 		ResponseSigner:     &httpsig.Signer{WIT: serverWIT, Key: sk.Signer, Alg: sk.Alg, Now: func() time.Time { return now }},
 	}, nil
+}
+
+// keyCache holds the key sets derivedKeys derived, by seed: deriving
+// parses RSA keys, and the self-tests start hundreds of servers.
+var keyCache sync.Map // string -> *vectors.KeySet
+
+// derivedKeys is vectors.DeriveKeys(seed), derived once per seed (a
+// KeySet is read-only).
+func derivedKeys(seed string) (*vectors.KeySet, error) {
+	if k, ok := keyCache.Load(seed); ok {
+		return k.(*vectors.KeySet), nil
+	}
+	k, err := vectors.DeriveKeys(seed)
+	if err != nil {
+		return nil, err
+	}
+	keyCache.Store(seed, k)
+	return k, nil
 }
 
 // Running is a reference server started in-process on loopback.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -37,13 +38,24 @@ const (
 	mtlsOfflineDraft = "mtls-offline"
 )
 
+// selfTestDrafts are the request drafts the self-tests play.
+var selfTestDrafts = []string{"wpt-02", "wpt-01", "http-signature-07", "http-signature-06"}
+
 // SelfTest runs the suite against the reference server with each mutable
 // check disabled in turn (internal/mutant.Checks) and reports which mutants
 // the vectors catch. The unmutated server must pass first, or the self-test
 // proves nothing. Reason codes are scored (the reference server emits
 // them), so a mutant whose token a later check still rejects is caught by
 // the reason it answers with. base configures selection and timeouts;
-// Target, Profile, Draft, Kinds and ScoreReasons are set here.
+// Target, Profile, Draft, Kinds, ScoreReasons and FailFast are set here.
+//
+// A mutant is detected at its first failing vector: each of its runs is
+// played with FailFast and ends there. The vectors that expect the
+// mutant's reason are played first (with their valid sources, each draft
+// in turn, most such vectors first); only if none of them fails is the
+// whole suite played, draft by draft. Either way a detection is a vector
+// of the suite failing against the mutant, as it would in a full run
+// (vectors do not depend on each other beyond their sources).
 //
 // The request drafts play the wit.*, wpt.*, httpsig.* and request.*
 // mutants. An mtls.* mutant is played with the client-role mtls vectors
@@ -58,9 +70,14 @@ const (
 func SelfTest(ctx context.Context, base conformance.Config) ([]MutantResult, error) {
 	// SHOULD-level checks count too: a mutant that only earns a warning
 	// would otherwise look undetected.
-	base.ScoreReasons, base.Strict = true, true
-	drafts := []string{"wpt-02", "wpt-01", "http-signature-07", "http-signature-06"}
-	for _, d := range drafts {
+	base.ScoreReasons, base.Strict, base.FailFast = true, true, false
+	if base.Set == nil {
+		var err error
+		if base.Set, err = vectors.Load(vectors.FS); err != nil {
+			return nil, err
+		}
+	}
+	for _, d := range selfTestDrafts {
 		cfg := base
 		cfg.Draft = d
 		rep, err := RunSuite(ctx, cfg, nil)
@@ -68,7 +85,7 @@ func SelfTest(ctx context.Context, base conformance.Config) ([]MutantResult, err
 			return nil, err
 		}
 		if !rep.Conformant {
-			return nil, fmt.Errorf("selftest: the unmutated reference server is not conformant under %s (%s)", d, rep.SummaryLine())
+			return nil, fmt.Errorf("selftest: the unmutated reference server is not conformant under %s (%s)%s", d, rep.SummaryLine(), firstProblems(rep, 3))
 		}
 	}
 	rep, err := RunMTLSSuite(ctx, base, nil)
@@ -76,7 +93,7 @@ func SelfTest(ctx context.Context, base conformance.Config) ([]MutantResult, err
 		return nil, err
 	}
 	if !rep.Conformant {
-		return nil, fmt.Errorf("selftest: the unmutated reference server is not conformant under mtls (%s)", rep.SummaryLine())
+		return nil, fmt.Errorf("selftest: the unmutated reference server is not conformant under mtls (%s)%s", rep.SummaryLine(), firstProblems(rep, 3))
 	}
 	off, err := newOfflineMTLS(base)
 	if err != nil {
@@ -85,6 +102,8 @@ func SelfTest(ctx context.Context, base conformance.Config) ([]MutantResult, err
 	if found := off.play(nil, 1); len(found) > 0 {
 		return nil, fmt.Errorf("selftest: profiles/mtls without a mutant fails server-role vector %s", found[0])
 	}
+	base.FailFast = true
+	expecting := expectingReason(base.Set)
 	checks := mutant.Checks()
 	out := make([]MutantResult, len(checks))
 	errs := make([]error, len(checks))
@@ -95,7 +114,7 @@ func SelfTest(ctx context.Context, base conformance.Config) ([]MutantResult, err
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			out[i], errs[i] = playMutant(ctx, base, c, drafts, off)
+			out[i], errs[i] = playMutant(ctx, base, c, expecting[c.Reason], off)
 		}()
 	}
 	wg.Wait()
@@ -105,7 +124,29 @@ func SelfTest(ctx context.Context, base conformance.Config) ([]MutantResult, err
 	return out, nil
 }
 
-func playMutant(ctx context.Context, base conformance.Config, c mutant.Check, drafts []string, off *offlineMTLS) (MutantResult, error) {
+// expectingReason maps a reason code to the request vectors that expect
+// it, per draft.
+func expectingReason(set *vectors.Set) map[string]map[string][]string {
+	out := map[string]map[string][]string{}
+	for _, v := range set.Vectors() {
+		if v.Kind != vectors.KindRequest || v.Expect.Reason == "" {
+			continue
+		}
+		if out[v.Expect.Reason] == nil {
+			out[v.Expect.Reason] = map[string][]string{}
+		}
+		for _, d := range v.Drafts {
+			out[v.Expect.Reason][d] = append(out[v.Expect.Reason][d], v.ID)
+		}
+	}
+	return out
+}
+
+// playMutant plays the suite against the reference server with check c
+// disabled until a vector fails: first the vectors expecting c's reason
+// (expecting, per draft), then the whole suite, under the drafts with the
+// most such vectors first. base has FailFast set.
+func playMutant(ctx context.Context, base conformance.Config, c mutant.Check, expecting map[string][]string, off *offlineMTLS) (MutantResult, error) {
 	res := MutantResult{Reason: c.Reason, Level: c.Level, Description: c.Description}
 	m := mutant.New(c.Reason)
 	if strings.HasPrefix(c.Reason, "mtls.") {
@@ -120,18 +161,60 @@ func playMutant(ctx context.Context, base conformance.Config, c mutant.Check, dr
 		res.DetectedBy = failed(rep, mtlsDraft, nil)
 		return res, nil
 	}
-	for _, d := range drafts {
+	drafts := slices.Clone(selfTestDrafts)
+	slices.SortStableFunc(drafts, func(a, b string) int { return len(expecting[b]) - len(expecting[a]) })
+	play := func(d string, ids []string) (bool, error) {
 		cfg := base
 		cfg.Draft = d
-		rep, err := RunSuite(ctx, cfg, m)
-		if err != nil {
-			return res, fmt.Errorf("selftest: mutant %s: %w", c.Reason, err)
+		if ids != nil {
+			if len(base.IDs) > 0 {
+				ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return !slices.Contains(base.IDs, id) })
+			}
+			if len(ids) == 0 {
+				return false, nil
+			}
+			cfg.IDs = ids
 		}
-		if res.DetectedBy = failed(rep, d, res.DetectedBy); res.Detected() {
-			break
+		rep, err := RunSuite(ctx, cfg, m)
+		if errors.Is(err, conformance.ErrNoVectors) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("selftest: mutant %s under %s: %w", c.Reason, d, err)
+		}
+		res.DetectedBy = failed(rep, d, res.DetectedBy)
+		return res.Detected(), nil
+	}
+	for _, d := range drafts {
+		if ids := expecting[d]; len(ids) > 0 {
+			if done, err := play(d, ids); done || err != nil {
+				return res, err
+			}
+		}
+	}
+	for _, d := range drafts {
+		if done, err := play(d, nil); done || err != nil {
+			return res, err
 		}
 	}
 	return res, nil
+}
+
+// firstProblems lists (up to n) results of rep that keep it from being
+// conformant, as "; draft/id status: message".
+func firstProblems(rep *conformance.Report, n int) string {
+	var b strings.Builder
+	for _, r := range rep.Results {
+		if n == 0 {
+			break
+		}
+		if r.Status == conformance.StatusUnsupported || passed(r.Status) {
+			continue
+		}
+		fmt.Fprintf(&b, "; %s/%s %s: %s", r.Draft, r.ID, r.Status, r.Message)
+		n--
+	}
+	return b.String()
 }
 
 // failed appends to out (up to five) the vectors of rep that failed, as

@@ -2,6 +2,9 @@ package server
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/wimse-wg/wimse/conformance"
@@ -24,7 +27,8 @@ type policyVariant struct {
 var policyVariants = []policyVariant{
 	{"legacy typ (s2s-06)", func(p *conformance.Profile) { p.LegacyTyp = true },
 		func(c *Config) {
-			c.Policy.Revisions = []wimse.Revision{wimse.RevisionWPT01, wimse.RevisionWPT02, wimse.RevisionS2S06}
+			c.Policy.Revisions = []wimse.Revision{wimse.RevisionWPT01, wimse.RevisionWPT02,
+				wimse.RevisionHTTPSig06, wimse.RevisionHTTPSig07, wimse.RevisionS2S06}
 		}},
 	// Single-revision receivers: one revision of one family refused, the
 	// other family untouched.
@@ -39,7 +43,7 @@ var policyVariants = []policyVariant{
 			a.ProofAlgorithms = []string{"ES256"}
 			c.Trust.Set(td, a)
 		}},
-	{"iss allow-list", func(p *conformance.Profile) { p.Issuers = []string{"https://issuer.example.org"} },
+	{"iss required and allow-listed", func(p *conformance.Profile) { p.Issuers = []string{"https://issuer.example.org"} },
 		func(c *Config) {
 			td := wimse.MustParseTrustDomain(vectors.TrustDomain)
 			a, _ := c.Trust.Anchors(td)
@@ -62,29 +66,30 @@ func onlyVariant(keep, refused string) policyVariant {
 }
 
 // RunSuite plays the conformance vectors against reference servers started
-// in-process on loopback: the default one, then one per policy variant for
-// the vectors the default leaves unsupported. mut, when non-nil, disables
-// one check in every server (the self-test's mutants). cfg.Target and
-// cfg.Profile are set here.
+// in-process on loopback: the default one under conformance.DefaultProfile,
+// then, for the vectors that profile leaves unsupported, one server per
+// policy variant (policyVariants), each played with a conformance.Run of
+// those vectors (their valid sources are played there too, so a rejection
+// counts only behind a source that variant accepted) under a profile that
+// declares the variant's policy. The variants' results replace the
+// unsupported ones, their messages saying which variant answered. mut,
+// when non-nil, disables one check in every server (the self-test's
+// mutants). cfg.Target and cfg.Profile are set here.
+//
+// With cfg.FailFast the suite stops at its first failure: after the
+// default run, or after the variant that failed.
 func RunSuite(ctx context.Context, cfg conformance.Config, mut *mutant.Set) (*conformance.Report, error) {
-	configure := func(variant func(*Config)) func(string) (Config, error) {
-		return func(base string) (Config, error) {
-			c, err := SuiteConfig(vectors.DefaultSeed, base)
-			if err != nil {
-				return c, err
-			}
-			c.Policy.Mutant = mut
-			if variant != nil {
-				variant(&c)
-			}
-			return c, nil
-		}
-	}
-	run, err := StartLoopback(configure(nil), nil)
+	run, err := StartLoopback(suiteConfigure(mut, nil), nil)
 	if err != nil {
 		return nil, err
 	}
 	defer run.Close()
+	if cfg.Set == nil {
+		// Loaded once for the default run and every variant.
+		if cfg.Set, err = vectors.Load(vectors.FS); err != nil {
+			return nil, err
+		}
+	}
 	cfg.Target = run.URL + "/path"
 	cfg.Profile = conformance.DefaultProfile()
 	rep, err := conformance.Run(ctx, cfg)
@@ -92,43 +97,109 @@ func RunSuite(ctx context.Context, cfg conformance.Config, mut *mutant.Set) (*co
 		return rep, err
 	}
 	rep.Target.InProcess = true
+	if cfg.FailFast && hasFailure(rep.Results) {
+		return rep, nil
+	}
 	for _, pv := range policyVariants {
-		var idx []int
+		idx := map[string]int{}
 		var ids []string
 		for i, r := range rep.Results {
 			if r.Status == conformance.StatusUnsupported {
-				idx, ids = append(idx, i), append(ids, r.ID)
+				idx[r.ID] = i
+				ids = append(ids, r.ID)
 			}
 		}
 		if len(ids) == 0 {
 			break
 		}
-		vrun, err := StartLoopback(configure(pv.server), nil)
-		if err != nil {
-			return nil, err
-		}
-		vc := cfg
-		vc.Target = vrun.URL + "/path"
 		prof := *cfg.Profile
 		pv.profile(&prof)
-		vc.Profile, vc.IDs, vc.Progress = &prof, ids, nil
-		r, err := conformance.NewRunner(vc)
+		if prof.Revisions != nil && !slices.Contains(prof.Revisions, cfg.Draft) {
+			// The variant refuses the draft played: a run of a draft the
+			// profile does not declare is a configuration error.
+			continue
+		}
+		vrep, err := playVariant(ctx, cfg, &prof, pv.server, mut, ids)
+		if errors.Is(err, conformance.ErrNoVectors) {
+			continue
+		}
 		if err != nil {
-			vrun.Close()
-			return nil, err
+			return nil, fmt.Errorf("policy variant %s: %w", pv.name, err)
 		}
-		for k, id := range ids {
-			res, err := r.Play(ctx, id)
-			if err != nil || res.Status == conformance.StatusUnsupported {
-				continue
+		note := " (played against the reference server with " + pv.name + ")"
+		for _, res := range vrep.Results {
+			i, asked := idx[res.ID]
+			switch {
+			case asked && res.Status != conformance.StatusUnsupported:
+				res.Message = strings.TrimSpace(res.Message + note)
+				rep.Results[i] = res
+			case !asked && !passed(res.Status) && res.Status != conformance.StatusUnsupported:
+				// A valid source the run added, and the variant did not
+				// accept: the vectors behind it are blocked, say why.
+				res.Message = strings.TrimSpace(res.Message + " (the source of vectors played against the reference server with " + pv.name + ")")
+				rep.Results = append(rep.Results, res)
 			}
-			res.Message = strings.TrimSpace(res.Message + " (played against the reference server with " + pv.name + ")")
-			rep.Results[idx[k]] = res
 		}
-		vrun.Close()
+		rep.Duration += vrep.Duration
+		if cfg.FailFast && hasFailure(vrep.Results) {
+			break
+		}
 	}
 	rep.Finalize()
 	return rep, nil
+}
+
+// suiteConfigure configures a suite server (SuiteConfig) with mutant mut
+// and then variant, when non-nil.
+func suiteConfigure(mut *mutant.Set, variant func(*Config)) func(string) (Config, error) {
+	return func(base string) (Config, error) {
+		c, err := SuiteConfig(vectors.DefaultSeed, base)
+		if err != nil {
+			return c, err
+		}
+		c.Policy.Mutant = mut
+		if variant != nil {
+			variant(&c)
+		}
+		return c, nil
+	}
+}
+
+// playVariant plays the vectors ids (and their sources) against a suite
+// server configured by variant, declared by prof.
+func playVariant(ctx context.Context, cfg conformance.Config, prof *conformance.Profile, variant func(*Config), mut *mutant.Set, ids []string) (*conformance.Report, error) {
+	vrun, err := StartLoopback(suiteConfigure(mut, variant), nil)
+	if err != nil {
+		return nil, err
+	}
+	defer vrun.Close()
+	vc := cfg
+	vc.Target = vrun.URL + "/path"
+	vc.Profile, vc.IDs, vc.Progress = prof, ids, nil
+	if cfg.ExpectedFailures != nil {
+		// Only the entries played here: the others were judged by the
+		// default run (Run flags an entry it did not play).
+		vc.ExpectedFailures = map[string]string{}
+		for _, id := range ids {
+			if why, ok := cfg.ExpectedFailures[id]; ok {
+				vc.ExpectedFailures[id] = why
+			}
+		}
+	}
+	return conformance.Run(ctx, vc)
+}
+
+// hasFailure reports whether a result failed (fail or xpass): what stops
+// a FailFast run.
+func hasFailure(results []conformance.Result) bool {
+	return slices.ContainsFunc(results, func(r conformance.Result) bool {
+		return r.Status == conformance.StatusFail || r.Status == conformance.StatusXPass
+	})
+}
+
+// passed reports whether a status counts as passed (pass, warn, xfail).
+func passed(s conformance.Status) bool {
+	return s == conformance.StatusPass || s == conformance.StatusWarn || s == conformance.StatusXFail
 }
 
 // RunMTLSSuite plays the client-role mtls vectors against the reference
