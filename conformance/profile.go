@@ -253,6 +253,13 @@ func unmetNeeds(v *vectors.Vector, p *Profile) string {
 				}
 				return "the vector needs the target to enforce the iss allow-list " + strings.Join(want, ", ") + " (profile issuers)"
 			}
+		case vectors.NeedLegacyTyp:
+			if want := slices.Contains(pol.Revisions, "s2s-06"); p.LegacyTyp != want {
+				if want {
+					return "the vector assumes a target that accepts the legacy s2s-06 typ values (profile legacyTyp)"
+				}
+				return "the vector assumes a target that refuses the legacy s2s-06 typ values, and the profile declares legacyTyp"
+			}
 		default:
 			return fmt.Sprintf("the vector needs %q, which this runner does not know: update the runner", name)
 		}

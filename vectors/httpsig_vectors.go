@@ -370,6 +370,7 @@ func (s *sigRev) algVectors() []Vector {
 		return s.vector("valid-"+slug, "a valid signed POST; the WIT's cnf.jwk is the "+key+" key with alg "+alg+" and the request is signed with it under "+alg,
 			t, []string{"SIG-VERIFY"}, []string{"Baseline"}, s.accept())
 	}
+	allowed, refused := s.algPolicyPair(keyed)
 	vs := []Vector{
 		keyed("es384", "workload-es384", "ES384"),
 		keyed("es512", "workload-es512", "ES512"),
@@ -397,12 +398,24 @@ func (s *sigRev) algVectors() []Vector {
 		s.derive(s.base, "signature-issuer-key", "the request is signed with the WIT issuer's (trusted) ES256 key instead of the cnf key",
 			func(t *Template) { t.Sigs[0].Key = "issuer" },
 			[]string{"SIG-VERIFY"}, []string{"AuthBypass"}, s.reject("httpsig.signature")),
-		withProofAlgs(s.derive(s.base, "alg-policy-allowed", "the trust domain's policy accepts ES256 only and the WIT's cnf.jwk.alg is ES256",
-			func(*Template) {}, []string{"SIG-ALG-POLICY"}, nil, s.accept()), "ES256"),
-		withProofAlgs(s.derive(keyed("eddsa", "workload-eddsa", "EdDSA"), "alg-policy-refused", "the trust domain's policy accepts ES256 only and the WIT's cnf.jwk.alg is EdDSA: a valid signature under an algorithm local policy refuses",
-			func(*Template) {}, []string{"SIG-ALG-POLICY"}, []string{"ModifiedParameter"}, s.reject("wit.cnf_alg")), "ES256"),
+		allowed,
+		refused,
 	}
 	return sigLabel(vs, "alg")
+}
+
+// algPolicyPair is the proof-algorithm allow-list pair: ES256 allowed, and
+// the same policy refusing an EdDSA key. The refusal's source is the
+// allowed vector (same policy), not the valid EdDSA vector, which that
+// policy refuses by design: the refusal is judged behind a request the
+// ES256-only receiver accepts.
+func (s *sigRev) algPolicyPair(keyed func(name, key, alg string) Vector) (allowed, refused Vector) {
+	allowed = withProofAlgs(s.derive(s.base, "alg-policy-allowed", "the trust domain's policy accepts ES256 only and the WIT's cnf.jwk.alg is ES256",
+		func(*Template) {}, []string{"SIG-ALG-POLICY"}, nil, s.accept()), "ES256")
+	refused = withProofAlgs(s.derive(keyed("eddsa", "workload-eddsa", "EdDSA"), "alg-policy-refused", "the trust domain's policy accepts ES256 only and the WIT's cnf.jwk.alg is EdDSA: a valid signature under an algorithm local policy refuses",
+		func(*Template) {}, []string{"SIG-ALG-POLICY"}, []string{"ModifiedParameter"}, s.reject("wit.cnf_alg")), "ES256")
+	refused.Mutation = &Mutation{From: allowed.ID, Change: "the WIT's cnf key (and the signature) is the EdDSA workload key, which the ES256-only policy refuses"}
+	return allowed, refused
 }
 
 // --- the WIT, validated first (R1) -----------------------------------------

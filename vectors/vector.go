@@ -144,6 +144,10 @@ const (
 	// NeedIssuers: the vector assumes exactly the iss allow-list of
 	// Policy.Issuers (none when empty).
 	NeedIssuers = "issuers"
+	// NeedLegacyTyp: the vector assumes the receiver accepts the legacy
+	// s2s-06 typ values (Policy.Revisions holds s2s-06), or that it does
+	// not.
+	NeedLegacyTyp = "legacyTyp"
 )
 
 // Policy is the receiver policy a vector assumes. Times are seconds.

@@ -117,8 +117,8 @@ func witVectors() []Vector {
 	// typ (creds-02 §5.1.1, RFC 8725 §3.11, RFC 7515 §4.1.9).
 	legacyPolicy := DefaultPolicy()
 	legacyPolicy.Revisions = append(legacyPolicy.Revisions, "s2s-06")
-	legacy := valid(base, "wit-typ-legacy-s2s06", "typ is wimse-id+jwt (s2s-06 and earlier) and the receiver's policy accepts s2s-06",
-		hdr("typ", "wimse-id+jwt"), []string{"WIT-TYP"}, []string{"Legacy", "Policy"})
+	legacy := needPolicy(valid(base, "wit-typ-legacy-s2s06", "typ is wimse-id+jwt (s2s-06 and earlier) and the receiver's policy accepts s2s-06",
+		hdr("typ", "wimse-id+jwt"), []string{"WIT-TYP"}, []string{"Legacy", "Policy"}), NeedLegacyTyp)
 	legacy.Policy = legacyPolicy
 	add([]string{"typ"},
 		valid(base, "wit-typ-media-type", "typ is the full media type application/wit+jwt (RFC 7515 §4.1.9 lets the application/ prefix be omitted or kept)",
@@ -136,8 +136,8 @@ func witVectors() []Vector {
 			[]string{"WIT-TYP"}, []string{"TypeConfusion"}, reject("wit.typ")),
 		Derived(base, "wit-typ-number", "typ is the JSON number 1 instead of a string", hdr("typ", 1),
 			[]string{"WIT-TYP"}, []string{"Malformed"}, reject("wit.typ")),
-		Derived(base, "wit-typ-legacy", "typ is the s2s-06 value wimse-id+jwt, which the default policy (wpt-01 and wpt-02 only) does not accept",
-			hdr("typ", "wimse-id+jwt"), []string{"WIT-TYP"}, []string{"Legacy", "Policy"}, reject("wit.typ")),
+		needPolicy(Derived(base, "wit-typ-legacy", "typ is the s2s-06 value wimse-id+jwt, which the default policy (wpt-01 and wpt-02 only) does not accept",
+			hdr("typ", "wimse-id+jwt"), []string{"WIT-TYP"}, []string{"Legacy", "Policy"}, reject("wit.typ")), NeedLegacyTyp),
 	)
 
 	// alg (creds-02 §5.1.1: asymmetric, never none, configured).

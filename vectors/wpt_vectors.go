@@ -215,7 +215,7 @@ func wptHeaderVectors(base Vector) []Vector {
 		typ("wpt-typ-jwt", "JWT", "typ is the generic JWT", []string{"ModifiedParameter"}, RejectCredential("wpt.typ", Both)),
 		typ("wpt-typ-wit", "wit+jwt", "typ is wit+jwt: a WIT-typed token offered as a proof (cross-token confusion)", []string{"ModifiedParameter"}, RejectCredential("wpt.typ", Both)),
 		typ("wpt-typ-dpop", "dpop+jwt", "typ is dpop+jwt: a DPoP proof offered as a WPT", []string{"ModifiedParameter"}, RejectCredential("wpt.typ", Both)),
-		typ("wpt-typ-legacy-wimse-proof", "wimse-proof+jwt", "typ is wimse-proof+jwt of draft-ietf-wimse-s2s-protocol-06 and earlier, not accepted by a wpt-01/wpt-02 receiver", []string{"Legacy"}, RejectCredential("wpt.typ", Both)),
+		needPolicy(typ("wpt-typ-legacy-wimse-proof", "wimse-proof+jwt", "typ is wimse-proof+jwt of draft-ietf-wimse-s2s-protocol-06 and earlier, not accepted by a wpt-01/wpt-02 receiver", []string{"Legacy"}, RejectCredential("wpt.typ", Both)), NeedLegacyTyp),
 	}, "typ")
 	hdr := wptLabel([]Vector{
 		kid,
