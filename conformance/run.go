@@ -472,12 +472,12 @@ func replacements(p *Profile) []string {
 // otherwise.
 var AllRevisions = []string{"wpt-01", "wpt-02", "http-signature-06", "http-signature-07"}
 
-// family returns the revisions of the drafts' family.
-func family(drafts []string) []string {
-	for _, d := range drafts {
-		if strings.HasPrefix(d, "http-signature-") {
-			return []string{"http-signature-06", "http-signature-07"}
-		}
+// family returns the revisions of the played draft's family (WPT
+// carriages or HTTP signature revisions): a vector may span both families
+// (the WIT vectors do), but only the family played decides.
+func family(draft string) []string {
+	if strings.HasPrefix(draft, "http-signature-") {
+		return []string{"http-signature-06", "http-signature-07"}
 	}
 	return []string{"wpt-01", "wpt-02"}
 }
@@ -515,7 +515,7 @@ func unsupported(v *vectors.Vector, p *Profile, draft string) string {
 	// Within the family of the vector's drafts (WPT carriages or HTTP
 	// signature revisions), a revision the vector's policy refuses but the
 	// target accepts makes the vector test a refusal the target cannot give.
-	for _, d := range family(v.Drafts) {
+	for _, d := range family(draft) {
 		if !slices.Contains(v.Policy.Revisions, d) && slices.Contains(accepts, d) {
 			return "the vector needs a target that does not accept " + d + " (profile revisions)"
 		}

@@ -230,6 +230,9 @@ func Lint(f *File) error {
 			if len(v.Flags) == 0 {
 				return errf("acceptable vector without a flag")
 			}
+			if v.Mutation != nil && (byID[v.Mutation.From] == nil || byID[v.Mutation.From].Result != ResultValid) {
+				return errf("acceptable vector's mutation must come from a valid vector of this file: runners judge it behind that source")
+			}
 		default:
 			return errf("result %q", v.Result)
 		}
