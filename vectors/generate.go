@@ -181,8 +181,10 @@ var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // invalid one derived from a valid vector, expectations consistent.
 func Lint(f *File) error {
 	reqs := map[string]bool{}
+	mandatory := map[string]bool{}
 	for _, r := range Requirements {
 		reqs[r.ID] = true
+		mandatory[r.ID] = r.Level == MUST || r.Level == MUSTNOT
 	}
 	byID := map[string]*Vector{}
 	for i := range f.Tests {
@@ -213,6 +215,12 @@ func Lint(f *File) error {
 			if _, ok := f.Notes[fl]; !ok {
 				return errf("flag %q has no note", fl)
 			}
+		}
+		// Only a mandatory requirement can fail a target: a valid or
+		// invalid vector that cites none rests on a SHOULD and must say so.
+		if v.Result != ResultAcceptable && !slices.ContainsFunc(v.Requirements, func(r string) bool { return mandatory[r] }) &&
+			!slices.Contains(v.Flags, "ShouldLevel") {
+			return errf("cites no MUST requirement and is not flagged ShouldLevel")
 		}
 		switch v.Result {
 		case ResultValid:
