@@ -136,6 +136,7 @@ var Requirements = []Requirement{
 	// wpt-01 carriage.
 	{"WPT01-FIELD", docWPT01, "3", MUST, "the WPT travels in exactly one Workload-Proof-Token field"},
 	{"WPT01-ATH", docWPT01, "3", MUST, "an access token in the request is bound by a matching ath"},
+	{"WPT01-AUTHZ", docWPT01, "3", MUST, "the Authorization field is read as RFC 9110 §11.4 credentials to find the access token ath binds: Bearer and DPoP in any case, after 1*SP; a field that is not credentials is refused, not ignored"},
 	{"WPT01-STATUS", docWPT01, "3", SHOULD, "failures are answered with 400 (401 NOT RECOMMENDED)"},
 
 	// wpt-02 carriage.

@@ -40,6 +40,7 @@ func wptVectors() []Vector {
 	out = append(out, wptOtherVectors(base)...)
 	out = append(out, wptCarriage02Vectors()...)
 	out = append(out, wptCarriage01Vectors()...)
+	out = append(out, wptAuthzVectors(out)...)
 	out = append(out, wptMixedVectors(base)...)
 	return out
 }

@@ -60,6 +60,10 @@ const (
 	ClassRequest
 	// ClassUnavailable: the receiver cannot decide now (replay cache full): 503.
 	ClassUnavailable
+	// ClassRateLimited: this sender has used its share of a resource shared
+	// by every sender (its replay-cache quota): 429 (RFC 6585 §4), for that
+	// sender alone; other senders are served.
+	ClassRateLimited
 	// ClassInternal: a bug or an unexpected failure: 500.
 	ClassInternal
 )
@@ -68,10 +72,12 @@ const (
 func ClassOf(r Reason) Class {
 	switch r {
 	case ReasonRequestMixedCarriage, ReasonRequestCarriageNotAccepted,
-		ReasonRequestContextTokenMultiple, ReasonRequestMalformed:
+		ReasonRequestContextTokenMultiple, ReasonRequestMalformed, ReasonRequestAuthorizationMalformed:
 		return ClassRequest
 	case ReasonReplayCacheFull:
 		return ClassUnavailable
+	case ReasonReplaySenderQuota:
+		return ClassRateLimited
 	case ReasonInternal:
 		return ClassInternal
 	}
@@ -121,6 +127,7 @@ var known = func() map[Reason]struct{} {
 		ReasonHTTPSigResponseUnsigned, ReasonHTTPSigReqNonce, ReasonHTTPSigCannotSign,
 		ReasonRequestMixedCarriage, ReasonRequestCarriageNotAccepted,
 		ReasonRequestContextTokenMultiple, ReasonRequestMalformed, ReasonReplayCacheFull, ReasonInternal,
+		ReasonRequestAuthorizationMalformed, ReasonReplaySenderQuota,
 	} {
 		m[r] = struct{}{}
 	}

@@ -278,9 +278,23 @@ const (
 	ReasonRequestContextTokenMultiple Reason = "request.context_token_multiple"
 	// ReasonRequestMalformed: the HTTP request itself cannot be read.
 	ReasonRequestMalformed Reason = "request.malformed"
+	// ReasonRequestAuthorizationMalformed: wpt-01 only: the Authorization
+	// field is not RFC 9110 §11.4 credentials (a token as auth-scheme, then
+	// 1*SP and a token68 or auth-params: a tab or another separator after
+	// the scheme is malformed), or Bearer or DPoP credentials (any case) are
+	// not one token68 (RFC 6750 §2.1, RFC 9449 §7.1). The receiver cannot
+	// tell which access token ath would have to bind, so it refuses the
+	// request rather than ignore the field (P10).
+	ReasonRequestAuthorizationMalformed Reason = "request.authorization_malformed"
 	// ReasonReplayCacheFull: the replay cache is full of unexpired entries;
 	// the request is refused rather than risk accepting a replay.
 	ReasonReplayCacheFull Reason = "server.replay_cache_full"
+	// ReasonReplaySenderQuota: the sender (the sub of its WIT) already
+	// holds its quota of unexpired replay-cache entries
+	// (wimse.WithSenderQuota); that sender alone is refused, with 429,
+	// until its own entries expire, so one identity cannot fill the cache
+	// shared by every sender.
+	ReasonReplaySenderQuota Reason = "server.replay_sender_quota"
 	// ReasonInternal: an unexpected internal failure.
 	ReasonInternal Reason = "server.internal"
 )

@@ -99,6 +99,8 @@ func statusText(r Reason) string {
 		return "400 / 400"
 	case ClassUnavailable:
 		return "503 / 503"
+	case ClassRateLimited:
+		return "429 / 429 (HTTP signatures too)"
 	case ClassInternal:
 		return "500 / 500"
 	}

@@ -117,6 +117,7 @@ var checks = []Check{
 	{"mtls.trust_domain", MUST, []string{"MTLS-TRUST-DOMAIN", "MTLS-PATH-SCOPE"}, "the expected trust domains are not enforced; one without X.509 anchors borrows the roots of every trusted trust domain"},
 	{"mtls.uri_san", MUST, []string{"MTLS-URI-SAN"}, "a certificate with several URI SANs is accepted, identified by the first"},
 
+	{"request.authorization_malformed", MUST, []string{"WPT01-AUTHZ"}, "a wpt-01 Authorization field that is not RFC 9110 credentials is read up to its first space, so \"Bearer<HTAB>token\" is no access token and goes unbound by ath"},
 	{"request.carriage_not_accepted", MUST, []string{"WPT02-AUTHZ"}, "a carriage the policy does not accept (Policy.Revisions) is verified anyway"},
 	{"request.context_token_multiple", MUST, []string{"WPT-TTH", "WPT-OTH"}, "a repeated or comma-joined Txn-Token or oth-bound field is read from its first value"},
 	{"request.mixed_carriage", MUST, []string{"WPT-MIXED"}, "a request with both carriages is judged as wpt-02, the Workload-Proof-Token field ignored"},

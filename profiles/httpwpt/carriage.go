@@ -98,10 +98,8 @@ func extract(h http.Header, rev wimse.Revision, otherFields []string, m *mutant.
 			return nil, wimse.Errorf(wimse.ReasonRequestMalformed, "httpwpt: %d Authorization fields", len(auth))
 		}
 		if len(auth) == 1 {
-			scheme, cred, _ := strings.Cut(auth[0], " ")
-			if strings.EqualFold(scheme, "Bearer") || strings.EqualFold(scheme, "DPoP") {
-				cred = strings.TrimLeft(cred, " ")
-				p.accessToken = &cred
+			if p.accessToken, err = accessToken(auth[0], m); err != nil {
+				return nil, err
 			}
 		}
 	default:

@@ -130,6 +130,58 @@ func TestCarriage(t *testing.T) {
 		{name: "wpt-01 two authorization lines", header: header(hWIT, f.wit, hAuth, "Bearer a", hAuth, "Bearer b", hWPT, proof),
 			want: rejected(wimse.ReasonRequestMalformed, 400, false)},
 
+		// wpt-01 Authorization is parsed as RFC 9110 §11.4 credentials:
+		// auth-scheme (a token, any case), 1*SP, token68 or auth-params.
+		// A field that does not parse is refused, never ignored: ignoring
+		// "Bearer<HTAB>token" let an unbound access token through.
+		{name: "wpt-01 bearer htab without ath", header: header(hWIT, f.wit, hAuth, "Bearer\t"+testBearer, hWPT, proof),
+			want: rejected(wimse.ReasonRequestAuthorizationMalformed, 400, false)},
+		{name: "wpt-01 bearer htab with ath", header: header(hWIT, f.wit, hAuth, "Bearer\t"+testBearer, hWPT, withAth),
+			want: rejected(wimse.ReasonRequestAuthorizationMalformed, 400, false)},
+		{name: "wpt-01 bearer space and htab", header: header(hWIT, f.wit, hAuth, "Bearer \t"+testBearer, hWPT, proof),
+			want: rejected(wimse.ReasonRequestAuthorizationMalformed, 400, false)},
+		{name: "wpt-01 bare bearer", header: header(hWIT, f.wit, hAuth, "Bearer", hWPT, proof),
+			want: rejected(wimse.ReasonRequestAuthorizationMalformed, 400, false)},
+		{name: "wpt-01 bearer and spaces only", header: header(hWIT, f.wit, hAuth, "Bearer   ", hWPT, proof),
+			want: rejected(wimse.ReasonRequestAuthorizationMalformed, 400, false)},
+		{name: "wpt-01 bearer auth-params", header: header(hWIT, f.wit, hAuth, `Bearer token="`+testBearer+`"`, hWPT, proof),
+			want: rejected(wimse.ReasonRequestAuthorizationMalformed, 400, false)},
+		{name: "wpt-01 bearer comma-joined", header: header(hWIT, f.wit, hAuth, "Bearer "+testBearer+", Bearer other", hWPT, withAth),
+			want: rejected(wimse.ReasonRequestAuthorizationMalformed, 400, false)},
+		{name: "wpt-01 bearer token with a space", header: header(hWIT, f.wit, hAuth, "Bearer "+testBearer+" x", hWPT, withAth),
+			want: rejected(wimse.ReasonRequestAuthorizationMalformed, 400, false)},
+		{name: "wpt-01 empty authorization", header: header(hWIT, f.wit, hAuth, "", hWPT, proof),
+			want: rejected(wimse.ReasonRequestAuthorizationMalformed, 400, false)},
+		{name: "wpt-01 no scheme", header: header(hWIT, f.wit, hAuth, "="+testBearer, hWPT, proof),
+			want: rejected(wimse.ReasonRequestAuthorizationMalformed, 400, false)},
+		{name: "wpt-01 bearer two spaces requires ath", header: header(hWIT, f.wit, hAuth, "Bearer  "+testBearer, hWPT, proof),
+			want: rejected(wimse.ReasonWPTATHMissing, 400, false)},
+		{name: "wpt-01 bearer two spaces with ath", header: header(hWIT, f.wit, hAuth, "Bearer  "+testBearer, hWPT, withAth),
+			want: accepted(wimse.RevisionWPT01)},
+		{name: "wpt-01 upper-case bearer requires ath", header: header(hWIT, f.wit, hAuth, "BEARER "+testBearer, hWPT, proof),
+			want: rejected(wimse.ReasonWPTATHMissing, 400, false)},
+		{name: "wpt-01 mixed-case dpop requires ath", header: header(hWIT, f.wit, hAuth, "dPoP "+testBearer, hWPT, proof),
+			want: rejected(wimse.ReasonWPTATHMissing, 400, false)},
+		{name: "wpt-01 mixed-case dpop with ath", header: header(hWIT, f.wit, hAuth, "dPoP "+testBearer, hWPT, withAth),
+			want: accepted(wimse.RevisionWPT01)},
+		{name: "wpt-01 leading and trailing whitespace", header: header(hWIT, f.wit, hAuth, " \tBearer "+testBearer+"\t ", hWPT, withAth),
+			want: accepted(wimse.RevisionWPT01)},
+		// Credentials of other schemes carry no OAuth access token.
+		{name: "wpt-01 basic credentials", header: header(hWIT, f.wit, hAuth, "Basic dXNlcjpwYXNz", hWPT, proof),
+			want: accepted(wimse.RevisionWPT01)},
+		{name: "wpt-01 auth-param credentials", header: header(hWIT, f.wit, hAuth, `Digest username="a\"b", realm=r ,, qop = auth`, hWPT, proof),
+			want: accepted(wimse.RevisionWPT01)},
+		{name: "wpt-01 scheme only", header: header(hWIT, f.wit, hAuth, "Negotiate", hWPT, proof),
+			want: accepted(wimse.RevisionWPT01)},
+		// "Bearer<token>" is one token: another auth-scheme (RFC 9110
+		// §11.1), as "WPT<jwt>" is under wpt-02.
+		{name: "wpt-01 scheme glued to token", header: header(hWIT, f.wit, hAuth, "Bearer"+testBearer, hWPT, proof),
+			want: accepted(wimse.RevisionWPT01)},
+		{name: "wpt-01 unterminated quoted-string", header: header(hWIT, f.wit, hAuth, `Digest realm="r`, hWPT, proof),
+			want: rejected(wimse.ReasonRequestAuthorizationMalformed, 400, false)},
+		{name: "wpt-01 auth-param without value", header: header(hWIT, f.wit, hAuth, `Digest realm=, qop=auth`, hWPT, proof),
+			want: rejected(wimse.ReasonRequestAuthorizationMalformed, 400, false)},
+
 		// The WIT field: exactly one line, no list (digest §3.4 [inference]).
 		{name: "wit missing", header: header(hAuth, "WPT "+proof),
 			want: rejected(wimse.ReasonWITMissing, 401, true)},

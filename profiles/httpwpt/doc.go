@@ -23,6 +23,17 @@
 // Workload-Proof-Token field is wpt-01, both at once is rejected with 400
 // (request.mixed_carriage). Senders default to wpt-02.
 //
+// On a wpt-01 request an Authorization field is parsed as RFC 9110 §11.4
+// credentials: a token as auth-scheme (compared case-insensitively), then
+// 1*SP and a token68 or auth-params. Bearer (RFC 6750) and DPoP (RFC 9449)
+// credentials, in any case and after any number of spaces, carry an access
+// token that ath must bind (wpt-01 §3.1); they must be exactly one token68.
+// A field that does not parse ("Bearer<HTAB>token", a bare "Bearer",
+// comma-joined credentials) is refused with 400
+// request.authorization_malformed rather than ignored, so no lenient parser
+// further down can read an access token the proof does not bind.
+// Credentials of other schemes (Basic, Digest, ...) carry no access token.
+//
 // # Signalling
 //
 // On a wpt-02 request (or one with no proof at all, when wpt-02 is accepted)

@@ -13,7 +13,7 @@ import (
 // Verifier.Verify and Verifier.Status, as `wimse token verify` and the
 // middleware do. It checks that nothing panics, that every failure carries a
 // reason of the closed set, and that a rejection is signalled with 400, 401,
-// 500 or 503, with a challenge only on 401.
+// 429, 500 or 503, with a challenge only on 401.
 //
 // The receiver is the published-example one (June 5 key, clock inside the
 // examples' validity), so the seeds that are published requests verify and
@@ -53,6 +53,8 @@ func FuzzVerifyRawRequest(f *testing.F) {
 		strings.Replace(wpt02, authLine, authLine+"=", 1),
 		strings.Replace(wpt02, authLine, authLine+", WPT x.y.z", 1),
 		strings.Replace(wpt01, "Authorization: Bearer 16_", "Authorization: Bearer 17_", 1),
+		strings.Replace(wpt01, "Authorization: Bearer 16_", "Authorization: Bearer\t16_", 1),
+		strings.Replace(wpt01, "Authorization: Bearer 16_", "Authorization: dPoP  16_", 1),
 		"GET / HTTP/1.1\nHost: a\n\n",
 		"GET / HTTP/1.1\nHost: a\nAuthorization: WPT\n\n",
 		"GET / HTTP/1.1\nHost: a\nAuthorization: WPT a.b.c\nWorkload-Identity-Token: a.b.c\n\n",
@@ -104,7 +106,7 @@ func FuzzVerifyRawRequest(f *testing.F) {
 		}
 		status, challenge := v.Status(err)
 		switch status {
-		case 400, 401, 500, 503:
+		case 400, 401, 429, 500, 503:
 		default:
 			t.Fatalf("status %d for %q", status, reason)
 		}

@@ -21,7 +21,8 @@ type signal struct {
 
 // TestStatus is the signalling table of the package doc: wpt-02 credential
 // failures 401 + "WWW-Authenticate: WPT" (wpt-02 §2.1), wpt-01 failures 400
-// (wpt-01 §3), request-level failures 400, a full replay cache 503,
+// (wpt-01 §3), request-level failures 400, a full replay cache 503, a
+// sender over its replay-cache quota 429,
 // internal failures 500, and WIT failures of wpt-02 requests 400 when
 // WITFailureStatus400 is set (creds-02 §5.2).
 func TestStatus(t *testing.T) {
@@ -58,6 +59,9 @@ func TestStatus(t *testing.T) {
 		{"request malformed", false, rej(wimse.ReasonRequestMalformed, w01), signal{400, false}},
 		{"replay cache full wpt-02", false, rej(wimse.ReasonReplayCacheFull, w02), signal{503, false}},
 		{"replay cache full wpt-01", false, rej(wimse.ReasonReplayCacheFull, w01), signal{503, false}},
+		{"sender over its replay quota wpt-02", false, rej(wimse.ReasonReplaySenderQuota, w02), signal{429, false}},
+		{"sender over its replay quota wpt-01", false, rej(wimse.ReasonReplaySenderQuota, w01), signal{429, false}},
+		{"authorization malformed", false, rej(wimse.ReasonRequestAuthorizationMalformed, w01), signal{400, false}},
 		{"internal", false, rej(wimse.ReasonInternal, w02), signal{500, false}},
 		{"unknown reason", false, rej("wpt.no_such_reason", w02), signal{500, false}},
 		{"not a rejection", false, wimse.Errorf(wimse.ReasonWPTSignature, "httpwpt: bare error"), signal{500, false}},
@@ -87,6 +91,8 @@ func TestStatusEveryReason(t *testing.T) {
 				switch wimse.ClassOf(r) {
 				case wimse.ClassUnavailable:
 					want = signal{503, false}
+				case wimse.ClassRateLimited:
+					want = signal{429, false}
 				case wimse.ClassInternal:
 					want = signal{500, false}
 				case wimse.ClassCredential:

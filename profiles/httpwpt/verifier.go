@@ -144,6 +144,8 @@ func (v *Verifier) Status(err error) (status int, challenge bool) {
 		return http.StatusBadRequest, false
 	case wimse.ClassUnavailable:
 		return http.StatusServiceUnavailable, false
+	case wimse.ClassRateLimited:
+		return http.StatusTooManyRequests, false
 	case wimse.ClassInternal:
 		return http.StatusInternalServerError, false
 	}
