@@ -72,7 +72,8 @@ const (
 func ClassOf(r Reason) Class {
 	switch r {
 	case ReasonRequestMixedCarriage, ReasonRequestCarriageNotAccepted,
-		ReasonRequestContextTokenMultiple, ReasonRequestMalformed, ReasonRequestAuthorizationMalformed:
+		ReasonRequestContextTokenMultiple, ReasonRequestMalformed, ReasonRequestAuthorizationMalformed,
+		ReasonRequestBodyTooLarge:
 		return ClassRequest
 	case ReasonReplayCacheFull:
 		return ClassUnavailable
@@ -124,9 +125,10 @@ var known = func() map[Reason]struct{} {
 		ReasonHTTPSigParamForbidden, ReasonHTTPSigComponentMissing, ReasonHTTPSigRevision,
 		ReasonHTTPSigDigestMissing, ReasonHTTPSigDigestMismatch, ReasonHTTPSigSignature, ReasonHTTPSigExpired,
 		ReasonHTTPSigNotYetValid, ReasonHTTPSigLifetime, ReasonHTTPSigAudMismatch, ReasonHTTPSigReplayed,
-		ReasonHTTPSigResponseUnsigned, ReasonHTTPSigReqNonce, ReasonHTTPSigCannotSign,
+		ReasonHTTPSigResponseUnsigned, ReasonHTTPSigReqNonce, ReasonHTTPSigCannotSign, ReasonHTTPSigResponderIdentity,
 		ReasonRequestMixedCarriage, ReasonRequestCarriageNotAccepted,
 		ReasonRequestContextTokenMultiple, ReasonRequestMalformed, ReasonReplayCacheFull, ReasonInternal,
+		ReasonRequestBodyTooLarge,
 		ReasonRequestAuthorizationMalformed, ReasonReplaySenderQuota,
 	} {
 		m[r] = struct{}{}

@@ -262,6 +262,12 @@ const (
 	// ReasonHTTPSigCannotSign: a signed response is required and the server
 	// cannot sign (-07 §3.6: 400 or 501 SHOULD); the reference server answers 501.
 	ReasonHTTPSigCannotSign Reason = "httpsig.cannot_sign_response"
+	// ReasonHTTPSigResponderIdentity: a signed response verified, but its
+	// signer (the sub of the response's WIT) is not the responder the client
+	// expects (httpsig.Transport.Responder denied it): an intermediary holding
+	// a trusted WIT of its own cannot answer for the server (-07 §3.5, §4:
+	// the response signature authenticates the responder, digest §14.2.8).
+	ReasonHTTPSigResponderIdentity Reason = "httpsig.responder_identity"
 )
 
 // Request-level reasons, not about one credential.
@@ -278,6 +284,12 @@ const (
 	ReasonRequestContextTokenMultiple Reason = "request.context_token_multiple"
 	// ReasonRequestMalformed: the HTTP request itself cannot be read.
 	ReasonRequestMalformed Reason = "request.malformed"
+	// ReasonRequestBodyTooLarge: the body of a request whose credentials
+	// verified is larger than the receiver's limit (httpsig.Verifier.MaxBody,
+	// `wimse serve --max-body`); it is refused with 413 (RFC 9110 §15.5.14)
+	// before more than the limit is read. Receivers choose their limit: the
+	// drafts set none.
+	ReasonRequestBodyTooLarge Reason = "request.body_too_large"
 	// ReasonRequestAuthorizationMalformed: wpt-01 only: the Authorization
 	// field is not RFC 9110 §11.4 credentials (a token as auth-scheme, then
 	// 1*SP and a token68 or auth-params: a tab or another separator after

@@ -88,6 +88,13 @@ func statusText(r Reason) string {
 	if r == ReasonHTTPSigCannotSign {
 		return "501 (HTTP signatures)"
 	}
+	if r == ReasonRequestBodyTooLarge {
+		return "413 (HTTP signatures: only they read the body)"
+	}
+	switch r {
+	case ReasonHTTPSigResponseUnsigned, ReasonHTTPSigReqNonce, ReasonHTTPSigResponderIdentity:
+		return "none: the client refuses the response"
+	}
 	if strings.HasPrefix(string(r), "httpsig.") {
 		return "400 (HTTP signatures)"
 	}

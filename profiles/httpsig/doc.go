@@ -3,16 +3,24 @@
 // workload proves possession of its WIT key by signing the request with it;
 // a server may sign its response with its own WIT key.
 //
-// The server half is Verifier (Verify, Middleware); the client half is
-// Transport, an http.RoundTripper that signs requests and checks signed
-// responses. Both build on the RFC 9421 core in the rfc9421 sub-package.
+// The server half is Verifier (Serve, VerifyHeaders, Verify, Middleware);
+// the client half is Transport, an http.RoundTripper that signs requests and
+// checks signed responses and who signed them (Transport.Responder, an
+// Authorizer such as AuthorizeID). Both build on the RFC 9421 core in the
+// rfc9421 sub-package.
 //
 //	v := &httpsig.Verifier{
 //		WIT:      &wit.Verifier{Trust: store},
 //		Replay:   wimse.NewMemoryReplayCache(0),
 //		Audience: httpsig.AudienceFromBase("https://svc.example"),
 //	}
-//	http.Handle("/", v.Middleware(responseSigner, logger)(app))
+//	http.Handle("/", v.Middleware(responseSigner, false, logger)(app))
+//
+//	client := &http.Client{Transport: &httpsig.Transport{
+//		Signer:    signer,
+//		Responses: &wit.Verifier{Trust: store},
+//		Responder: httpsig.AuthorizeID(serverID),
+//	}}
 //
 // # Receiver checklist (digest §14.2.11, -07 §3)
 //
@@ -29,6 +37,27 @@
 // span no longer than it (R7); name this receiver in wimse-aud, from configuration only (R8); and
 // carry a nonce not seen before (R9). Failures are *wimse.Error values with
 // httpsig.* (or wit.*) reasons, answered 400 (-07 §3.6: 401 NOT RECOMMENDED).
+//
+// # Security considerations
+//
+// The body is read last. The signature base covers the Content-Digest
+// field, not the content, so Serve (and the middleware) judge every check
+// but R5 from the header (VerifyHeaders) and read the body only for a
+// request whose credentials verified, at most Verifier.MaxBody bytes
+// (request.body_too_large, 413), before comparing it with Content-Digest: an
+// unauthenticated sender cannot make the server read or buffer its body.
+// Time limits belong to the http.Server (ReadTimeout bounds a trickled body).
+//
+// A response signature proves that some workload with a trusted WIT signed
+// the response; Transport.Responder says which one may. Transport refuses
+// to run with response verification but no Responder, because "any trusted
+// signer" lets an intermediary with a WIT of its own answer in the server's
+// name; AuthorizeMemberOf and AuthorizeAny make that choice explicit.
+//
+// The middleware signs what net/http will send: when the handler sets no
+// Content-Type, the one net/http sniffs from the body is set before signing
+// (with net/http's own exceptions), and no content is digested for HEAD,
+// 204 or 304 answers.
 //
 // # Draft revisions
 //

@@ -18,7 +18,8 @@ import (
 
 // A client signs its request with its WIT key and asks for a signed
 // response; the server verifies the request and signs its answer with its
-// own WIT key; the client's transport checks that signature.
+// own WIT key; the client's transport checks that signature and that the
+// server it expects made it.
 func Example() {
 	issuer, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	store := wimse.NewTrustStore()
@@ -50,6 +51,7 @@ func Example() {
 		Signer:                signer("wimse://example.org/svc/client"),
 		RequireSignedResponse: true,
 		Responses:             &wit.Verifier{Trust: store},
+		Responder:             httpsig.AuthorizeID(wimse.MustParseID("wimse://example.org/svc/server")),
 	}}
 	resp, err := c.Post(srv.URL+"/orders", "application/json", strings.NewReader(`{"item":1}`))
 	if err != nil {
@@ -59,8 +61,9 @@ func Example() {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	fmt.Println(resp.StatusCode, string(b))
-	fmt.Println("signed response:", resp.Header.Get("Signature-Input") != "")
+	responder, _ := httpsig.ResponderFromResponse(resp)
+	fmt.Println("signed by:", responder.ID)
 	// Output:
 	// 200 hello wimse://example.org/svc/client (http-signature-07)
-	// signed response: true
+	// signed by: wimse://example.org/svc/server
 }

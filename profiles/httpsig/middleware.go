@@ -11,9 +11,10 @@ import (
 	"github.com/wimse-wg/wimse/wimse"
 )
 
-// MaxBody bounds the request and response bodies the middleware buffers
-// to compute and check Content-Digest.
-const MaxBody = 10 << 20
+// DefaultMaxBody bounds the request bodies Serve reads when
+// Verifier.MaxBody is zero, the response bodies the middleware buffers to
+// sign, and the bodies Transport buffers: 10 MiB.
+const DefaultMaxBody = 10 << 20
 
 // Middleware verifies every request and calls next with the Peer in the
 // context, or answers 400 with a problem body. When the request sent
@@ -42,15 +43,54 @@ func (v *Verifier) Middleware(signer *Signer, always bool, logger *slog.Logger) 
 	}
 }
 
-// Serve reads the request body (bounded by MaxBody, restored for the
-// handler) and verifies the request.
+// Serve verifies a request in the order that keeps an unauthenticated
+// sender from making the server read or hold its body: the header first
+// (VerifyHeaders: the WIT, the signature and everything else but R5), then,
+// only for a request whose credentials verified, the body, at most MaxBody
+// bytes (a larger one, announced or sent, is request.body_too_large), then
+// Content-Digest against it (R5). The body read is restored for the
+// handler. A request refused before its body is read leaves it unread:
+// net/http then closes the connection rather than drain a large body.
 func (v *Verifier) Serve(r *http.Request) (*Peer, error) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
-	if err != nil || len(body) > MaxBody {
-		return nil, wimse.Errorf(wimse.ReasonRequestMalformed, "httpsig: the body cannot be read or exceeds %d bytes", MaxBody)
+	peer, err := v.VerifyHeaders(r)
+	if err != nil {
+		return nil, err
+	}
+	body, err := v.readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkDigest(r.Header, body); err != nil && !off(&v.WIT.Policy, wimse.ReasonOf(err)) {
+		return nil, err
+	}
+	return peer, nil
+}
+
+// readBody reads r's body, at most MaxBody bytes, and restores it for the
+// handler.
+func (v *Verifier) readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	limit := v.MaxBody
+	if limit <= 0 {
+		limit = DefaultMaxBody
+	}
+	tooLarge := func() error {
+		return wimse.Errorf(wimse.ReasonRequestBodyTooLarge, "httpsig: the body exceeds this receiver's limit of %d bytes", limit)
+	}
+	if r.ContentLength > limit {
+		return nil, tooLarge()
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return nil, &wimse.Error{Reason: wimse.ReasonRequestMalformed, Detail: "httpsig: the body cannot be read", Err: err}
+	}
+	if int64(len(body)) > limit {
+		return nil, tooLarge()
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	return v.Verify(r, body)
+	return body, nil
 }
 
 // ServePeer calls next for an authenticated peer, signing the response
@@ -70,7 +110,10 @@ func (v *Verifier) ServePeer(w http.ResponseWriter, r *http.Request, peer *Peer,
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
-	if err := signer.SignResponse(rec.header, rec.status, rec.body.Bytes(), rfc9421.FromRequest(r, v.scheme()), peer.Revision, peer.Nonce); err != nil {
+	// Sign what net/http will send: a sniffed Content-Type, no content for
+	// HEAD, 204 or 304.
+	content := asSent(rec.header, rec.status, rec.body.Bytes(), r)
+	if err := signer.SignResponse(rec.header, rec.status, content, rfc9421.FromRequest(r, v.scheme()), peer.Revision, peer.Nonce); err != nil {
 		problem.Write(w, http.StatusNotImplemented, &wimse.Error{Reason: wimse.ReasonHTTPSigCannotSign, Detail: "httpsig: the response could not be signed", Err: err})
 		return
 	}
@@ -81,9 +124,13 @@ func (v *Verifier) ServePeer(w http.ResponseWriter, r *http.Request, peer *Peer,
 	_, _ = w.Write(rec.body.Bytes())
 }
 
-// Status is the HTTP status for a verification error: 400, or 503 when
-// the replay cache is full and 500 for internal failures (-07 §3.6).
+// Status is the HTTP status for a verification error: 400, or 413 for a
+// body over the limit, 503 when the replay cache is full and 500 for
+// internal failures (-07 §3.6).
 func Status(err error) int {
+	if wimse.ReasonOf(err) == wimse.ReasonRequestBodyTooLarge {
+		return http.StatusRequestEntityTooLarge
+	}
 	switch wimse.ClassOf(wimse.ReasonOf(err)) {
 	case wimse.ClassUnavailable:
 		return http.StatusServiceUnavailable
@@ -93,7 +140,9 @@ func Status(err error) int {
 	return http.StatusBadRequest
 }
 
-// recorder buffers a response so it can be signed.
+// recorder buffers a response so it can be signed. Like net/http, it
+// refuses content for a status that allows none; informational (1xx)
+// responses are not forwarded.
 type recorder struct {
 	header http.Header
 	status int
@@ -102,7 +151,7 @@ type recorder struct {
 
 func (r *recorder) Header() http.Header { return r.header }
 func (r *recorder) WriteHeader(s int) {
-	if r.status == 0 {
+	if r.status == 0 && (s < 100 || s > 199) {
 		r.status = s
 	}
 }
@@ -110,7 +159,10 @@ func (r *recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
-	if r.body.Len()+len(b) > MaxBody {
+	if !bodyAllowed(r.status) {
+		return 0, http.ErrBodyNotAllowed
+	}
+	if r.body.Len()+len(b) > DefaultMaxBody {
 		return 0, io.ErrShortWrite
 	}
 	return r.body.Write(b)

@@ -1,6 +1,8 @@
 package httpsig
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -26,18 +28,26 @@ type ResponseCheck struct {
 	Required bool
 	// Revision is the request's revision; the response must mirror it.
 	Revision wimse.Revision
+	// Responder decides whether the verified signer of the response is the
+	// responder the client meant to reach; it runs only once everything
+	// else verified. Nil accepts any signer whose WIT verifies under WIT:
+	// the caller then judges the returned Peer itself (Transport never
+	// leaves it nil, see Transport.Responder).
+	Responder Authorizer
 }
 
 // VerifyResponse checks a response's WIMSE signature. It returns the
-// server's verified WIT, or nil for an accepted unsigned response.
+// responder, the signer of the response (its identifier and verified WIT),
+// or nil for an accepted unsigned response.
 //
 // Once a tagged signature is found, every independent problem is reported,
 // not only the first: the error then wraps each one (errors.As and
 // wimse.ReasonOf see the first in check order: the server's WIT, the
 // parameters, wimse-req-nonce, coverage, Content-Digest, the signature,
 // its window) and its message lists them all on one line. The signature is
-// verified only under a WIT that verified.
-func VerifyResponse(status int, h http.Header, body []byte, c ResponseCheck) (*wit.Token, error) {
+// verified only under a WIT that verified, and c.Responder consulted only
+// when nothing else failed.
+func VerifyResponse(status int, h http.Header, body []byte, c ResponseCheck) (*Peer, error) {
 	sigs, err := rfc9421.ParseSignatures(h)
 	if err != nil {
 		return nil, &wimse.Error{Reason: wimse.ReasonHTTPSigMalformed, Detail: "httpsig: response Signature or Signature-Input does not parse", Err: err}
@@ -66,7 +76,7 @@ func VerifyResponse(status int, h http.Header, body []byte, c ResponseCheck) (*w
 	} else if tok, err = c.WIT.Verify(raws[0]); err != nil {
 		errs = append(errs, err)
 	}
-	created, expires, _, _, perrs := paramProblems(sig.Params, false)
+	created, expires, nonce, _, perrs := paramProblems(sig.Params, false)
 	errs = append(errs, perrs...)
 	if rn, ok := sig.Params.GetString(ParamReqNonce); !ok || rn != c.Nonce {
 		errs = append(errs, fail(wimse.ReasonHTTPSigReqNonce, "wimse-req-nonce is missing or not the request's nonce"))
@@ -110,7 +120,17 @@ func VerifyResponse(status int, h http.Header, body []byte, c ResponseCheck) (*w
 	if len(errs) > 0 {
 		return nil, errs.err()
 	}
-	return tok, nil
+	responder := &Peer{ID: tok.Subject, WIT: tok, Revision: c.Revision, Nonce: nonce, Components: covered}
+	if c.Responder != nil {
+		if err := c.Responder(responder); err != nil {
+			var we *wimse.Error
+			if !errors.As(err, &we) {
+				err = &wimse.Error{Reason: wimse.ReasonHTTPSigResponderIdentity, Detail: fmt.Sprintf("httpsig: the response is signed by %s, not the expected responder", tok.Subject), Err: err}
+			}
+			return nil, err
+		}
+	}
+	return responder, nil
 }
 
 // problems are the independent problems of one message, in check order.

@@ -44,6 +44,7 @@ func TestRoundTripSignedResponse(t *testing.T) {
 		c := &http.Client{Transport: &httpsig.Transport{
 			Signer:                &httpsig.Signer{WIT: cw, Key: ck, Alg: "ES256", Revision: rev},
 			RequireSignedResponse: true, Responses: &wit.Verifier{Trust: store},
+			Responder: httpsig.AuthorizeID(wimse.MustParseID("wimse://example.org/server")),
 		}}
 		resp, err := c.Post(srv.URL+"/a/b?x=1", "application/json", strings.NewReader(`{"a":1}`))
 		if err != nil {

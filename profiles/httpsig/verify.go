@@ -31,19 +31,23 @@ const (
 // conditional are the fields that must be covered when present (R4).
 var conditional = []string{"content-type", "content-digest", "authorization", "txn-token", "workload-identity-token"}
 
-// Peer is the authenticated caller of a signed request.
+// Peer is the authenticated party of a signed message: the caller of a
+// request (Verifier, PeerFromContext) or the signer of a response
+// (VerifyResponse, ResponderFromResponse).
 type Peer struct {
-	// ID is the caller's Workload Identifier (the WIT's sub).
+	// ID is the peer's Workload Identifier (the WIT's sub).
 	ID wimse.ID
-	// WIT is the caller's verified WIT.
+	// WIT is the peer's verified WIT.
 	WIT *wit.Token
 	// Revision is the profile revision the signature follows.
 	Revision wimse.Revision
-	// Nonce is the request signature's nonce (echoed as wimse-req-nonce).
+	// Nonce is the signature's nonce (a request's is echoed as
+	// wimse-req-nonce).
 	Nonce string
-	// SignResponse is true when the request carries wimse-sign-response.
+	// SignResponse is true when the request carries wimse-sign-response
+	// (always false for a responder).
 	SignResponse bool
-	// Components are the request's covered components, for the response.
+	// Components are the signature's covered components.
 	Components []string
 }
 
@@ -64,6 +68,11 @@ type Verifier struct {
 	// Scheme is the scheme clients use to reach this receiver ("https" when
 	// empty); only @scheme and @target-uri depend on it.
 	Scheme string
+	// MaxBody is the largest request body Serve reads, in bytes, and only
+	// for a request whose credentials verified; a larger one is refused
+	// with request.body_too_large (413). Zero or negative means
+	// DefaultMaxBody.
+	MaxBody int64
 }
 
 // AudienceFromBase returns an Audience function: base followed by the
@@ -97,8 +106,28 @@ func HasSignature(h http.Header) bool {
 }
 
 // Verify authenticates a signed request whose body has been read into
-// body. Failures are *wimse.Error values.
+// body: VerifyHeaders, then R5 over body. Failures are *wimse.Error
+// values. A server should not read the body before VerifyHeaders
+// succeeded: Serve does it in that order.
 func (v *Verifier) Verify(r *http.Request, body []byte) (*Peer, error) {
+	peer, err := v.VerifyHeaders(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkDigest(r.Header, body); err != nil && !off(&v.WIT.Policy, wimse.ReasonOf(err)) {
+		return nil, err
+	}
+	return peer, nil
+}
+
+// VerifyHeaders authenticates a signed request from its header alone:
+// everything but R5, in the order R1 (the WIT, fully), R2, R3, R4, R6 (the
+// signature), R7, R8, R9 (the nonce is recorded). The signature base covers
+// the Content-Digest field value, not the content, so a signature is
+// judged before a byte of the body is read; whether the field matches the
+// content (R5) is left to the caller (Serve reads the body and checks it).
+// Failures are *wimse.Error values.
+func (v *Verifier) VerifyHeaders(r *http.Request) (*Peer, error) {
 	policy := &v.WIT.Policy
 	// R1: the WIT, fully, first.
 	raws := r.Header.Values(HeaderWIT)
@@ -147,10 +176,7 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (*Peer, error) {
 	if err := requireFields(covered, r.Header); err != nil && !off(policy, wimse.ReasonHTTPSigComponentMissing) {
 		return nil, err
 	}
-	// R5: body integrity.
-	if err := checkDigest(r.Header, body); err != nil && !off(policy, wimse.ReasonOf(err)) {
-		return nil, err
-	}
+	// R5 (the content) is judged once the body is read: Serve, Verify.
 	// R6: the signature, with cnf.jwk under cnf.jwk.alg.
 	m := rfc9421.FromRequest(r, v.scheme())
 	if err := sig.Verify(m, tok.Confirmation.Alg, tok.Confirmation.Key); err != nil && !off(policy, wimse.ReasonHTTPSigSignature) {
