@@ -147,7 +147,11 @@ func startLoopback(configure func(base string) (Config, error), cert *tls.Certif
 		ln.Close()
 		return nil, err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelDebug)}
+	// The limits of `wimse serve` (its defaults), a shorter header timeout.
+	limits := Limits{ReadHeaderTimeout: 5 * time.Second}
+	srv := limits.Server(h, nil)
+	srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelDebug)
+	ln = limits.Listener(ln)
 	if cert != nil {
 		ln = tls.NewListener(ln, TLSConfig(cfg, *cert))
 	}

@@ -86,6 +86,12 @@ type Config struct {
 	// SignAllResponses signs every response to a signed request (server
 	// policy), not only those that asked with wimse-sign-response.
 	SignAllResponses bool
+	// MaxBody is the largest request body, in bytes, that the HTTP
+	// signature profile reads to check Content-Digest; it reads one only
+	// for a request whose credentials verified, and answers a larger one
+	// 413 (request.body_too_large). Zero means DefaultMaxBody. The WPT and
+	// mTLS profiles never read the body.
+	MaxBody int64
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
 }
@@ -149,7 +155,10 @@ func New(c Config) (http.Handler, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	sv := &httpsig.Verifier{WIT: witVerifier(c), Replay: wimse.NewMemoryReplayCache(c.ReplayCacheSize),
-		Audience: httpsig.AudienceFromBase(c.Audience)}
+		Audience: httpsig.AudienceFromBase(c.Audience), MaxBody: c.MaxBody}
+	if sv.MaxBody == 0 {
+		sv.MaxBody = DefaultMaxBody
+	}
 	wptHandler := wv.Middleware(logger)(http.HandlerFunc(serveAuthenticated))
 	sigHandler := sv.Middleware(c.ResponseSigner, c.SignAllResponses, logger)(http.HandlerFunc(serveAuthenticated))
 	mtlsHandler := mtls.Middleware(c.Trust, mtls.WithNow(c.Policy.Time), mtls.WithLogger(logger), mtls.WithMutant(c.Policy.Mutant))(http.HandlerFunc(serveAuthenticated))
