@@ -22,7 +22,7 @@ const (
 	// smaller than the library's httpsig.DefaultMaxBody: the reference
 	// server ignores bodies, and the suite's test keys are public, so anyone
 	// can hold credentials it accepts. With DefaultMaxConns it bounds what
-	// authenticated clients can make it buffer to 256 MiB.
+	// authenticated HTTP/1.1 clients can make it buffer to 256 MiB.
 	DefaultMaxBody = 1 << 20
 )
 
@@ -48,7 +48,8 @@ type Limits struct {
 	// means the default (there is no "none").
 	MaxHeaderBytes int
 	// MaxConns bounds the connections served at once; further ones wait in
-	// the kernel's accept queue until one closes (Listener).
+	// the kernel's accept queue until one closes (Listener). An HTTP/2
+	// connection (over TLS) still carries up to 250 requests at once.
 	MaxConns int
 }
 
