@@ -111,7 +111,8 @@ func TestMemoryReplayCacheCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := NewMemoryReplayCache(tt.max)
+			// One sender fills the cache: capacity, not the quota, is tested.
+			c := NewMemoryReplayCache(tt.max, WithSenderQuota(-1))
 			for i, s := range tt.steps {
 				fresh, err := c.Check(s.key, s.exp, s.now)
 				if got := ReasonOf(err); got != s.wantReason {
@@ -220,6 +221,11 @@ func TestMemoryReplayCacheLongKeys(t *testing.T) {
 			t.Errorf("stored key of %d bytes, want at most %d", len(k.s), maxStoredKeyLen)
 		}
 	}
+	for k := range c.senders {
+		if len(k.s) > maxStoredKeyLen {
+			t.Errorf("stored sender of %d bytes, want at most %d", len(k.s), maxStoredKeyLen)
+		}
+	}
 }
 
 // TestMemoryReplayCacheRandom drives the cache with a random workload and
@@ -231,8 +237,8 @@ func TestMemoryReplayCacheRandom(t *testing.T) {
 		steps      = 20_000
 	)
 	rng := rand.New(rand.NewPCG(1, 2))
-	c := NewMemoryReplayCache(maxEntries)
-	model := map[string]time.Time{} // key -> exp, expired entries included
+	c := NewMemoryReplayCache(maxEntries, WithSenderQuota(-1)) // one sender: see the quota tests
+	model := map[string]time.Time{}                            // key -> exp, expired entries included
 	now := replayT0
 	var full, replays int
 	for i := range steps {
@@ -283,7 +289,7 @@ func TestMemoryReplayCacheConcurrent(t *testing.T) {
 		goroutines = 32
 		keys       = 2_000
 	)
-	c := NewMemoryReplayCache(keys)
+	c := NewMemoryReplayCache(keys, WithSenderQuota(-1))
 	var freshCount [keys]atomic.Int32
 	var errCount atomic.Int32
 	var wg sync.WaitGroup
@@ -324,12 +330,28 @@ func checkReplayInvariants(t testing.TB, c *MemoryReplayCache) {
 	if len(c.heap) != len(c.keys) || len(c.keys) > c.limit() {
 		t.Fatalf("len(heap) = %d, len(keys) = %d, limit %d", len(c.heap), len(c.keys), c.limit())
 	}
+	counted := map[storedKey]int{}
 	for i, e := range c.heap {
 		if _, ok := c.keys[e.key]; !ok {
 			t.Fatalf("heap[%d] key %q not in map", i, e.key.s)
 		}
 		if p := (i - 1) / 2; i > 0 && c.heap[p].exp > e.exp {
 			t.Fatalf("heap[%d].exp = %d < parent heap[%d].exp = %d", i, e.exp, p, c.heap[p].exp)
+		}
+		if e.sender != nil {
+			if c.senders[e.sender.key] != e.sender {
+				t.Fatalf("heap[%d]: sender counter %.40q is not the map's", i, e.sender.key.s)
+			}
+			counted[e.sender.key]++
+		}
+	}
+	// Per-sender counters: one per sender with entries, each its count.
+	if len(counted) != len(c.senders) {
+		t.Fatalf("%d senders have entries, %d counters", len(counted), len(c.senders))
+	}
+	for s, n := range counted {
+		if c.senders[s].n != n || n > c.senderLimit() {
+			t.Fatalf("sender %.40q: %d entries, counter %d, quota %d", s.s, n, c.senders[s].n, c.senderLimit())
 		}
 	}
 }

@@ -30,6 +30,7 @@ type verifyFlags struct {
 	contextFields []string
 	wit400        bool
 	replaySize    int
+	replayQuota   int
 	profiles      []string
 	x509Bundles   []string
 	serverWIT     string
@@ -56,6 +57,7 @@ func (f *verifyFlags) register(c *cobra.Command) {
 	fl.StringArrayVar(&f.contextFields, "context-token-field", nil, "a request field, besides Txn-Token, that a WPT must bind through oth when present (repeatable)")
 	fl.BoolVar(&f.wit400, "wit-failure-400", false, "answer WIT failures of wpt-02 requests with 400 (creds-02) instead of 401 (wpt-02)")
 	fl.IntVar(&f.replaySize, "replay-cache-size", wimse.DefaultReplayCacheSize, "maximum live entries in the WPT replay cache")
+	fl.IntVar(&f.replayQuota, "replay-sender-quota", 0, "maximum live replay-cache entries of one sender (WIT sub); over it that sender alone gets 429 server.replay_sender_quota (0: a quarter of --replay-cache-size; -1: no per-sender limit)")
 }
 
 // config builds the reference server configuration from the flags; now is
@@ -152,6 +154,7 @@ func (f *verifyFlags) config(now func() time.Time) (server.Config, error) {
 		Audience:            f.audience,
 		Policy:              p,
 		ReplayCacheSize:     f.replaySize,
+		ReplaySenderQuota:   f.replayQuota,
 		ContextTokenFields:  f.contextFields,
 		WITFailureStatus400: f.wit400,
 		Profiles:            f.profiles,

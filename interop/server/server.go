@@ -72,6 +72,14 @@ type Config struct {
 	// ReplayCacheSize bounds the replay cache; zero means
 	// wimse.DefaultReplayCacheSize.
 	ReplayCacheSize int
+	// ReplaySenderQuota bounds the replay-cache entries of one sender (the
+	// sub of its WIT), so that one identity cannot fill the cache for
+	// everyone: a sender at its quota is answered 429
+	// (server.replay_sender_quota). Zero means a quarter of the cache
+	// (wimse.DefaultSenderQuotaDivisor), negative no per-sender limit; see
+	// wimse.WithSenderQuota. The WPT and HTTP signature profiles each have
+	// a cache of their own.
+	ReplaySenderQuota int
 	// WITCacheSize bounds the verified-WIT cache; zero means
 	// wit.DefaultCacheSize, negative disables it.
 	WITCacheSize int
@@ -121,11 +129,16 @@ func NewVerifier(c Config) (*httpwpt.Verifier, error) {
 	}
 	return &httpwpt.Verifier{
 		WIT:                 witVerifier(c),
-		WPT:                 &wpt.Verifier{Policy: c.Policy, Replay: wimse.NewMemoryReplayCache(c.ReplayCacheSize)},
+		WPT:                 &wpt.Verifier{Policy: c.Policy, Replay: c.replayCache()},
 		Audience:            httpwpt.AudienceFromBase(c.Audience),
 		ContextTokenFields:  c.ContextTokenFields,
 		WITFailureStatus400: c.WITFailureStatus400,
 	}, nil
+}
+
+// replayCache is a new replay cache of the configured size and quota.
+func (c *Config) replayCache() *wimse.MemoryReplayCache {
+	return wimse.NewMemoryReplayCache(c.ReplayCacheSize, wimse.WithSenderQuota(c.ReplaySenderQuota))
 }
 
 func witVerifier(c Config) *wit.Verifier {
@@ -154,7 +167,7 @@ func New(c Config) (http.Handler, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	sv := &httpsig.Verifier{WIT: witVerifier(c), Replay: wimse.NewMemoryReplayCache(c.ReplayCacheSize),
+	sv := &httpsig.Verifier{WIT: witVerifier(c), Replay: c.replayCache(),
 		Audience: httpsig.AudienceFromBase(c.Audience), MaxBody: c.MaxBody}
 	if sv.MaxBody == 0 {
 		sv.MaxBody = DefaultMaxBody

@@ -125,13 +125,15 @@ func (v *Verifier) ServePeer(w http.ResponseWriter, r *http.Request, peer *Peer,
 }
 
 // Status is the HTTP status for a verification error: 400, or 413 for a
-// body over the limit, 503 when the replay cache is full and 500 for
-// internal failures (-07 §3.6).
+// body over the limit, 429 for a sender over its replay-cache quota, 503
+// when the replay cache is full and 500 for internal failures (-07 §3.6).
 func Status(err error) int {
 	if wimse.ReasonOf(err) == wimse.ReasonRequestBodyTooLarge {
 		return http.StatusRequestEntityTooLarge
 	}
 	switch wimse.ClassOf(wimse.ReasonOf(err)) {
+	case wimse.ClassRateLimited:
+		return http.StatusTooManyRequests
 	case wimse.ClassUnavailable:
 		return http.StatusServiceUnavailable
 	case wimse.ClassInternal:
