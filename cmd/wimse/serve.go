@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wimse-wg/wimse/interop/server"
+	"github.com/wimse-wg/wimse/profiles/problem"
 )
 
 // limitFlags bound what clients can make `wimse serve` hold (issue 9
@@ -73,6 +74,7 @@ func serveCmd(e *env) *cobra.Command {
 	var vf verifyFlags
 	var lf limitFlags
 	var listen, certFile, keyFile string
+	var problemDetail string
 	c := &cobra.Command{
 		Use:   "serve --listen ADDR --trust-bundle FILE --trust-domain TD --audience BASEURL",
 		Short: "Run the reference resource server",
@@ -89,6 +91,15 @@ gets the status its revision prescribes (wpt-02: 401 with WWW-Authenticate: WPT;
 wpt-01: 400) and an application/problem+json body whose "reason" member is the
 stable reason code. GET /healthz is not protected. Logs never contain raw
 tokens or Authorization values.
+
+Problem bodies carry type, title, status and the reason code; with
+--problem-detail full (the default: this is the server implementers test
+against) they also carry the detail, such as the audience the server
+expected. Use --problem-detail minimal where callers should not learn the
+server's configuration. The replay caches (WPT jti, HTTP signature nonces)
+hold --replay-cache-size live entries each; one sender (WIT sub) may hold
+at most --replay-sender-quota of them (default: a quarter), and a sender over
+its quota alone gets 429 server.replay_sender_quota.
 
 Resource limits: a signed request's credentials are judged from its header
 before any of its body is read; only then is the body read, at most
@@ -124,6 +135,9 @@ once. 0 turns a timeout or the connection cap off.`,
 				return err
 			}
 			cfg.MaxBody = int64(lf.maxBody)
+			if cfg.ProblemDetail, err = problem.ParseDisclosure(problemDetail); err != nil {
+				return usageErr("--problem-detail %q: want full or minimal", problemDetail)
+			}
 			cfg.Logger = slog.New(slog.NewTextHandler(e.stderr, nil))
 			h, err := server.New(cfg)
 			if err != nil {
@@ -152,6 +166,7 @@ once. 0 turns a timeout or the connection cap off.`,
 	c.Flags().StringVar(&listen, "listen", "", "address to listen on, e.g. 127.0.0.1:8443 (required)")
 	c.Flags().StringVar(&certFile, "tls-cert", "", "PEM certificate chain; with --tls-key serves HTTPS")
 	c.Flags().StringVar(&keyFile, "tls-key", "", "PEM private key of --tls-cert")
+	c.Flags().StringVar(&problemDetail, "problem-detail", "full", "what problem bodies disclose: full (type, title, status, reason and the detail, e.g. the expected audience) or minimal (no detail)")
 	return c
 }
 

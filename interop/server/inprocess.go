@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wimse-wg/wimse/profiles/httpsig"
+	"github.com/wimse-wg/wimse/profiles/problem"
 	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/vectors"
 	"github.com/wimse-wg/wimse/wimse"
@@ -67,7 +68,9 @@ func SuiteConfigAt(seed, audience string, now time.Time) (Config, error) {
 			MaxTokenSize:   p.MaxTokenSize,
 		},
 		ContextTokenFields: []string{"X-Custom-Token"},
-		ResponseSigner:     &httpsig.Signer{WIT: serverWIT, Key: sk.Signer, Alg: sk.Alg, Now: func() time.Time { return now }},
+		// Reports show what the reference server answered, detail included.
+		ProblemDetail:  problem.Full,
+		ResponseSigner: &httpsig.Signer{WIT: serverWIT, Key: sk.Signer, Alg: sk.Alg, Now: func() time.Time { return now }},
 	}, nil
 }
 

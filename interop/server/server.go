@@ -102,6 +102,12 @@ type Config struct {
 	MaxBody int64
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
+	// ProblemDetail is what problem bodies disclose. The zero value,
+	// problem.Minimal, gives type, title, status and reason; problem.Full
+	// adds the detail (the expected audience of an aud mismatch, say), for
+	// a server implementers test against: `wimse serve` and the in-process
+	// suite server use Full. The mTLS middleware's answers stay minimal.
+	ProblemDetail problem.Disclosure
 }
 
 // Response is the body of a successful request.
@@ -133,6 +139,7 @@ func NewVerifier(c Config) (*httpwpt.Verifier, error) {
 		Audience:            httpwpt.AudienceFromBase(c.Audience),
 		ContextTokenFields:  c.ContextTokenFields,
 		WITFailureStatus400: c.WITFailureStatus400,
+		ProblemDetail:       c.ProblemDetail,
 	}, nil
 }
 
@@ -168,7 +175,7 @@ func New(c Config) (http.Handler, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	sv := &httpsig.Verifier{WIT: witVerifier(c), Replay: c.replayCache(),
-		Audience: httpsig.AudienceFromBase(c.Audience), MaxBody: c.MaxBody}
+		Audience: httpsig.AudienceFromBase(c.Audience), MaxBody: c.MaxBody, ProblemDetail: c.ProblemDetail}
 	if sv.MaxBody == 0 {
 		sv.MaxBody = DefaultMaxBody
 	}
@@ -181,6 +188,7 @@ func New(c Config) (http.Handler, error) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	reject := func(w http.ResponseWriter, err error) { c.ProblemDetail.Write(w, http.StatusBadRequest, err) }
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if c.RequireMTLS && (r.TLS == nil || len(r.TLS.PeerCertificates) == 0) {
 			// Only over plain HTTP: TLSConfig requires the certificate.
@@ -215,8 +223,6 @@ func hasAppCredentials(h http.Header) bool {
 	}
 	return false
 }
-
-func reject(w http.ResponseWriter, err error) { problem.Write(w, http.StatusBadRequest, err) }
 
 func serveAuthenticated(w http.ResponseWriter, r *http.Request) {
 	var res Response

@@ -7,7 +7,6 @@ import (
 	"net/http"
 
 	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
-	"github.com/wimse-wg/wimse/profiles/problem"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
@@ -33,7 +32,7 @@ func (v *Verifier) Middleware(signer *Signer, always bool, logger *slog.Logger) 
 				status := Status(err)
 				logger.LogAttrs(r.Context(), slog.LevelInfo, "request rejected", slog.String("method", r.Method),
 					slog.String("path", r.URL.Path), slog.Int("status", status), slog.String("reason", string(wimse.ReasonOf(err))))
-				problem.Write(w, status, err)
+				v.ProblemDetail.Write(w, status, err)
 				return
 			}
 			logger.LogAttrs(r.Context(), slog.LevelInfo, "request authenticated", slog.String("method", r.Method),
@@ -102,7 +101,7 @@ func (v *Verifier) ServePeer(w http.ResponseWriter, r *http.Request, peer *Peer,
 		return
 	}
 	if signer == nil {
-		problem.Write(w, http.StatusNotImplemented, wimse.Errorf(wimse.ReasonHTTPSigCannotSign, "httpsig: a signed response was requested and this server cannot sign"))
+		v.ProblemDetail.Write(w, http.StatusNotImplemented, wimse.Errorf(wimse.ReasonHTTPSigCannotSign, "httpsig: a signed response was requested and this server cannot sign"))
 		return
 	}
 	rec := &recorder{header: http.Header{}}
@@ -114,7 +113,7 @@ func (v *Verifier) ServePeer(w http.ResponseWriter, r *http.Request, peer *Peer,
 	// HEAD, 204 or 304.
 	content := asSent(rec.header, rec.status, rec.body.Bytes(), r)
 	if err := signer.SignResponse(rec.header, rec.status, content, rfc9421.FromRequest(r, v.scheme()), peer.Revision, peer.Nonce); err != nil {
-		problem.Write(w, http.StatusNotImplemented, &wimse.Error{Reason: wimse.ReasonHTTPSigCannotSign, Detail: "httpsig: the response could not be signed", Err: err})
+		v.ProblemDetail.Write(w, http.StatusNotImplemented, &wimse.Error{Reason: wimse.ReasonHTTPSigCannotSign, Detail: "httpsig: the response could not be signed", Err: err})
 		return
 	}
 	for k, vs := range rec.header {

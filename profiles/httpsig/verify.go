@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
+	"github.com/wimse-wg/wimse/profiles/problem"
 	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/wimse"
 )
@@ -73,6 +74,11 @@ type Verifier struct {
 	// with request.body_too_large (413). Zero or negative means
 	// DefaultMaxBody.
 	MaxBody int64
+	// ProblemDetail is what the middleware's problem bodies disclose. The
+	// zero value, problem.Minimal, gives type, title, status and reason;
+	// problem.Full adds the detail, which may name the expected wimse-aud:
+	// for receivers that implementers test against.
+	ProblemDetail problem.Disclosure
 }
 
 // AudienceFromBase returns an Audience function: base followed by the

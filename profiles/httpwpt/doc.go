@@ -42,9 +42,14 @@
 // validation its first step (set Verifier.WITFailureStatus400 for creds-02
 // §5.2's 400 instead). On a wpt-01 request every failure answers 400 (wpt-01
 // §3: 401 NOT RECOMMENDED). Request-level failures (mixed carriage, repeated
-// context tokens) answer 400. Every rejection carries an RFC 9457
+// context tokens, a malformed wpt-01 Authorization field) answer 400. A full
+// replay cache answers 503 (server.replay_cache_full), a sender over its
+// replay-cache quota 429 (server.replay_sender_quota: that sender alone is
+// refused until its own entries expire). Every rejection carries an RFC 9457
 // application/problem+json body whose "reason" member is the stable reason
-// code.
+// code; its "detail" is included only with Verifier.ProblemDetail set to
+// problem.Full (the zero value, problem.Minimal, leaves it out, since a
+// detail can name the receiver's expected audience).
 //
 // # Security considerations
 //

@@ -23,7 +23,7 @@ func (v *Verifier) Middleware(logger *slog.Logger) func(http.Handler) http.Handl
 				logger.LogAttrs(r.Context(), slog.LevelInfo, "request rejected",
 					slog.String("method", r.Method), slog.String("path", r.URL.Path),
 					slog.Int("status", status), slog.String("reason", string(wimse.ReasonOf(err))))
-				WriteProblem(w, status, challenge, err)
+				WriteProblem(w, status, challenge, err, v.ProblemDetail)
 				return
 			}
 			logger.LogAttrs(r.Context(), slog.LevelInfo, "request authenticated",

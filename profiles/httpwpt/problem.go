@@ -13,12 +13,13 @@ const ProblemTypeBase = problem.TypeBase
 // member.
 type Problem = problem.Details
 
-// WriteProblem answers with an application/problem+json body for err, and
-// "WWW-Authenticate: WPT" when challenge is set. The detail is the error's
-// Detail, which never contains a raw token.
-func WriteProblem(w http.ResponseWriter, status int, challenge bool, err error) {
+// WriteProblem answers with an application/problem+json body for err, as
+// disclosed by d, and "WWW-Authenticate: WPT" when challenge is set. With
+// problem.Full the detail is the error's Detail, which never contains a raw
+// token but may name the receiver's expected audience.
+func WriteProblem(w http.ResponseWriter, status int, challenge bool, err error, d problem.Disclosure) {
 	if challenge {
 		w.Header().Set("WWW-Authenticate", Scheme)
 	}
-	problem.Write(w, status, err)
+	d.Write(w, status, err)
 }

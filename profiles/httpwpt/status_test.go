@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/wimse-wg/wimse/profiles/httpwpt"
+	"github.com/wimse-wg/wimse/profiles/problem"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
@@ -108,28 +109,33 @@ func TestStatusEveryReason(t *testing.T) {
 	}
 }
 
-// TestWriteProblem checks the RFC 9457 body and the challenge.
+// TestWriteProblem checks the RFC 9457 body, its detail per disclosure,
+// and the challenge.
 func TestWriteProblem(t *testing.T) {
 	tests := []struct {
 		name      string
 		status    int
 		challenge bool
+		d         problem.Disclosure
 		err       error
 		want      httpwpt.Problem
 	}{
-		{"wpt-02 credential failure", 401, true,
+		{"wpt-02 credential failure", 401, true, problem.Full,
 			&httpwpt.Rejection{Err: wimse.Errorf(wimse.ReasonWPTExpired, "wpt: expired"), Revision: wimse.RevisionWPT02},
 			httpwpt.Problem{Type: httpwpt.ProblemTypeBase + "wpt.expired", Title: "Unauthorized", Status: 401, Detail: "wpt: expired", Reason: "wpt.expired"}},
-		{"request failure", 400, false,
+		{"wpt-02 credential failure minimal", 401, true, problem.Minimal,
+			&httpwpt.Rejection{Err: wimse.Errorf(wimse.ReasonWPTExpired, "wpt: expired"), Revision: wimse.RevisionWPT02},
+			httpwpt.Problem{Type: httpwpt.ProblemTypeBase + "wpt.expired", Title: "Unauthorized", Status: 401, Reason: "wpt.expired"}},
+		{"request failure", 400, false, problem.Full,
 			&httpwpt.Rejection{Err: wimse.Errorf(wimse.ReasonRequestMixedCarriage, "httpwpt: mixed")},
 			httpwpt.Problem{Type: httpwpt.ProblemTypeBase + "request.mixed_carriage", Title: "Bad Request", Status: 400, Detail: "httpwpt: mixed", Reason: "request.mixed_carriage"}},
-		{"plain error", 500, false, errors.New("secret detail"),
+		{"plain error", 500, false, problem.Full, errors.New("secret detail"),
 			httpwpt.Problem{Type: httpwpt.ProblemTypeBase + "server.internal", Title: "Internal Server Error", Status: 500, Reason: "server.internal"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			httpwpt.WriteProblem(rec, tt.status, tt.challenge, tt.err)
+			httpwpt.WriteProblem(rec, tt.status, tt.challenge, tt.err, tt.d)
 			res := rec.Result()
 			defer res.Body.Close()
 			if res.StatusCode != tt.status {

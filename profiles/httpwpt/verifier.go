@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/wimse-wg/wimse/profiles/problem"
 	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/tokens/wpt"
 	"github.com/wimse-wg/wimse/wimse"
@@ -44,6 +45,11 @@ type Verifier struct {
 	// WITFailureStatus400 answers WIT failures of wpt-02 requests with 400
 	// (creds-02 §5.2) instead of 401 with a WPT challenge (wpt-02 §2.1).
 	WITFailureStatus400 bool
+	// ProblemDetail is what the middleware's problem bodies disclose. The
+	// zero value, problem.Minimal, gives type, title, status and reason;
+	// problem.Full adds the detail, which may name the expected audience:
+	// for receivers that implementers test against.
+	ProblemDetail problem.Disclosure
 }
 
 // AudienceFromBase returns an Audience function for a receiver whose public
