@@ -107,6 +107,7 @@ func httpsigVectors() []Vector {
 		out = append(out, s.audVectors()...)
 		out = append(out, s.replayVectors()...)
 		out = append(out, s.responseVectors()...)
+		out = append(out, s.keyCheckVectors(out)...)
 	}
 	for i := range out {
 		out[i].Labels = append([]string{"httpsig"}, out[i].Labels...)

@@ -119,6 +119,7 @@ func DeriveKeys(seed string) (*KeySet, error) {
 		}
 		s.keys[sp.name] = &Key{Name: sp.name, Alg: sp.alg, KeyID: sp.kid, Signer: signer}
 	}
+	addForgedKeys(s)
 	return s, nil
 }
 

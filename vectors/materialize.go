@@ -1,6 +1,7 @@
 package vectors
 
 import (
+	"crypto"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -12,6 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lestrrat-go/jwx/v3/jwk"
+
+	"github.com/wimse-wg/wimse/internal/eddsa"
 	"github.com/wimse-wg/wimse/internal/jose"
 	"github.com/wimse-wg/wimse/tokens/wit"
 )
@@ -306,6 +310,24 @@ func (m *materializer) jwkJSON(keyName string) ([]byte, error) {
 	return jose.Marshal(pub)
 }
 
+// thumbprint is the RFC 7638 SHA-256 thumbprint of the named key's public
+// JWK, base64url: the value of a cnf jkt member (RFC 9449 §6.1).
+func (m *materializer) thumbprint(keyName string) (string, error) {
+	k, err := m.env.Keys.Get(keyName)
+	if err != nil {
+		return "", err
+	}
+	jk, err := jwk.Import(k.Signer.Public())
+	if err != nil {
+		return "", err
+	}
+	tp, err := jk.Thumbprint(crypto.SHA256)
+	if err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(tp), nil
+}
+
 // jwkDirective resolves {"$jwk": KEY} or {"$jwk": {"key": KEY, "alg": ALG,
 // "private": true, "omitAlg": true, "set": {...}, "drop": [...]}}: the
 // public (or private) JWK of KEY, with alg (KEY's own unless overridden),
@@ -390,6 +412,9 @@ func (m *materializer) resolve(v any, tokenName string) (any, error) {
 					return m.jwkDirective(arg)
 				case "$jti":
 					return m.env.JTI(tokenName), nil
+				case "$jkt":
+					name, _ := arg.(string)
+					return m.thumbprint(name)
 				}
 			}
 		}
@@ -562,6 +587,12 @@ func (m *materializer) headerJSON(tt *TokenTemplate, name string) ([]byte, error
 	return jose.Marshal(h)
 }
 
+// EncodingEd25519SPlusL is the TokenTemplate.Encoding that adds L, the
+// order of the edwards25519 base point, to the S half of an Ed25519
+// signature: a signature that verifies once S is reduced mod L and is
+// invalid by RFC 8032 §5.1.7.
+const EncodingEd25519SPlusL = "ed25519-s-plus-l"
+
 // mangle applies a deliberate encoding fault.
 func mangle(c, how string) (string, error) {
 	switch how {
@@ -578,6 +609,13 @@ func mangle(c, how string) (string, error) {
 	case "whitespace":
 		i := strings.IndexByte(c, '.')
 		return c[:i+1] + " " + c[i+1:], nil
+	case EncodingEd25519SPlusL:
+		i := strings.LastIndexByte(c, '.') + 1
+		sig, err := base64.RawURLEncoding.DecodeString(c[i:])
+		if err != nil || len(sig) != 64 {
+			return "", fmt.Errorf("%s needs a 64-byte Ed25519 signature", how)
+		}
+		return c[:i] + base64.RawURLEncoding.EncodeToString(eddsa.AddL(sig)), nil
 	case "plus-slash":
 		out := strings.NewReplacer("-", "+", "_", "/").Replace(c)
 		if out == c {

@@ -31,6 +31,9 @@ const (
 	docSig07 = "draft-ietf-wimse-http-signature-07"
 	docSig06 = "draft-ietf-wimse-http-signature-06"
 	docMTLS  = "draft-ietf-wimse-mutual-tls-03"
+	docEdDSA = "RFC 8032"
+	docPoP   = "RFC 7800"
+	docJWK   = "RFC 7517"
 )
 
 // Requirements is the requirements table: every MUST and MUST NOT of
@@ -65,6 +68,8 @@ var Requirements = []Requirement{
 	{"WIT-EXP", docCreds, "5.1.2", MUST, "exp is present and not passed"},
 	{"WIT-CNF", docCreds, "5.1.2", MUST, "cnf.jwk is present and holds a public key"},
 	{"WIT-CNF-ALG", docCreds, "5.1.2", MUST, "cnf.jwk.alg is present and is neither none, symmetric nor an encryption algorithm"},
+	{"WIT-CNF-ONE-KEY", docPoP, "3.1", MUST, "cnf represents a single proof-of-possession key: jwk beside another confirmation method (jkt, x5t#S256, ...) naming another key is rejected"},
+	{"WIT-CNF-USE", docJWK, "4.2, 4.3", SHOULD, "a cnf.jwk whose use is not sig, or whose key_ops lacks verify, is designated for something else and does not verify proofs [inference: RFC 7517 states a key's intended use, not a rejection]"},
 	{"WIT-UNKNOWN-CLAIMS", docCreds, "5.1.2", MUST, "claims the recipient does not understand are ignored"},
 	{"WIT-ES256-MTI", docCreds, "5.1.2", MUST, "ES256 is supported as cnf.jwk.alg (mandatory to implement for general-purpose implementations)"},
 	{"WIT-CLAIM-TYPES", docJOSE, "RFC 7519 4.1", MUST, "registered claims have their defined JSON types: exp, nbf, iat a NumericDate number; iss, sub a StringOrURI string; jti a string"},
@@ -73,6 +78,7 @@ var Requirements = []Requirement{
 	{"WIT-HEADER-KEYS", docJOSE, "RFC 8725 3.10", MUSTNOT, "jku, x5u, jwk and x5c in the header are not used to find the key"},
 	{"JOSE-CRIT", docJOSE, "RFC 7515 4.1.11", MUST, "a crit header parameter that is not understood makes the JWS invalid"},
 	{"JOSE-ALG-KEY", docJOSE, "RFC 7518 3.4; RFC 8725 3.1", MUST, "a JWS is verified under the algorithm its trust anchor is configured for, with a key that fits it (ES256, ES384 and ES512 are ECDSA on P-256, P-384 and P-521): an ES384 JWS made with an ES256 anchor's P-256 key is rejected"},
+	{"JOSE-ED25519", docEdDSA, "5.1.3, 5.1.7", MUST, "Ed25519 decoding fails for a public key whose y is not reduced mod p (or x = 0 with the sign bit set) and a signature whose S is not below L: such a key or signature verifies nothing"},
 	{"JOSE-DUPLICATE", docJOSE, "RFC 7515 5.2", MUST, "JSON with duplicate member names is rejected (or parsed consistently; this suite rejects)"},
 	{"WIT-NOT-BEARER", docCreds, "5.1", MUSTNOT, "a WIT is never accepted without a proof of possession"},
 	{"WIT-ONE-FIELD", docCreds, "5.1.1", MUST, "one Workload-Identity-Token field carries one WIT"},

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/wimse-wg/wimse/internal/eddsa"
 	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
 )
 
@@ -93,6 +94,12 @@ func (m *materializer) addSignature(st *SigTemplate, out *Materialized) error {
 	}
 	if st.Corrupt {
 		sig[len(sig)/2] ^= 0x01
+	}
+	if st.SPlusL {
+		if len(sig) != 64 {
+			return fmt.Errorf("sPlusL needs a 64-byte Ed25519 signature")
+		}
+		sig = eddsa.AddL(sig)
 	}
 	r.Fields = append(r.Fields,
 		[2]string{"Signature-Input", st.Label + "=" + params},

@@ -261,7 +261,9 @@ type Template struct {
 // as ["+maxWptLifetime", "+clockSkew"], the receiver's policy values are
 // added or subtracted, see Env.Policy),
 // {"$hash": "wit"|"token:NAME"|"field:NAME"},
-// {"$jwk": KEY} (the public JWK of KEY with its alg), {"$jti": true}.
+// {"$jwk": KEY} (the public JWK of KEY with its alg), {"$jti": true},
+// {"$jkt": KEY} (the RFC 7638 SHA-256 thumbprint of KEY's public JWK,
+// base64url).
 type TokenTemplate struct {
 	// Header is the protected header; HeaderRaw, when set, replaces its
 	// serialization byte for byte (duplicate members and the like).
@@ -275,7 +277,8 @@ type TokenTemplate struct {
 	Key string `json:"key"`
 	Alg string `json:"alg"`
 	// Encoding mangles the compact form: truncate, extra-segment, pad,
-	// whitespace, plus-slash.
+	// whitespace, plus-slash, or ed25519-s-plus-l (L added to the S of an
+	// Ed25519 signature, EncodingEd25519SPlusL).
 	Encoding string `json:"encoding,omitempty"`
 	// OverLimit pads the claims with a filler claim so that the compact
 	// token exceeds the receiver's maximum token size (Env.Policy) by at
@@ -302,6 +305,10 @@ type SigTemplate struct {
 	Alg string `json:"alg,omitempty"`
 	// Corrupt flips one bit of the signature after signing.
 	Corrupt bool `json:"corrupt,omitempty"`
+	// SPlusL adds L, the order of the edwards25519 base point, to the S
+	// half of an Ed25519 signature after signing: invalid by RFC 8032
+	// §5.1.7, valid to a verifier that reduces S.
+	SPlusL bool `json:"sPlusL,omitempty"`
 	// ParamsRaw, when set, replaces the serialised parameters (after the
 	// inner list) byte for byte, for malformed inputs.
 	ParamsRaw string `json:"paramsRaw,omitempty"`

@@ -449,5 +449,6 @@ func witVectors() []Vector {
 	asBearer.Comment += noProofNote
 	add([]string{"carriage"}, bare, asBearer)
 
+	out = append(out, witKeyCheckVectors(out)...)
 	return witThroughProofs(out)
 }

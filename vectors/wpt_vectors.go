@@ -42,6 +42,7 @@ func wptVectors() []Vector {
 	out = append(out, wptCarriage01Vectors()...)
 	out = append(out, wptAuthzVectors(out)...)
 	out = append(out, wptMixedVectors(base)...)
+	out = append(out, wptKeyCheckVectors(out)...)
 	return out
 }
 

@@ -111,6 +111,8 @@ var known = func() map[Reason]struct{} {
 		ReasonWITKeyUnknown, ReasonWITSignature, ReasonWITClaimType, ReasonWITSubMissing,
 		ReasonWITSubInvalid, ReasonWITTrustDomain, ReasonWITIssuer, ReasonWITExpMissing,
 		ReasonWITExpired, ReasonWITNotYetValid, ReasonWITCnfMissing, ReasonWITCnfKey, ReasonWITCnfAlg,
+		ReasonWITCnfKeySmallOrder, ReasonWITCnfKeyNonCanonical, ReasonWITCnfKeyUse, ReasonWITCnfAmbiguous,
+		ReasonWITSignatureNonCanonical, ReasonWPTSignatureNonCanonical, ReasonHTTPSigSignatureNonCanonical,
 		ReasonWPTMissing, ReasonWPTMultiple, ReasonWPTOversized, ReasonWPTMalformed,
 		ReasonWPTDuplicateMember, ReasonWPTTyp, ReasonWPTAlg, ReasonWPTAlgMismatch, ReasonWPTCrit,
 		ReasonWPTHeaderKey, ReasonWPTSignature, ReasonWPTClaimType, ReasonWPTAudMissing,

@@ -3,6 +3,7 @@ package wimse
 import (
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/jose"
 	"github.com/wimse-wg/wimse/internal/mutant"
 )
 
@@ -126,14 +127,15 @@ func (p *Policy) Accepts(r Revision) bool {
 	return false
 }
 
-// AlgorithmAllowed reports whether the policy's own list admits alg. It does
-// not say whether alg is supported; see the token packages for that.
+// AlgorithmAllowed reports whether the policy's own list admits alg, EdDSA
+// and Ed25519 being one algorithm (digest §13.8 item 9). It does not say
+// whether alg is supported; see the token packages for that.
 func (p *Policy) AlgorithmAllowed(alg string) bool {
 	if p.Algorithms == nil {
 		return true
 	}
 	for _, a := range p.Algorithms {
-		if a == alg {
+		if jose.SameAlgorithm(a, alg) {
 			return true
 		}
 	}

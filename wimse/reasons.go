@@ -82,6 +82,36 @@ const (
 	// ReasonWITCnfAlg: cnf.jwk.alg is absent, none, symmetric, an encryption
 	// algorithm, not allowed, or does not fit the key (W9).
 	ReasonWITCnfAlg Reason = "wit.cnf_alg"
+	// ReasonWITCnfKeySmallOrder: cnf.jwk is an Ed25519 point of small order,
+	// one of the eight points of the 8-torsion subgroup, the identity
+	// included (internal/eddsa lists them): their discrete logarithms are
+	// public, so anyone can make a proof under them (with the identity,
+	// R = identity and S = 0 signs every message) and the WIT would be a
+	// bearer token (W9, W11; creds-02 §5.1 WIT-NOT-BEARER).
+	ReasonWITCnfKeySmallOrder Reason = "wit.cnf_key_small_order"
+	// ReasonWITCnfKeyNonCanonical: cnf.jwk is an Ed25519 key that is not
+	// canonically encoded: its y is not reduced mod p, or x = 0 with the
+	// sign bit set. RFC 8032 §5.1.3 decoding fails for it; many verifiers
+	// (crypto/ed25519 among them) decode it anyway, and its non-canonical
+	// encodings of small-order points would pass a check of the canonical
+	// ones alone (W9).
+	ReasonWITCnfKeyNonCanonical Reason = "wit.cnf_key_non_canonical"
+	// ReasonWITCnfKeyUse: cnf.jwk's use is not "sig", or its key_ops lacks
+	// "verify" (or repeats a value, or either member has the wrong type):
+	// the key is designated for something other than verifying proofs
+	// (RFC 7517 §4.2, §4.3; W9).
+	ReasonWITCnfKeyUse Reason = "wit.cnf_key_use"
+	// ReasonWITCnfAmbiguous: cnf holds another confirmation method besides
+	// jwk (jkt, x5t#S256, kid, jku, jwe or one unknown): cnf represents a
+	// single proof-of-possession key (RFC 7800 §3.1), creds-02 defines only
+	// jwk (issue #276), and two methods leave receivers to disagree on which
+	// key proves possession (W9).
+	ReasonWITCnfAmbiguous Reason = "wit.cnf_ambiguous"
+	// ReasonWITSignatureNonCanonical: the WIT is signed EdDSA or Ed25519 and
+	// the S half of its signature is not below L, the order of the base
+	// point: the signature is invalid (RFC 8032 §5.1.7), although a verifier
+	// that reduces S would accept it (W6).
+	ReasonWITSignatureNonCanonical Reason = "wit.signature_non_canonical"
 )
 
 // Workload Proof Token reasons (draft-ietf-wimse-wpt-01 §3 and -02 §2;
@@ -111,6 +141,10 @@ const (
 	ReasonWPTHeaderKey Reason = "wpt.header_key"
 	// ReasonWPTSignature: the signature does not verify with cnf.jwk (P4, V4).
 	ReasonWPTSignature Reason = "wpt.signature"
+	// ReasonWPTSignatureNonCanonical: the WPT is signed EdDSA or Ed25519 and
+	// the S half of its signature is not below L: invalid (RFC 8032 §5.1.7),
+	// although a verifier that reduces S would accept it (P4, V4).
+	ReasonWPTSignatureNonCanonical Reason = "wpt.signature_non_canonical"
 	// ReasonWPTClaimType: a registered claim has the wrong JSON type.
 	ReasonWPTClaimType Reason = "wpt.claim_type"
 	// ReasonWPTAudMissing: aud is absent (§3.1 "MUST contain").
@@ -240,6 +274,10 @@ const (
 	// ReasonHTTPSigSignature: the signature does not verify with the WIT's
 	// cnf.jwk and cnf.jwk.alg, or a covered component cannot be derived (R6, H6).
 	ReasonHTTPSigSignature Reason = "httpsig.signature"
+	// ReasonHTTPSigSignatureNonCanonical: cnf.jwk.alg is EdDSA or Ed25519 and
+	// the S half of the message signature is not below L: invalid (RFC 8032
+	// §5.1.7), although a verifier that reduces S would accept it (R6, H6).
+	ReasonHTTPSigSignatureNonCanonical Reason = "httpsig.signature_non_canonical"
 	// ReasonHTTPSigExpired: expires has passed, beyond the clock skew (R7, H7).
 	ReasonHTTPSigExpired Reason = "httpsig.expired"
 	// ReasonHTTPSigNotYetValid: created lies in the future beyond the skew

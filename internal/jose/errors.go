@@ -18,6 +18,17 @@ const (
 	CodeKey
 	CodeKeyPrivate
 	CodeKeyAlg
+	// CodeKeySmallOrder: an Ed25519 key of small order (internal/eddsa).
+	CodeKeySmallOrder
+	// CodeKeyNonCanonical: an Ed25519 key not canonically encoded (RFC 8032
+	// §5.1.3).
+	CodeKeyNonCanonical
+	// CodeKeyUse: a JWK whose use or key_ops does not allow verifying
+	// signatures, or is malformed (RFC 7517 §4.2, §4.3).
+	CodeKeyUse
+	// CodeSignatureNonCanonical: an Ed25519 signature whose S is not below L
+	// (RFC 8032 §5.1.7).
+	CodeSignatureNonCanonical
 )
 
 // Error is a JOSE-level failure.

@@ -1,10 +1,13 @@
 package jose
 
 import (
+	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/wimse-wg/wimse/internal/eddsa"
 )
 
 // FuzzParseCompact: Parse never panics, fails only with the parsing codes,
@@ -67,6 +70,43 @@ func FuzzCheckObject(f *testing.F) {
 		var m map[string]json.RawMessage
 		if err := json.Unmarshal(data, &m); err != nil || m == nil {
 			t.Fatalf("checkObject accepted %q, which is not one JSON object: %v", data, err)
+		}
+	})
+}
+
+// FuzzParsePublicJWK: ParsePublicJWK never panics, fails only with the key
+// codes, never returns an Ed25519 key that is not canonical or of small
+// order, and CheckVerifyUse answers for whatever it returns.
+func FuzzParsePublicJWK(f *testing.F) {
+	for _, s := range []string{
+		`{"kty":"OKP","crv":"Ed25519","alg":"EdDSA","x":"1CXXvflN_LVVsIsYXsUvB03JmlGWeCHqQVuouCF92bg"}`,
+		`{"kty":"OKP","crv":"Ed25519","x":"AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}`,
+		`{"kty":"OKP","crv":"Ed25519","x":"7v___________________________________________38","use":"sig","key_ops":["verify"]}`,
+		`{"kty":"OKP","crv":"Ed25519","x":"1CXXvflN_LVVsIsYXsUvB03JmlGWeCHqQVuouCF92bg","use":1,"key_ops":[1,"verify"]}`,
+		`{"kty":"EC","crv":"P-256","x":"AA","y":"AA"}`,
+		`{"kty":"oct","k":"AA"}`,
+		`{"kty":"RSA","n":"AQAB","e":"AQAB"}`,
+		`{}`, `[]`, `{"kty":1}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		k, err := ParsePublicJWK(data)
+		if err != nil {
+			switch codeOf(err) {
+			case CodeMalformed, CodeDuplicateMember, CodeKey, CodeKeyPrivate, CodeKeyAlg, CodeKeySmallOrder, CodeKeyNonCanonical:
+			default:
+				t.Fatalf("ParsePublicJWK(%q): unexpected error %v (code %d)", data, err, codeOf(err))
+			}
+			return
+		}
+		if pub, ok := k.Key.(ed25519.PublicKey); ok {
+			if !eddsa.Canonical(pub) || eddsa.IsSmallOrder(pub) {
+				t.Fatalf("ParsePublicJWK(%q) returned the Ed25519 key %x", data, []byte(pub))
+			}
+		}
+		if err := k.CheckVerifyUse(); err != nil && codeOf(err) != CodeKeyUse {
+			t.Fatalf("CheckVerifyUse(%q): %v", data, err)
 		}
 	})
 }

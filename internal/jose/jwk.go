@@ -24,6 +24,41 @@ type PublicJWK struct {
 	Alg string
 	// Kid is the JWK "kid" member, "" when absent.
 	Kid string
+	// Use is the "use" member, "" when absent; KeyOps the "key_ops" member,
+	// nil when absent (RFC 7517 §4.2, §4.3). ParsePublicJWK only checks
+	// their types; CheckVerifyUse says whether they allow verifying.
+	Use    string
+	KeyOps []string
+	hasUse bool
+	// useErr records a malformed use or key_ops for CheckVerifyUse.
+	useErr *Error
+}
+
+// CheckVerifyUse reports, as a CodeKeyUse error, whether the key's use and
+// key_ops members forbid verifying signatures with it (RFC 7517 §4.2,
+// §4.3): a use other than "sig", a key_ops without "verify" (or with a
+// repeated value, which §4.3 forbids), or either member of the wrong type.
+// Absent members allow everything.
+func (k *PublicJWK) CheckVerifyUse() error {
+	if k.useErr != nil {
+		return k.useErr
+	}
+	if k.hasUse && k.Use != "sig" {
+		return errorf(CodeKeyUse, "jwk use %q is not sig", k.Use)
+	}
+	if k.KeyOps != nil {
+		seen := map[string]bool{}
+		for _, op := range k.KeyOps {
+			if seen[op] {
+				return errorf(CodeKeyUse, "jwk key_ops repeats %q", op)
+			}
+			seen[op] = true
+		}
+		if !seen["verify"] {
+			return errorf(CodeKeyUse, "jwk key_ops %q does not allow verify", k.KeyOps)
+		}
+	}
+	return nil
 }
 
 // ParsePublicJWK parses one JWK that must be a public asymmetric key: no
@@ -34,8 +69,9 @@ func ParsePublicJWK(data []byte) (*PublicJWK, error) { return ParsePublicJWKSkip
 // ParsePublicJWKSkip is ParsePublicJWK with the checks named by skip passed
 // over: unique member names (CodeDuplicateMember), private members
 // (CodeKeyPrivate; kty "oct" then still fails as an unsupported key type,
-// CodeKey) and a supported, string alg (CodeKeyAlg; the alg is then kept
-// as read, "" when not a string).
+// CodeKey), a supported, string alg (CodeKeyAlg; the alg is then kept
+// as read, "" when not a string), and an Ed25519 key canonically encoded
+// (CodeKeyNonCanonical) and not of small order (CodeKeySmallOrder).
 func ParsePublicJWKSkip(data []byte, skip Skip) (*PublicJWK, error) {
 	if err := checkObjectSkip(data, skip.has(CodeDuplicateMember)); err != nil {
 		return nil, jsonError("jwk", err)
@@ -72,13 +108,15 @@ func ParsePublicJWKSkip(data []byte, skip Skip) (*PublicJWK, error) {
 			return nil, errorf(CodeKey, "jwk kid is not a string")
 		}
 	}
+	readUse(m, out)
 	var pub crypto.PublicKey
 	var err error
 	switch kty {
 	case "EC", "OKP":
 		// The hot path of every WIT: decoded here, strictly (exact
-		// coordinate lengths, point on the curve), without a jwk.Key.
-		pub, err = parseCurveKey(kty, m)
+		// coordinate lengths, point on the curve; an Ed25519 key canonical
+		// and not of small order), without a jwk.Key.
+		pub, err = parseCurveKey(kty, m, skip)
 	default:
 		pub, err = parseWithJWX(data)
 	}
@@ -159,9 +197,26 @@ func PrivateJWKJSON(key crypto.Signer, alg, kid string) ([]byte, error) {
 	return json.MarshalIndent(m, "", "  ")
 }
 
+// readUse records the use and key_ops members of m in out, and a type
+// error for CheckVerifyUse.
+func readUse(m map[string]json.RawMessage, out *PublicJWK) {
+	if v, ok := m["use"]; ok {
+		out.hasUse = true
+		if err := json.Unmarshal(v, &out.Use); err != nil || string(v) == "null" {
+			out.useErr = errorf(CodeKeyUse, "jwk use is not a string")
+		}
+	}
+	if v, ok := m["key_ops"]; ok {
+		if err := json.Unmarshal(v, &out.KeyOps); err != nil || out.KeyOps == nil {
+			out.KeyOps, out.useErr = nil, errorf(CodeKeyUse, "jwk key_ops is not an array of strings")
+		}
+	}
+}
+
 // parseCurveKey decodes an EC (RFC 7518 §6.2.1) or OKP (RFC 8037 §2) public
-// JWK: P-256, P-384, P-521 or Ed25519.
-func parseCurveKey(kty string, m map[string]json.RawMessage) (crypto.PublicKey, error) {
+// JWK: P-256, P-384, P-521 or Ed25519; an Ed25519 key must be canonically
+// encoded and not of small order unless skip says otherwise.
+func parseCurveKey(kty string, m map[string]json.RawMessage, skip Skip) (crypto.PublicKey, error) {
 	var crv string
 	if err := json.Unmarshal(m["crv"], &crv); err != nil {
 		return nil, errorf(CodeKey, "jwk crv is missing or not a string")
@@ -183,6 +238,9 @@ func parseCurveKey(kty string, m map[string]json.RawMessage) (crypto.PublicKey, 
 		}
 		x, err := coord("x", ed25519.PublicKeySize)
 		if err != nil {
+			return nil, err
+		}
+		if err := checkEd25519(x, skip); err != nil {
 			return nil, err
 		}
 		return ed25519.PublicKey(x), nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -15,6 +16,8 @@ import (
 	"math/big"
 
 	"github.com/lestrrat-go/jwx/v3/jws/jwsbb"
+
+	"github.com/wimse-wg/wimse/internal/eddsa"
 )
 
 // Marshal encodes v as compact JSON without HTML escaping; maps come out
@@ -133,12 +136,27 @@ func signECDSA(input []byte, alg string, key *ecdsa.PrivateKey, deterministic bo
 
 // Verify checks t's signature with alg and pub. The caller has already
 // decided that alg is the right algorithm; Verify only checks that it fits
-// the key.
-func Verify(t *Token, alg string, pub crypto.PublicKey) error {
-	if err := CheckKey(alg, pub); err != nil {
+// the key (CheckKey: an Ed25519 key must be canonical and not of small
+// order), and refuses an Ed25519 signature whose S is not below L
+// (CodeSignatureNonCanonical, RFC 8032 §5.1.7) before verifying it.
+func Verify(t *Token, alg string, pub crypto.PublicKey) error { return VerifySkip(t, alg, pub, nil) }
+
+// VerifySkip is Verify with the checks named by skip passed over: the
+// Ed25519 key checks of CheckKeySkip, and the range of S
+// (CodeSignatureNonCanonical: S is then reduced mod L before verifying, as
+// a verifier that never checks it computes).
+func VerifySkip(t *Token, alg string, pub crypto.PublicKey, skip Skip) error {
+	if err := CheckKeySkip(alg, pub, skip); err != nil {
 		return err
 	}
-	if err := jwsbb.Verify(pub, alg, []byte(t.SigningInput), t.Signature); err != nil {
+	sig := t.Signature
+	if isEd25519(alg) && len(sig) == ed25519.SignatureSize && !eddsa.CanonicalS(sig) {
+		if !skip.has(CodeSignatureNonCanonical) {
+			return errorf(CodeSignatureNonCanonical, "Ed25519 signature's S is not below L")
+		}
+		sig = eddsa.ReduceS(sig)
+	}
+	if err := jwsbb.Verify(pub, alg, []byte(t.SigningInput), sig); err != nil {
 		return errorf(CodeSignature, "signature does not verify")
 	}
 	return nil

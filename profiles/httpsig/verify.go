@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/eddsa"
 	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
 	"github.com/wimse-wg/wimse/profiles/problem"
 	"github.com/wimse-wg/wimse/tokens/wit"
@@ -185,8 +186,8 @@ func (v *Verifier) VerifyHeaders(r *http.Request) (*Peer, error) {
 	// R5 (the content) is judged once the body is read: Serve, Verify.
 	// R6: the signature, with cnf.jwk under cnf.jwk.alg.
 	m := rfc9421.FromRequest(r, v.scheme())
-	if err := sig.Verify(m, tok.Confirmation.Alg, tok.Confirmation.Key); err != nil && !off(policy, wimse.ReasonHTTPSigSignature) {
-		return nil, &wimse.Error{Reason: wimse.ReasonHTTPSigSignature, Detail: "httpsig: the signature does not verify with the WIT's key", Err: err}
+	if err := verifySignature(policy, sig, m, tok); err != nil {
+		return nil, err
 	}
 	// R7: time.
 	if err := checkWindow(policy, created, expires); err != nil && !off(policy, wimse.ReasonOf(err)) {
@@ -219,6 +220,25 @@ func (v *Verifier) VerifyHeaders(r *http.Request) (*Peer, error) {
 	}
 	signResp, _ := sig.Params.GetBool(ParamSignResponse)
 	return &Peer{ID: tok.Subject, WIT: tok, Revision: rev, Nonce: nonce, SignResponse: signResp, Components: covered}, nil
+}
+
+// verifySignature is R6: sig verifies over m with the WIT's cnf.jwk under
+// cnf.jwk.alg; an Ed25519 signature whose S is not below L is refused with
+// its own reason (RFC 8032 §5.1.7).
+func verifySignature(policy *wimse.Policy, sig rfc9421.Signature, m rfc9421.Message, tok *wit.Token) error {
+	err := sig.Verify(m, tok.Confirmation.Alg, tok.Confirmation.Key)
+	if errors.Is(err, rfc9421.ErrNonCanonical) {
+		if !off(policy, wimse.ReasonHTTPSigSignatureNonCanonical) {
+			return &wimse.Error{Reason: wimse.ReasonHTTPSigSignatureNonCanonical, Detail: "httpsig: the Ed25519 signature's S is not below L", Err: err}
+		}
+		// The mutant: a verifier that reduces S instead.
+		sig.Value = eddsa.ReduceS(sig.Value)
+		err = sig.Verify(m, tok.Confirmation.Alg, tok.Confirmation.Key)
+	}
+	if err != nil && !off(policy, wimse.ReasonHTTPSigSignature) {
+		return &wimse.Error{Reason: wimse.ReasonHTTPSigSignature, Detail: "httpsig: the signature does not verify with the WIT's key", Err: err}
+	}
+	return nil
 }
 
 func (v *Verifier) scheme() string {

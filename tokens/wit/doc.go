@@ -28,6 +28,27 @@
 // then claim types, exp, nbf/iat, cnf and iss. A token fails with the reason
 // of the first rule it breaks, in this order.
 //
+// # Confirmation and issuer keys
+//
+// cnf holds jwk and nothing else: RFC 7800 §3.1 allows one
+// proof-of-possession key, creds-02 defines only jwk, and with a second
+// method (jkt, x5t#S256, ...) receivers may disagree on the key
+// (wit.cnf_ambiguous). cnf.jwk's use, when present, is "sig" and its
+// key_ops, when present, lists "verify" once (RFC 7517 §4.2, §4.3;
+// wit.cnf_key_use). An Ed25519 key must be canonically encoded and not of
+// small order (internal/eddsa says which points and why): in cnf.jwk
+// wit.cnf_key_non_canonical and wit.cnf_key_small_order, for such a key
+// lets anyone forge the proof and makes the WIT a bearer token; an issuer
+// key (wimse.ParseJWKSet refuses it; one built in code fails as
+// wit.signature). An Ed25519 signature whose S is not below L is
+// wit.signature_non_canonical (RFC 8032 §5.1.7).
+//
+// For an Ed25519 key, EdDSA and Ed25519 (RFC 9864) are one algorithm
+// wherever the WIT's algorithms meet the receiver's configuration: the
+// anchor's alg, the trust domain's Algorithms and ProofAlgorithms, and
+// Policy.Algorithms (digest §13.8 item 9; jose.SameAlgorithm). A WPT's alg
+// still string-equals cnf.jwk.alg, as wpt-02 §2 requires (tokens/wpt).
+//
 // # Draft revisions
 //
 // typ is wit+jwt or application/wit+jwt (case-insensitive, RFC 7515 §4.1.9);

@@ -38,6 +38,11 @@ var joseToReason = map[jose.Code]wimse.Reason{
 	jose.CodeKey:             wimse.ReasonWITSignature,
 	jose.CodeKeyAlg:          wimse.ReasonWITSignature,
 	jose.CodeKeyPrivate:      wimse.ReasonWITSignature,
+	// An issuer key of small order or not canonically encoded verifies
+	// nothing (an anchor built in code: wimse.ParseJWKSet refuses them).
+	jose.CodeKeySmallOrder:         wimse.ReasonWITSignature,
+	jose.CodeKeyNonCanonical:       wimse.ReasonWITSignature,
+	jose.CodeSignatureNonCanonical: wimse.ReasonWITSignatureNonCanonical,
 }
 
 // cnfJOSEToReason maps the codes of cnf.jwk parsing to the reasons whose
@@ -46,6 +51,8 @@ var cnfJOSEToReason = map[jose.Code]wimse.Reason{
 	jose.CodeDuplicateMember: wimse.ReasonWITDuplicateMember,
 	jose.CodeKeyPrivate:      wimse.ReasonWITCnfKey,
 	jose.CodeKeyAlg:          wimse.ReasonWITCnfAlg,
+	jose.CodeKeySmallOrder:   wimse.ReasonWITCnfKeySmallOrder,
+	jose.CodeKeyNonCanonical: wimse.ReasonWITCnfKeyNonCanonical,
 }
 
 func fromJOSE(err error, table map[jose.Code]wimse.Reason) error {
@@ -130,14 +137,14 @@ func (v *Verifier) recheck(t *Token, now time.Time) error {
 }
 
 func (v *Verifier) checkAlgorithm(a wimse.Anchors, alg string, td wimse.TrustDomain) error {
-	if a.Algorithms != nil && !slices.Contains(a.Algorithms, alg) && !v.off(wimse.ReasonWITAlg) {
+	if a.Algorithms != nil && !containsAlg(a.Algorithms, alg) && !v.off(wimse.ReasonWITAlg) {
 		return fail(wimse.ReasonWITAlg, "alg %q is not allowed for trust domain %q", alg, td)
 	}
 	return nil
 }
 
 func (v *Verifier) checkKeyAlgorithm(k wimse.IssuerKey, alg string) error {
-	if k.Algorithm != "" && k.Algorithm != alg && !v.off(wimse.ReasonWITSignature) {
+	if k.Algorithm != "" && !jose.SameAlgorithm(k.Algorithm, alg) && !v.off(wimse.ReasonWITSignature) {
 		return fail(wimse.ReasonWITSignature, "issuer key %q is for %s, not %s", k.KeyID, k.Algorithm, alg)
 	}
 	return nil
@@ -218,7 +225,7 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 		return nil, err
 	}
 	if !v.off(wimse.ReasonWITSignature) {
-		if err := jose.Verify(jt, jt.Alg, key.Public); err != nil {
+		if err := jose.VerifySkip(jt, jt.Alg, key.Public, skip); err != nil {
 			return nil, fromJOSE(err, joseToReason)
 		}
 	}
@@ -250,10 +257,16 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 // checkProofAlgorithm applies the trust domain's proof-algorithm allow-list
 // to cnf.jwk.alg (http-signature-07 §3.1).
 func (v *Verifier) checkProofAlgorithm(a wimse.Anchors, t *Token) error {
-	if a.ProofAlgorithms != nil && t.Confirmation.Alg != "" && !slices.Contains(a.ProofAlgorithms, t.Confirmation.Alg) && !v.off(wimse.ReasonWITCnfAlg) {
+	if a.ProofAlgorithms != nil && t.Confirmation.Alg != "" && !containsAlg(a.ProofAlgorithms, t.Confirmation.Alg) && !v.off(wimse.ReasonWITCnfAlg) {
 		return fail(wimse.ReasonWITCnfAlg, "cnf.jwk.alg %q is not allowed for trust domain %q", t.Confirmation.Alg, t.Subject.TrustDomain())
 	}
 	return nil
+}
+
+// containsAlg reports whether list names alg, EdDSA and Ed25519 being one
+// algorithm (jose.SameAlgorithm).
+func containsAlg(list []string, alg string) bool {
+	return slices.ContainsFunc(list, func(a string) bool { return jose.SameAlgorithm(a, alg) })
 }
 
 // borrowAnchors is the wit.trust_domain mutant's lookup: the anchors of the
@@ -274,7 +287,7 @@ func (v *Verifier) borrowAnchors(match func(wimse.Anchors) bool) (wimse.Anchors,
 // first anchor key whose signature verifies, else the first key.
 func (v *Verifier) anyKey(a wimse.Anchors, jt *jose.Token) wimse.IssuerKey {
 	for _, k := range a.Keys {
-		if (k.Algorithm == "" || k.Algorithm == jt.Alg) && jose.Verify(jt, jt.Alg, k.Public) == nil {
+		if (k.Algorithm == "" || jose.SameAlgorithm(k.Algorithm, jt.Alg)) && jose.Verify(jt, jt.Alg, k.Public) == nil {
 			return k
 		}
 	}
@@ -348,19 +361,31 @@ func (v *Verifier) readConfirmation(t *Token) error {
 	case len(raw) == 0 || raw[0] != '{':
 		return fail(wimse.ReasonWITCnfKey, "cnf.jwk is not an object")
 	}
-	k, err := jose.ParsePublicJWKSkip(raw, jose.MutantSkip(v.Policy.Mutant, cnfJOSEToReason))
+	// RFC 7800 §3.1: cnf represents one proof-of-possession key; jwk beside
+	// another confirmation method (jkt, x5t#S256, kid, ...) is ambiguous.
+	if len(cnf) > 1 && !v.off(wimse.ReasonWITCnfAmbiguous) {
+		return fail(wimse.ReasonWITCnfAmbiguous, "cnf holds %d confirmation methods; only jwk, alone, is defined", len(cnf))
+	}
+	skip := jose.MutantSkip(v.Policy.Mutant, cnfJOSEToReason)
+	k, err := jose.ParsePublicJWKSkip(raw, skip)
 	if err != nil {
 		var je *jose.Error
-		if errors.As(err, &je) && je.Code == jose.CodeKeyAlg {
-			if v.off(wimse.ReasonWITCnfAlg) {
-				return nil
+		if errors.As(err, &je) {
+			switch r := cnfJOSEToReason[je.Code]; je.Code {
+			case jose.CodeKeyAlg, jose.CodeKeySmallOrder, jose.CodeKeyNonCanonical:
+				if v.off(r) {
+					return nil
+				}
+				return fail(r, "cnf.jwk: %s", je.Detail)
 			}
-			return fail(wimse.ReasonWITCnfAlg, "%s", je.Detail)
 		}
 		if v.off(wimse.ReasonWITCnfKey) {
 			return nil
 		}
 		return &wimse.Error{Reason: wimse.ReasonWITCnfKey, Detail: "wit: cnf.jwk is not a usable public key", Err: err}
+	}
+	if err := k.CheckVerifyUse(); err != nil && !v.off(wimse.ReasonWITCnfKeyUse) {
+		return fail(wimse.ReasonWITCnfKeyUse, "cnf.jwk: %s", err.(*jose.Error).Detail)
 	}
 	if !v.off(wimse.ReasonWITCnfAlg) {
 		switch {
@@ -369,7 +394,7 @@ func (v *Verifier) readConfirmation(t *Token) error {
 		case !jose.IsSupported(k.Alg) || !v.Policy.AlgorithmAllowed(k.Alg):
 			return fail(wimse.ReasonWITCnfAlg, "cnf.jwk.alg %q is not allowed", k.Alg)
 		}
-		if err := jose.CheckKey(k.Alg, k.Key); err != nil {
+		if err := jose.CheckKeySkip(k.Alg, k.Key, skip); err != nil {
 			return fail(wimse.ReasonWITCnfAlg, "cnf.jwk.alg %q does not fit the key", k.Alg)
 		}
 	}

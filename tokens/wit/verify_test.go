@@ -487,9 +487,10 @@ func TestVerifyConfirmation(t *testing.T) {
 		{name: "cnf empty object", mutate: setCnf(map[string]any{}), want: wimse.ReasonWITCnfMissing},
 		{name: "cnf jkt only", mutate: setCnf(map[string]any{"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}), want: wimse.ReasonWITCnfMissing},
 		{name: "cnf kid only", mutate: setCnf(map[string]any{"kid": "workload-key"}), want: wimse.ReasonWITCnfMissing},
+		// Two confirmation methods are ambiguous (RFC 7800 §3.1; issue 9 item 7).
 		{name: "cnf jwk and jkt", mutate: func(_ testing.TB, f *witFixture) {
 			f.claims["cnf"].(map[string]any)["jkt"] = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"
-		}},
+		}, want: wimse.ReasonWITCnfAmbiguous},
 		{name: "cnf.jwk string", mutate: setCnf(map[string]any{"jwk": "eyJrdHkiOiJPS1AifQ"}), want: wimse.ReasonWITCnfKey},
 		{name: "cnf.jwk array", mutate: setCnf(map[string]any{"jwk": []any{}}), want: wimse.ReasonWITCnfKey},
 		{name: "cnf.jwk null", mutate: setCnf(map[string]any{"jwk": rawJSON("null")}), want: wimse.ReasonWITCnfKey},

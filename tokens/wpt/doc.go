@@ -34,6 +34,18 @@
 //   - The replay check is scoped per sender (WIT sub) and keeps each jti until
 //     exp plus the clock skew.
 //
+// # Security considerations
+//
+// alg string-equals cnf.jwk.alg, as wpt-02 §2 says in so many words: EdDSA
+// and Ed25519 (RFC 9864) are one algorithm for an Ed25519 key where a
+// receiver compares with its own configuration (tokens/wit), but a WPT
+// whose alg spells it otherwise than its WIT's cnf.jwk.alg is
+// wpt.alg_mismatch. An Ed25519 signature whose S is not below L is
+// wpt.signature_non_canonical (RFC 8032 §5.1.7). The confirmation key is
+// checked again when used: an Ed25519 key of small order or not
+// canonically encoded, in a wit.Token built in code, fails with the
+// wit.cnf_key_* reason tokens/wit gives it.
+//
 // # Draft revisions
 //
 // wpt-01 and wpt-02 tokens are identical; the revision only decides whether

@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+
+	"github.com/wimse-wg/wimse/internal/eddsa"
 )
 
 // Algorithm names of the HTTP Signature Algorithms registry
@@ -207,8 +209,12 @@ func Sign(base []byte, alg string, key crypto.Signer, opts ...SignOption) ([]byt
 
 // Verify verifies sig over the signature base with pub under alg
 // (RFC 9421 §3.2 step 8, §3.3); alg is as for Sign. A signature that does
-// not verify wraps ErrSignature; an unknown algorithm or a key that does not
-// fit it wraps ErrUnsupportedAlgorithm.
+// not verify wraps ErrSignature (an Ed25519 one whose S is not below L
+// wraps ErrNonCanonical too); an unknown algorithm or a key that does not
+// fit it wraps ErrUnsupportedAlgorithm. The key is the caller's: Verify
+// does not judge an Ed25519 key's encoding or order (this module's
+// callers take keys from verified WITs, whose cnf.jwk internal/jose
+// checks).
 func Verify(base, sig []byte, alg string, pub crypto.PublicKey) error {
 	a, err := lookup(alg)
 	if err != nil {
@@ -220,6 +226,11 @@ func Verify(base, sig []byte, alg string, pub crypto.PublicKey) error {
 	ok := false
 	switch a.fam {
 	case famEd25519:
+		// RFC 8032 §5.1.7: S must lie in [0, L). crypto/ed25519 refuses it
+		// too; the error says why.
+		if len(sig) == ed25519.SignatureSize && !eddsa.CanonicalS(sig) {
+			return fmt.Errorf("%w: %s: %w", ErrSignature, alg, ErrNonCanonical)
+		}
 		ok = ed25519.Verify(pub.(ed25519.PublicKey), base, sig)
 	case famRSAV15:
 		ok = rsa.VerifyPKCS1v15(pub.(*rsa.PublicKey), a.hash, a.digest(base), sig) == nil

@@ -44,6 +44,12 @@ var (
 	// with the given key (RFC 9421 §3.2 step 8).
 	ErrSignature = errors.New("rfc9421: signature does not verify")
 
+	// ErrNonCanonical: an Ed25519 signature whose S is not below L, the
+	// order of the base point: invalid by RFC 8032 §5.1.7 whatever the rest
+	// of it (a verifier that reduced S would accept it). Verify wraps it
+	// together with ErrSignature.
+	ErrNonCanonical = errors.New("rfc9421: Ed25519 signature is not canonical (S is not below L)")
+
 	// ErrDigestMismatch: a Content-Digest value for a supported algorithm
 	// does not match the content (RFC 9530 §2).
 	ErrDigestMismatch = errors.New("rfc9421: content digest does not match")
