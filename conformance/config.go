@@ -112,6 +112,14 @@ type Profile struct {
 	// TrustDomain replaces example.org in every identifier the suite's
 	// WITs carry.
 	TrustDomain string `json:"trustDomain,omitempty"`
+	// SecondTrustDomain declares a second trust domain the target trusts,
+	// with the suite's second issuer key set bound to it alone (the keys
+	// of vectors.OtherTrustDomain: `wimse conformance trust-bundle
+	// --trust-domain other.example`). It replaces other.example in the
+	// identifiers of the vectors that need it (vectors.NeedSecondTrustDomain:
+	// a WIT of one trust domain signed by the other's issuer key, and its
+	// valid source). Undeclared, those vectors are unsupported.
+	SecondTrustDomain string `json:"secondTrustDomain,omitempty"`
 	// Subject replaces the baseline subject wimse://example.org/workload/client
 	// (a wimse:// or spiffe:// identifier in TrustDomain).
 	Subject string `json:"subject,omitempty"`

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,6 +33,7 @@ func DefaultProfile() *Profile {
 		MaxTokenSize:       &p.MaxTokenSize,
 		MaxProofLifetime:   &p.MaxWPTLifetime,
 		KidRequired:        &kid,
+		SecondTrustDomain:  vectors.OtherTrustDomain,
 		IssuerAlgorithms:   []string{"ES256", "ES384", "ES512", "EdDSA", "RS256", "PS256"},
 		ProofAlgorithms:    []string{"ES256", "ES384", "ES512", "EdDSA", "Ed25519", "RS256", "PS256"},
 	}
@@ -98,6 +100,14 @@ func (p *Profile) check() error {
 		var err error
 		if td, err = wimse.ParseTrustDomain(p.TrustDomain); err != nil {
 			return bad("trustDomain", "%v", err)
+		}
+	}
+	if p.SecondTrustDomain != "" {
+		if _, err := wimse.ParseTrustDomain(p.SecondTrustDomain); err != nil {
+			return bad("secondTrustDomain", "%v", err)
+		}
+		if first := cmp.Or(p.TrustDomain, vectors.TrustDomain); p.SecondTrustDomain == first {
+			return bad("secondTrustDomain", "%s is the first trust domain too: the second must be another", first)
 		}
 	}
 	if p.Subject != "" {
@@ -253,6 +263,10 @@ func unmetNeeds(v *vectors.Vector, p *Profile) string {
 				}
 				return "the vector needs the target to enforce the iss allow-list " + strings.Join(want, ", ") + " (profile issuers)"
 			}
+		case vectors.NeedSecondTrustDomain:
+			if p.SecondTrustDomain == "" {
+				return "the vector needs a target that trusts a second trust domain with the suite's second issuer key set, which the profile does not declare (profile secondTrustDomain; the keys: wimse conformance trust-bundle --trust-domain " + vectors.OtherTrustDomain + ")"
+			}
 		case vectors.NeedLegacyTyp:
 			if want := slices.Contains(pol.Revisions, "s2s-06"); p.LegacyTyp != want {
 				if want {
@@ -288,6 +302,10 @@ func ProfileExample() string {
 {
   // Identifiers the suite's WITs carry instead of example.org and its defaults.
   "trustDomain": "example.org",
+  // A second trust domain you trust with the suite's second issuer key set
+  // (wimse conformance trust-bundle --trust-domain other.example), bound to
+  // it alone: plays the vectors of a WIT signed by the other domain's key.
+  "secondTrustDomain": "other.example",
   "subject": "wimse://example.org/workload/client",
   "issuer": "https://issuer.example.org",
 

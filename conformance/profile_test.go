@@ -53,6 +53,9 @@ func TestLoadProfileErrors(t *testing.T) {
 		{"bad mtls credentials", `{"mtlsCredentials": "bearer"}`, "field mtlsCredentials"},
 		{"trailing data", `{} {}`, "trailing data"},
 		{"syntax error line", "// comment\n{\n\"clockSkew\": ,\n}", "line 3"},
+		{"bad second trust domain", `{"secondTrustDomain": "Other.Example"}`, "field secondTrustDomain"},
+		{"second trust domain is the first", `{"trustDomain": "a.example", "secondTrustDomain": "a.example"}`, "field secondTrustDomain: a.example is the first trust domain too"},
+		{"second trust domain is example.org", `{"secondTrustDomain": "example.org"}`, "field secondTrustDomain"},
 		{"header without colon, value never shown", `{"headers": ["X-Api-Key secret-123"]}`, "field headers"},
 	}
 	for _, c := range cases {

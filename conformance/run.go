@@ -462,6 +462,9 @@ func replacements(p *Profile) []string {
 	if p.TrustDomain != "" {
 		out = append(out, "://"+vectors.TrustDomain, "://"+p.TrustDomain)
 	}
+	if p.SecondTrustDomain != "" {
+		out = append(out, "wimse://"+vectors.OtherTrustDomain+"/", "wimse://"+p.SecondTrustDomain+"/")
+	}
 	if p.Issuer != "" {
 		out = append(out, "https://issuer.example.org", p.Issuer)
 	}

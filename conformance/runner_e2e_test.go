@@ -503,7 +503,7 @@ var _ = Describe("The conformance runner", func() {
 			baseline := 0
 			for _, r := range rep.Results {
 				if v := vector(r.ID); v.Result == vectors.ResultValid && slices.Contains(v.Flags, "Baseline") && !needsPolicyVariant(v) &&
-					!slices.Contains(v.Labels, "oth") {
+					!slices.Contains(v.Labels, "oth") && !needsSecondTrustDomain(v) {
 					baseline++
 					Expect(r.Status).To(Equal(pass), "%s: %s", r.ID, r.Message)
 				}
@@ -576,6 +576,56 @@ var _ = Describe("The conformance runner", func() {
 				func(p *conformance.Profile) { p.Revisions = []string{draft02} },
 				func(c *server.Config) { c.Policy.Revisions = []wimse.Revision{wimse.RevisionWPT02} }),
 		)
+
+		It("plays the vectors of keys crossing trust domains only against a declared second trust domain, and fails a peer that gives every trust domain every key", func(ctx SpecContext) {
+			crossing := []string{"wit-second-trust-domain", "wit-trust-domain-foreign-key", "wit-trust-domain-foreign-key-no-kid", "wit-trust-domain-second-key"}
+			cfg := config(startReference(nil)+"/path", draft02)
+			cfg.IDs = crossing
+			cfg.Profile.SecondTrustDomain = ""
+			rep := run(ctx, cfg)
+			for _, id := range crossing {
+				Expect(result(rep, id).Status).To(Equal(unsupported), id)
+				Expect(result(rep, id).Message).To(ContainSubstring("profile secondTrustDomain"), id)
+			}
+
+			cfg.Profile.SecondTrustDomain = vectors.OtherTrustDomain
+			rep = run(ctx, cfg)
+			Expect(statuses(rep)).To(HaveLen(len(crossing) + 1)) // and the source wit-valid-es256
+			for _, r := range rep.Results {
+				Expect(r.Status).To(Equal(pass), "%s: %s", r.ID, r.Message)
+			}
+
+			keys, err := vectors.DeriveKeys(vectors.DefaultSeed)
+			Expect(err).NotTo(HaveOccurred())
+			// A deployment's own name for the second trust domain: the
+			// profile maps other.example onto it, which is not trusted.
+			partner := wimse.MustParseTrustDomain("partner.test")
+			cfg.Target = startReference(func(c *server.Config) {
+				c.Trust = wimse.NewTrustStore()
+				c.Trust.Set(wimse.MustParseTrustDomain(vectors.TrustDomain), wimse.Anchors{Keys: keys.IssuerKeysOf(vectors.TrustDomain)})
+				c.Trust.Set(partner, wimse.Anchors{Keys: keys.IssuerKeysOf(vectors.OtherTrustDomain)})
+			}) + "/path"
+			rep = run(ctx, cfg)
+			Expect(result(rep, "wit-second-trust-domain").Status).To(Equal(fail), "other.example is not trusted there")
+			cfg.Profile.SecondTrustDomain = partner.String()
+			rep = run(ctx, cfg)
+			for _, r := range rep.Results {
+				Expect(r.Status).To(Equal(pass), "%s: %s", r.ID, r.Message)
+			}
+			Expect(rep.Conformant).To(BeTrue())
+			cfg.Profile.SecondTrustDomain = vectors.OtherTrustDomain
+
+			pooled := append(keys.IssuerKeysOf(vectors.TrustDomain), keys.IssuerKeysOf(vectors.OtherTrustDomain)...)
+			cfg.Target = startReference(func(c *server.Config) {
+				for _, td := range []string{vectors.TrustDomain, vectors.OtherTrustDomain} {
+					c.Trust.Set(wimse.MustParseTrustDomain(td), wimse.Anchors{Keys: pooled})
+				}
+			}) + "/path"
+			rep = run(ctx, cfg)
+			Expect(result(rep, "wit-trust-domain-foreign-key").Status).To(Equal(fail))
+			Expect(result(rep, "wit-trust-domain-second-key").Status).To(Equal(fail))
+			Expect(rep.Conformant).To(BeFalse())
+		})
 
 		It("is not conformant when nothing selected is inside the claimed profile", func(ctx SpecContext) {
 			var requests atomic.Int64
@@ -856,6 +906,12 @@ func needsPolicyVariant(v *vectors.Vector) bool {
 	}
 	refuses := len(p.Revisions) > 0 && (!slices.Contains(p.Revisions, draft01) || !slices.Contains(p.Revisions, draft02))
 	return len(p.Issuers) > 0 || slices.Contains(p.Revisions, "s2s-06") || refuses
+}
+
+// needsSecondTrustDomain says whether a vector needs the target to trust
+// the suite's second trust domain (profile secondTrustDomain).
+func needsSecondTrustDomain(v *vectors.Vector) bool {
+	return v.Needs != nil && slices.Contains(v.Needs.Policy, vectors.NeedSecondTrustDomain)
 }
 
 func isShould(v *vectors.Vector) bool { return slices.Contains(v.Flags, "ShouldLevel") }

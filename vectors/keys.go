@@ -66,7 +66,8 @@ var keySpecs = []struct{ name, alg, kid string }{
 	{"issuer-eddsa", "EdDSA", "issuer-eddsa"},
 	{"issuer-rs256", "RS256", "issuer-rs256"},
 	{"issuer-ps256", "PS256", "issuer-ps256"},
-	{"other-issuer", "ES256", "issuer-es256"}, // same kid as issuer, not trusted
+	{"other-issuer", "ES256", "issuer-es256"},         // same kid as issuer, not trusted
+	{"second-issuer", "ES256", "second-issuer-es256"}, // OtherTrustDomain's issuer
 	{"workload", "ES256", ""},
 	{"workload-es384", "ES384", ""},
 	{"workload-es512", "ES512", ""},
@@ -84,11 +85,31 @@ const ServerSubject = "wimse://example.org/workload/server"
 // TrustedIssuers are the keys a target must trust (the trust bundle).
 var TrustedIssuers = []string{"issuer", "issuer-es384", "issuer-es512", "issuer-eddsa", "issuer-rs256", "issuer-ps256"}
 
+// SecondIssuers are the issuer keys of OtherTrustDomain, the suite's second
+// trust domain (NeedSecondTrustDomain): a target that declares it trusts
+// these for OtherTrustDomain only, and TrustedIssuers for TrustDomain only.
+var SecondIssuers = []string{"second-issuer"}
+
+// IssuerKeysOf returns the issuer keys a target must trust for td:
+// TrustedIssuers for TrustDomain, SecondIssuers for OtherTrustDomain,
+// none for any other trust domain.
+func (s *KeySet) IssuerKeysOf(td string) []wimse.IssuerKey {
+	switch td {
+	case TrustDomain:
+		return s.IssuerKeys()
+	case OtherTrustDomain:
+		return s.issuerKeys(SecondIssuers)
+	}
+	return nil
+}
+
 // IssuerKeys returns the trusted issuers' public keys (TrustedIssuers), as
 // a target must trust them for the vectors' trust domain.
-func (s *KeySet) IssuerKeys() []wimse.IssuerKey {
-	out := make([]wimse.IssuerKey, 0, len(TrustedIssuers))
-	for _, name := range TrustedIssuers {
+func (s *KeySet) IssuerKeys() []wimse.IssuerKey { return s.issuerKeys(TrustedIssuers) }
+
+func (s *KeySet) issuerKeys(names []string) []wimse.IssuerKey {
+	out := make([]wimse.IssuerKey, 0, len(names))
+	for _, name := range names {
 		k := s.keys[name]
 		out = append(out, wimse.IssuerKey{KeyID: k.KeyID, Algorithm: k.Alg, Public: k.Signer.Public()})
 	}

@@ -64,6 +64,7 @@ var Requirements = []Requirement{
 	{"WIT-SUB", docCreds, "5.1.2", MUST, "sub is present and is a valid Workload Identifier"},
 	{"WIT-TRUST-DOMAIN", docCreds, "5.1.3", MUST, "the subject's trust domain is explicitly trusted"},
 	{"WIT-KEY-SELECT", docCreds, "5.1.3", MUST, "the issuer key is selected from the trust domain's anchors (by kid); keys are never taken from the token"},
+	{"WIT-TRUST-DOMAIN-KEYS", docCreds, "5.1.3", MUST, "the issuer key is an anchor of the subject's own trust domain: a key that another trusted trust domain publishes never verifies its WITs"},
 	{"WIT-SIGNATURE", docCreds, "5.1.3", MUST, "the JWS signature verifies with the trust anchor"},
 	{"WIT-EXP", docCreds, "5.1.2", MUST, "exp is present and not passed"},
 	{"WIT-CNF", docCreds, "5.1.2", MUST, "cnf.jwk is present and holds a public key"},

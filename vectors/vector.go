@@ -148,6 +148,10 @@ const (
 	// s2s-06 typ values (Policy.Revisions holds s2s-06), or that it does
 	// not.
 	NeedLegacyTyp = "legacyTyp"
+	// NeedSecondTrustDomain: the vector assumes the receiver trusts a
+	// second trust domain, OtherTrustDomain, with the suite's second issuer
+	// key set (SecondIssuers) bound to it alone, besides TrustDomain.
+	NeedSecondTrustDomain = "secondTrustDomain"
 )
 
 // Policy is the receiver policy a vector assumes. Times are seconds.
@@ -155,7 +159,10 @@ type Policy struct {
 	// Audience is the receiver's audience base URL in frozen mode: the
 	// expected aud or wimse-aud of a request for path P is Audience + P. The
 	// runner uses the target's own instead.
-	Audience           string   `json:"audience"`
+	Audience string `json:"audience"`
+	// TrustDomains are the trusted trust domains, each with its own issuer
+	// keys: TrustDomain with TrustedIssuers, OtherTrustDomain with
+	// SecondIssuers (KeySet.IssuerKeysOf).
 	TrustDomains       []string `json:"trustDomains"`
 	ClockSkew          int      `json:"clockSkew"`
 	MaxWPTLifetime     int      `json:"maxWptLifetime"`

@@ -300,10 +300,9 @@ func playSigOffline(t testing.TB, v *vectors.Vector, fr *vectors.Request, keys *
 func newVerifier(t testing.TB, p *vectors.Policy, keys *vectors.KeySet, now time.Time, m *mutant.Set) *httpwpt.Verifier {
 	t.Helper()
 	store := wimse.NewTrustStore()
-	anchors := wimse.Anchors{Keys: keys.IssuerKeys()}
-	anchors.Issuers = p.Issuers
-	anchors.ProofAlgorithms = p.ProofAlgorithms
 	for _, td := range p.TrustDomains {
+		// Each trust domain with its own issuer keys (creds-02 §5.1.3).
+		anchors := wimse.Anchors{Keys: keys.IssuerKeysOf(td), Issuers: p.Issuers, ProofAlgorithms: p.ProofAlgorithms}
 		store.Set(wimse.MustParseTrustDomain(td), anchors)
 	}
 	var revs []wimse.Revision

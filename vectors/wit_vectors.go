@@ -400,7 +400,7 @@ func witVectors() []Vector {
 		wptAcceptable(sub("wit-sub-2049-octets", witLongSub(2049), "sub is a well-formed identifier of 2049 octets, one above the 2048 that must be handled",
 			[]string{"ID-LIMIT"}, []string{"LengthLimit"}, "wit.sub_invalid"),
 			"identifier-03 says longer identifiers SHOULD NOT be issued and parsers reject identifiers beyond their own internal limit, which the drafts do not fix: the reference receiver's is 2048 octets (the SPIFFE-ID maximum), so it rejects; a receiver with a larger limit may accept"),
-		sub("wit-sub-untrusted-trust-domain", "wimse://other.example/workload/client", "sub is in the trust domain other.example, which the receiver does not trust (the WIT is still signed by a key trusted for example.org)",
+		sub("wit-sub-untrusted-trust-domain", "wimse://"+UntrustedTrustDomain+"/workload/client", "sub is in the trust domain "+UntrustedTrustDomain+", which the receiver does not trust (the WIT is still signed by a key trusted for example.org)",
 			[]string{"WIT-TRUST-DOMAIN"}, []string{"AuthBypass"}, "wit.trust_domain"),
 		valid(base, "wit-sub-2048-octets", "sub is an identifier of exactly 2048 octets, which implementations must handle; the WIT stays below 8192 bytes",
 			claim("sub", witLongSub(2048)), []string{"WIT-SUB", "ID-2048"}, []string{"EdgeCase"}),
@@ -449,6 +449,7 @@ func witVectors() []Vector {
 	asBearer.Comment += noProofNote
 	add([]string{"carriage"}, bare, asBearer)
 
+	out = append(out, witTrustDomainVectors(base)...)
 	out = append(out, witKeyCheckVectors(out)...)
 	return witThroughProofs(out)
 }

@@ -108,7 +108,7 @@ var known = func() map[Reason]struct{} {
 		ReasonIDQueryFragment, ReasonIDNotCanonical,
 		ReasonWITMissing, ReasonWITMultiple, ReasonWITOversized, ReasonWITMalformed,
 		ReasonWITDuplicateMember, ReasonWITTyp, ReasonWITAlg, ReasonWITCrit, ReasonWITHeaderKey,
-		ReasonWITKeyUnknown, ReasonWITSignature, ReasonWITClaimType, ReasonWITSubMissing,
+		ReasonWITKeyUnknown, ReasonWITKeyTrustDomain, ReasonWITSignature, ReasonWITClaimType, ReasonWITSubMissing,
 		ReasonWITSubInvalid, ReasonWITTrustDomain, ReasonWITIssuer, ReasonWITExpMissing,
 		ReasonWITExpired, ReasonWITNotYetValid, ReasonWITCnfMissing, ReasonWITCnfKey, ReasonWITCnfAlg,
 		ReasonWITCnfKeySmallOrder, ReasonWITCnfKeyNonCanonical, ReasonWITCnfKeyUse, ReasonWITCnfAmbiguous,

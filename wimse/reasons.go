@@ -55,6 +55,11 @@ const (
 	// ReasonWITKeyUnknown: no trust-anchor key of the subject's trust domain
 	// matches kid, or kid is absent and the choice is ambiguous (W5).
 	ReasonWITKeyUnknown Reason = "wit.key_unknown"
+	// ReasonWITKeyTrustDomain: kid names no key of the subject's trust
+	// domain but a key of another trusted trust domain: keys are bound to
+	// their trust domain and never verify another's WITs (W4, W5; creds-02
+	// §5.1.3).
+	ReasonWITKeyTrustDomain Reason = "wit.key_trust_domain"
 	// ReasonWITSignature: the JWS signature does not verify (W6).
 	ReasonWITSignature Reason = "wit.signature"
 	// ReasonWITClaimType: a registered claim has the wrong JSON type.

@@ -79,7 +79,12 @@ type TrustStore struct {
 // NewTrustStore returns an empty store: it trusts nothing.
 func NewTrustStore() *TrustStore { return &TrustStore{domains: map[TrustDomain]Anchors{}} }
 
-// Set installs the anchors of a trust domain.
+// Set installs the anchors of a trust domain: its own, which verify its
+// WITs and certificates only (creds-02 §5.1.3). Never install one key set
+// for several trust domains: an issuer of one would then speak for all
+// (ParseSPIFFEBundleSet reads anchors already bound to their trust
+// domains). The WIT verifier names a kid found only under another trusted
+// trust domain wit.key_trust_domain.
 func (s *TrustStore) Set(td TrustDomain, a Anchors) {
 	a.Keys = slices.Clone(a.Keys)
 	a.Algorithms = slices.Clone(a.Algorithms)
@@ -121,7 +126,9 @@ func (s *TrustStore) TrustDomains() []TrustDomain {
 
 // ParseJWKSet reads a JWK Set (RFC 7517 §5) of issuer public keys. Every key
 // must be a public asymmetric key of a supported type; a set with a private
-// or symmetric key, or two keys with one kid, is an error.
+// or symmetric key, or two keys with one kid, is an error. A JWK Set names
+// no trust domain: its keys are the anchors of the one trust domain the
+// caller got it for (TrustStore.Set), never of several.
 func ParseJWKSet(data []byte) ([]IssuerKey, error) {
 	var set struct {
 		Keys []json.RawMessage `json:"keys"`

@@ -15,8 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wimse-wg/wimse/wimse"
-
 	"github.com/spf13/cobra"
 
 	"github.com/wimse-wg/wimse/conformance"
@@ -45,8 +43,8 @@ type runFlags struct {
 	audience, trustDomain, subject, issuer, path, method                 string
 	profile, serverID                                                    string
 	draftSet                                                             bool
-	serverBundle                                                         string
-	serverTDs                                                            []string
+	serverBundles, serverTDs                                             []string
+	secondTrustDomain                                                    string
 	ids, headers                                                         []string
 	strict, insecure, reasons, keepGoing                                 bool
 	parallel                                                             int
@@ -106,7 +104,7 @@ suite's roots), and reported as one more result.`,
 	fl.StringVar(&f.draft, "draft", "", "revision to play: wpt-02 or wpt-01 (--profile wit-wpt), http-signature-07 or http-signature-06 (wit-httpsig) (default: the latest, or the one the --target-config profile declares)")
 	fl.StringVar(&f.profile, "profile", "wit-wpt", "what to play: wit-wpt (WIT + WPT, --draft wpt-02 or wpt-01), wit-httpsig (WIT + HTTP message signature, --draft http-signature-07 or -06) or mtls (client certificates over mutual TLS)")
 	fl.StringVar(&f.serverID, "server-id", "", "with --profile mtls: the Workload Identifier the target's own certificate must carry")
-	fl.StringVar(&f.serverBundle, "server-trust-bundle", "", "with --profile wit-httpsig: JWK Set of the issuer of the target's own WIT, which signs its responses (default: the suite's issuer keys)")
+	fl.StringArrayVar(&f.serverBundles, "server-trust-bundle", nil, "with --profile wit-httpsig: TD=FILE, JWK Set of the issuer keys of trust domain TD, whose issuer made the target's own WIT that signs its responses (repeatable; a bare FILE only with a single --server-trust-domain; default: the suite's issuer keys)")
 	fl.StringArrayVar(&f.serverTDs, "server-trust-domain", nil, "trust domain(s) of --server-trust-bundle (repeatable)")
 	fl.StringArrayVar(&f.ids, "id", nil, "run only this vector ID (repeatable)")
 	fl.StringVar(&f.focus, "focus", "", "run only vectors whose ID or comment matches this regular expression")
@@ -124,6 +122,7 @@ suite's roots), and reported as one more result.`,
 	fl.StringVar(&f.targetConfig, "target-config", "", "JSON target profile (trust domain, subject, iss, path, method, audience, ...)")
 	fl.StringVar(&f.audience, "audience", "", "aud base the target expects, if not the target's origin")
 	fl.StringVar(&f.trustDomain, "trust-domain", "", "trust domain the suite's WITs carry instead of example.org")
+	fl.StringVar(&f.secondTrustDomain, "second-trust-domain", "", "a second trust domain the target trusts with the suite's second issuer key set ('wimse conformance trust-bundle --trust-domain other.example'), instead of other.example; plays the vectors of keys crossing trust domains (profile secondTrustDomain)")
 	fl.StringVar(&f.subject, "subject", "", "subject of the suite's WITs instead of wimse://example.org/workload/client")
 	fl.StringVar(&f.issuer, "issuer", "", "iss of the suite's WITs instead of https://issuer.example.org")
 	fl.StringVar(&f.path, "path", "", "protected path, if not the target URL's")
@@ -260,12 +259,13 @@ func (f *runFlags) config(e *env) (conformance.Config, error) {
 			return cfg, usageHint("`wimse conformance profile init` writes a commented example", "--target-config: %v", err)
 		}
 	}
-	if f.trustDomain != "" || f.subject != "" || f.issuer != "" || f.path != "" || f.method != "" {
+	if f.trustDomain != "" || f.secondTrustDomain != "" || f.subject != "" || f.issuer != "" || f.path != "" || f.method != "" {
 		if cfg.Profile == nil {
 			cfg.Profile = &conformance.Profile{}
 		}
 		p := cfg.Profile
 		p.TrustDomain = firstSet(f.trustDomain, p.TrustDomain)
+		p.SecondTrustDomain = firstSet(f.secondTrustDomain, p.SecondTrustDomain)
 		p.Subject = firstSet(f.subject, p.Subject)
 		p.Issuer = firstSet(f.issuer, p.Issuer)
 		p.Path = firstSet(f.path, p.Path)
@@ -314,25 +314,9 @@ func (f *runFlags) config(e *env) (conformance.Config, error) {
 		if f.serverID != "" {
 			return cfg, fmt.Errorf("--server-id needs --profile mtls")
 		}
-		if f.serverBundle != "" {
-			if len(f.serverTDs) == 0 {
-				return cfg, fmt.Errorf("--server-trust-bundle needs --server-trust-domain")
-			}
-			data, err := readJWKFile("--server-trust-bundle", f.serverBundle, true)
-			if err != nil {
+		if len(f.serverBundles) > 0 {
+			if cfg.ResponseTrust, err = f.responseTrust(); err != nil {
 				return cfg, err
-			}
-			keys, err := wimse.ParseJWKSet(data)
-			if err != nil {
-				return cfg, fmt.Errorf("--server-trust-bundle %s: %w", f.serverBundle, err)
-			}
-			cfg.ResponseTrust = wimse.NewTrustStore()
-			for _, name := range f.serverTDs {
-				td, err := wimse.ParseTrustDomain(name)
-				if err != nil {
-					return cfg, fmt.Errorf("--server-trust-domain %q: %w", name, err)
-				}
-				cfg.ResponseTrust.Set(td, wimse.Anchors{Keys: keys})
 			}
 		}
 	case profileMTLS:

@@ -1,20 +1,15 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/wimse-wg/wimse/internal/jose"
 	"github.com/wimse-wg/wimse/vectors"
 )
 
@@ -175,111 +170,4 @@ func explainCertificates(w io.Writer, in *vectors.MTLSInput) {
 			uris, c.DNSNames, int(c.KeyUsage), c.ExtKeyUsage)
 	}
 	fmt.Fprintf(w, "\n%s", strings.Join(in.Chain, ""))
-}
-
-func trustBundleCmd(e *env) *cobra.Command {
-	var serveAddr string
-	var x509Roots bool
-	c := &cobra.Command{
-		Use:   "trust-bundle [--serve ADDR | --x509]",
-		Short: "Print (or serve) the JWK Set and trust domain a target must trust to be tested",
-		Long: `Print the suite's issuer public keys as a JWK Set on stdout, and the trust
-domain on stderr. A target must trust these keys for the trust domain (or for
-the one given with 'run --trust-domain'). WARNING: these are public test keys;
-their private parts are published with the vectors. Never trust them outside a test.
-
-With --serve ADDR the JWK Set is served at /jwks.json and /.well-known/jwks.json,
-with an OAuth/OIDC-style metadata document naming it at
-/.well-known/oauth-authorization-server and /.well-known/openid-configuration,
-until interrupted.
-
-With --x509 the suite's X.509 roots (the mtls vectors' CAs) are printed as PEM
-instead, each after a comment line naming its trust domain: a target trusts
-each root for its own trust domain only (example.org and other.example), as
-mutual-tls-03 and issue #335 require. Test CAs: never trust them outside a test.`,
-		Example: `  wimse conformance trust-bundle > suite.jwks
-  wimse conformance trust-bundle --serve 127.0.0.1:9000
-  wimse conformance trust-bundle --x509 > suite-roots.pem`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if x509Roots {
-				return printX509Roots(e)
-			}
-			jwks, err := suiteJWKS()
-			if err != nil {
-				return failErr("%v", err)
-			}
-			fmt.Fprintf(e.stderr, "WARNING: public test keys (their private parts are published); never trust them outside a test.\ntrust domain: %s\n", vectors.TrustDomain)
-			if serveAddr == "" {
-				_, err := e.stdout.Write(append(jwks, '\n'))
-				return err
-			}
-			return serveBundle(cmd.Context(), e, serveAddr, jwks)
-		},
-	}
-	c.Flags().StringVar(&serveAddr, "serve", "", "serve the JWK Set and metadata on this address until interrupted")
-	c.Flags().BoolVar(&x509Roots, "x509", false, "print the X.509 roots of the mtls vectors (PEM) instead of the JWK Set")
-	c.MarkFlagsMutuallyExclusive("serve", "x509")
-	return c
-}
-
-func printX509Roots(e *env) error {
-	roots, err := vectors.MTLSRoots(vectors.DefaultSeed)
-	if err != nil {
-		return failErr("%v", err)
-	}
-	fmt.Fprintln(e.stderr, "WARNING: test CAs (their keys derive from a public seed); never trust them outside a test.")
-	for _, r := range roots {
-		fmt.Fprintf(e.stdout, "# trust domain %s: trust this root for %s only\n%s", r.TrustDomain, r.TrustDomain, r.Certificate)
-	}
-	return nil
-}
-
-func suiteJWKS() ([]byte, error) {
-	keys, err := vectors.DeriveKeys(vectors.DefaultSeed)
-	if err != nil {
-		return nil, err
-	}
-	var out []any
-	for _, name := range vectors.TrustedIssuers {
-		k, err := keys.Get(name)
-		if err != nil {
-			return nil, err
-		}
-		pub, err := jose.PublicJWKJSON(k.Signer.Public(), k.Alg, k.KeyID)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, pub)
-	}
-	return json.MarshalIndent(map[string]any{"keys": out}, "", "  ")
-}
-
-func serveBundle(ctx context.Context, e *env, addr string, jwks []byte) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return failErr("listen: %v", err)
-	}
-	base := "http://" + ln.Addr().String()
-	meta, _ := json.MarshalIndent(map[string]any{"issuer": "https://issuer.example.org", "jwks_uri": base + "/jwks.json"}, "", "  ")
-	mux := http.NewServeMux()
-	for _, p := range []string{"/jwks.json", "/.well-known/jwks.json"} {
-		mux.HandleFunc("GET "+p, func(w http.ResponseWriter, _ *http.Request) {
-			w.Header().Set("Content-Type", "application/jwk-set+json")
-			_, _ = w.Write(jwks)
-		})
-	}
-	for _, p := range []string{"/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"} {
-		mux.HandleFunc("GET "+p, func(w http.ResponseWriter, _ *http.Request) {
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write(meta)
-		})
-	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	fmt.Fprintf(e.stdout, "serving %s/jwks.json (also %s/.well-known/jwks.json) and %s/.well-known/oauth-authorization-server until interrupted\n", base, base, base)
-	go func() { <-ctx.Done(); _ = srv.Close() }()
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return failErr("serve: %v", err)
-	}
-	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -20,7 +19,8 @@ import (
 
 // verifyFlags are the receiver settings shared by `serve` and `token verify`.
 type verifyFlags struct {
-	trustBundle   string
+	trustBundles  []string
+	spiffeBundles []string
 	trustDomains  []string
 	audience      string
 	accept        []string
@@ -41,8 +41,9 @@ type verifyFlags struct {
 
 func (f *verifyFlags) register(c *cobra.Command) {
 	fl := c.Flags()
-	fl.StringVar(&f.trustBundle, "trust-bundle", "", "JWK Set (RFC 7517) file of the issuer public keys (required)")
-	fl.StringArrayVar(&f.trustDomains, "trust-domain", nil, "trusted trust domain, e.g. example.org (required, repeatable); the bundle's keys are its issuer keys")
+	fl.StringArrayVar(&f.trustBundles, "trust-bundle", nil, "TD=FILE: JWK Set (RFC 7517) file of the issuer public keys of trust domain TD (repeatable). A bare FILE is accepted only with a single --trust-domain: each trust domain's WITs verify with its own keys only (creds-02 §5.1.3)")
+	fl.StringArrayVar(&f.spiffeBundles, "spiffe-bundle", nil, "TD=FILE: SPIFFE trust bundle of trust domain TD (the JWK Set a SPIFFE bundle endpoint serves); its wit-svid keys (else its jwt-svid keys) become TD's issuer keys and its x509-svid keys TD's X.509 roots. A bare FILE is a bundle set: a JSON object of \"spiffe://TD\" to bundle (repeatable)")
+	fl.StringArrayVar(&f.trustDomains, "trust-domain", nil, "trusted trust domain, e.g. example.org (required, repeatable); each needs anchors of its own: --trust-bundle TD=FILE, --spiffe-bundle or --x509-bundle")
 	fl.StringVar(&f.audience, "audience", "", "public base URL; the expected WPT aud of path P is this URL followed by P (required)")
 	fl.StringSliceVar(&f.accept, "accept", []string{"wpt-01", "wpt-02", "http-signature-06", "http-signature-07"}, "accepted revisions: wpt-01, wpt-02, http-signature-06, http-signature-07, s2s-06 (legacy typ values)")
 	fl.StringSliceVar(&f.profiles, "profile", []string{"wpt", "httpsig"}, "accepted authentication profiles: wpt (WIT + WPT), httpsig (WIT + HTTP message signature), mtls (client certificates; needs --tls-cert and --x509-bundle)")
@@ -63,50 +64,15 @@ func (f *verifyFlags) register(c *cobra.Command) {
 // config builds the reference server configuration from the flags; now is
 // the clock (nil for the system clock).
 func (f *verifyFlags) config(now func() time.Time) (server.Config, error) {
-	if f.trustBundle == "" || len(f.trustDomains) == 0 || f.audience == "" {
-		return server.Config{}, usageErr("--trust-bundle, --trust-domain and --audience are required")
-	}
-	data, err := readJWKFile("--trust-bundle", f.trustBundle, true)
+	store, roots, err := f.trust()
 	if err != nil {
 		return server.Config{}, err
-	}
-	keys, err := wimse.ParseJWKSet(data)
-	if err != nil {
-		return server.Config{}, usageErr("trust bundle %s: %v", f.trustBundle, err)
-	}
-	roots := map[string][]*x509.Certificate{}
-	for _, spec := range f.x509Bundles {
-		td, file, ok := strings.Cut(spec, "=")
-		if !ok {
-			if len(f.trustDomains) != 1 {
-				return server.Config{}, usageErr("--x509-bundle %q: with several trust domains, say which one: TD=FILE", spec)
-			}
-			td, file = f.trustDomains[0], spec
-		}
-		certs, err := readPEMCerts(file)
-		if err != nil {
-			return server.Config{}, usageErr("--x509-bundle %s: %v", file, err)
-		}
-		roots[td] = append(roots[td], certs...)
-	}
-	store := wimse.NewTrustStore()
-	for _, name := range f.trustDomains {
-		td, err := wimse.ParseTrustDomain(name)
-		if err != nil {
-			return server.Config{}, usageErr("--trust-domain %q: %v", name, err)
-		}
-		store.Set(td, wimse.Anchors{Keys: keys, X509Roots: roots[name], ProofAlgorithms: f.proofAlgs})
-	}
-	for td := range roots {
-		if !slices.Contains(f.trustDomains, td) {
-			return server.Config{}, usageErr("--x509-bundle names trust domain %q, which no --trust-domain trusts", td)
-		}
 	}
 	for _, p := range f.profiles {
 		if p != server.ProfileWPT && p != server.ProfileHTTPSig && p != server.ProfileMTLS {
 			return server.Config{}, usageErr("--profile: unknown profile %q (want wpt, httpsig, mtls)", p)
 		}
-		if p == server.ProfileMTLS && len(roots) == 0 {
+		if p == server.ProfileMTLS && !roots {
 			return server.Config{}, usageErr("--profile mtls needs --x509-bundle")
 		}
 	}

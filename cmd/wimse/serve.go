@@ -76,7 +76,7 @@ func serveCmd(e *env) *cobra.Command {
 	var listen, certFile, keyFile string
 	var problemDetail string
 	c := &cobra.Command{
-		Use:   "serve --listen ADDR --trust-bundle FILE --trust-domain TD --audience BASEURL",
+		Use:   "serve --listen ADDR --trust-bundle [TD=]FILE --trust-domain TD --audience BASEURL",
 		Short: "Run the reference resource server",
 		Long: `Run the reference WIMSE resource server. Every request path P is protected by
 the profiles --profile names on one listener: wpt (WIT + WPT, wpt-01 and
@@ -91,6 +91,16 @@ gets the status its revision prescribes (wpt-02: 401 with WWW-Authenticate: WPT;
 wpt-01: 400) and an application/problem+json body whose "reason" member is the
 stable reason code. GET /healthz is not protected. Logs never contain raw
 tokens or Authorization values.
+
+Trust is per trust domain (creds-02 §5.1.3): a WIT verifies only with the
+issuer keys of its subject's own trust domain. With one --trust-domain, a bare
+--trust-bundle FILE holds its keys; with several, each bundle names its trust
+domain, --trust-bundle TD=FILE (a bare FILE is then a usage error).
+--spiffe-bundle TD=FILE reads a SPIFFE trust bundle (the JWK Set a SPIFFE
+bundle endpoint serves): its wit-svid keys, or its jwt-svid keys when it has
+no wit-svid key, become TD's issuer keys and its x509-svid keys TD's X.509
+roots; a bare --spiffe-bundle FILE is a bundle set, {"spiffe://TD": bundle,
+...}, of which the trusted trust domains are taken.
 
 Problem bodies carry type, title, status and the reason code; with
 --problem-detail full (the default: this is the server implementers test
@@ -111,6 +121,15 @@ once. 0 turns a timeout or the connection cap off.`,
 		Example: `  wimse serve --listen 127.0.0.1:8443 --trust-bundle bundle.jwks \
     --trust-domain example.org --audience https://127.0.0.1:8443 \
     --tls-cert server.crt --tls-key server.key
+
+  # Two trust domains, each with its own issuer keys:
+  wimse serve --listen 127.0.0.1:8443 --audience https://127.0.0.1:8443 \
+    --trust-domain a.example --trust-bundle a.example=a.jwks \
+    --trust-domain b.example --trust-bundle b.example=b.jwks
+
+  # A SPIFFE bundle set (federation) for the trust domains trusted:
+  wimse serve --listen 127.0.0.1:8443 --audience https://127.0.0.1:8443 \
+    --trust-domain a.example --trust-domain b.example --spiffe-bundle bundles.json
 
   # Tighter limits for a server exposed to untrusted networks:
   wimse serve --listen 127.0.0.1:8443 --trust-bundle bundle.jwks \

@@ -35,16 +35,22 @@ func tokenVerifyCmd(e *env) *cobra.Command {
 	var reqFile string
 	var at int64
 	c := &cobra.Command{
-		Use:   "verify --request FILE|- --trust-bundle FILE --trust-domain TD --audience BASEURL [--at UNIX_SECONDS]",
+		Use:   "verify --request FILE|- --trust-bundle [TD=]FILE --trust-domain TD --audience BASEURL [--at UNIX_SECONDS]",
 		Short: "Verify one raw HTTP request offline, exactly as the server would",
 		Long: `Verify one raw HTTP/1.1 request message (request line, field lines, blank
 line, body) offline with the reference server's verifier. Prints one JSON object:
 {"ok":true,"subject":…} and exits 0, or {"ok":false,"reason":…,"status":…} and
 exits 1. Exits 2 on usage errors or unreadable input. The request goes through
 the reference server's handler in-process, so every profile it accepts applies
-(WIT + WPT, WIT + HTTP message signature).`,
+(WIT + WPT, WIT + HTTP message signature). Trust is per trust domain, as in
+'wimse serve': with several --trust-domain, every --trust-bundle is TD=FILE.`,
 		Example: `  wimse token verify --request req.http --trust-bundle bundle.jwks \
-    --trust-domain example.com --audience https://workload.example.com --at 1745509900`,
+    --trust-domain example.com --audience https://workload.example.com --at 1745509900
+
+  # Two trust domains, each with its own issuer keys:
+  wimse token verify --request req.http --audience https://workload.example.com \
+    --trust-domain a.example --trust-bundle a.example=a.jwks \
+    --trust-domain b.example --trust-bundle b.example=b.jwks`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if reqFile == "" {

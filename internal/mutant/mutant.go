@@ -144,6 +144,7 @@ var checks = []Check{
 	{"wit.expired", MUST, []string{"WIT-EXP"}, "an expired WIT is accepted"},
 	{"wit.header_key", MUST, []string{"WIT-HEADER-KEYS"}, "jku, x5u, jwk and x5c in the WIT header are tolerated (still not used)"},
 	{"wit.issuer", MUST, []string{"WIT-ISS-ALLOWLIST"}, "the iss allow-list is not applied"},
+	{"wit.key_trust_domain", MUST, []string{"WIT-TRUST-DOMAIN-KEYS"}, "issuer keys are pooled across the trusted trust domains: a kid naming another trust domain's key selects that key"},
 	{"wit.key_unknown", MUST, []string{"WIT-KEY-SELECT"}, "kid is ignored: every issuer key of the trust domain is tried"},
 	{"wit.multiple", MUST, []string{"WIT-ONE-FIELD"}, "a repeated or comma-joined Workload-Identity-Token field is read from its first value"},
 	{"wit.not_yet_valid", MUST, []string{"WIT-NBF"}, "a WIT whose nbf or iat lies in the future is accepted"},

@@ -19,8 +19,9 @@ import (
 
 // SuiteConfig returns the configuration under which the reference server
 // passes the conformance vectors: it trusts the suite's public test issuer
-// keys for the vectors' trust domain, with the vectors' default policy and
-// X-Custom-Token as oth field. audience is the server's base URL. Test keys
+// keys for the vectors' trust domain and the second issuer key set for
+// vectors.OtherTrustDomain, each bound to its own trust domain, with the
+// vectors' default policy and X-Custom-Token as oth field. audience is the server's base URL. Test keys
 // only: never use this configuration outside tests.
 //
 // The server signs responses of the HTTP signature profile with its own WIT
@@ -57,7 +58,11 @@ func SuiteConfigAt(seed, audience string, now time.Time) (Config, error) {
 		return Config{}, err
 	}
 	store := wimse.NewTrustStore()
-	store.Set(wimse.MustParseTrustDomain(vectors.TrustDomain), wimse.Anchors{Keys: keys.IssuerKeys()})
+	// Each trust domain with its own issuer keys: the second one plays the
+	// vectors of keys crossing trust domains (vectors.NeedSecondTrustDomain).
+	for _, td := range []string{vectors.TrustDomain, vectors.OtherTrustDomain} {
+		store.Set(wimse.MustParseTrustDomain(td), wimse.Anchors{Keys: keys.IssuerKeysOf(td)})
+	}
 	p := vectors.DefaultPolicy()
 	return Config{
 		Trust:    store,

@@ -61,4 +61,11 @@
 // Only asymmetric algorithms from a closed list verify (never none or HMAC),
 // and the key type must fit alg. Keys named by the token (jku, x5u, jwk,
 // x5c) are a rejection. cnf.jwk must be a public key with an alg member.
+//
+// Issuer keys are bound to their trust domain: only the anchors of the
+// subject's own trust domain verify its WITs (creds-02 §5.1.3). A kid that
+// names no key of that trust domain but a key of another trusted one is
+// rejected with wit.key_trust_domain (a configuration that gives every
+// trust domain every key is the mistake this reason points at); the other
+// domain's key is never tried.
 package wit

@@ -127,6 +127,9 @@ func (v *Verifier) recheck(t *Token, now time.Time) error {
 		if err := v.checkKeyAlgorithm(anchors.Keys[i], t.Algorithm); err != nil {
 			return err
 		}
+	case v.off(wimse.ReasonWITKeyTrustDomain) && v.trustedElsewhere(t):
+		// The wit.key_trust_domain mutant: a key of another trusted trust
+		// domain still counts.
 	case !v.off(wimse.ReasonWITKeyUnknown):
 		return fail(wimse.ReasonWITKeyUnknown, "issuer key %q is no longer trusted", t.issuerKey.KeyID)
 	}
@@ -215,6 +218,16 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 
 	// W5, W6: the issuer key and the signature.
 	key, err := anchors.SelectKey(jt.Kid, jt.HasKid)
+	if err != nil && jt.HasKid {
+		// Keys are bound to their trust domain (creds-02 §5.1.3): a kid of
+		// another trusted trust domain is named as such, never used.
+		if fk, ftd, found := v.foreignKey(id.TrustDomain(), func(k wimse.IssuerKey) bool { return k.KeyID == jt.Kid }); found {
+			if !v.off(wimse.ReasonWITKeyTrustDomain) {
+				return nil, fail(wimse.ReasonWITKeyTrustDomain, "kid %q names an issuer key of trust domain %q, not of the subject's %q", jt.Kid, ftd, id.TrustDomain())
+			}
+			key, err = fk, nil // the mutant: one key set for every trust domain
+		}
+	}
 	if err != nil && v.off(wimse.ReasonWITKeyUnknown) && len(anchors.Keys) > 0 {
 		key, err = v.anyKey(anchors, jt), nil
 	}
@@ -267,6 +280,38 @@ func (v *Verifier) checkProofAlgorithm(a wimse.Anchors, t *Token) error {
 // algorithm (jose.SameAlgorithm).
 func containsAlg(list []string, alg string) bool {
 	return slices.ContainsFunc(list, func(a string) bool { return jose.SameAlgorithm(a, alg) })
+}
+
+// foreignKey returns the first issuer key, in trust-domain order, of a
+// trusted trust domain other than td that matches, and that trust domain.
+// It is only consulted once the subject's own anchors have failed, to name
+// the failure (wit.key_trust_domain), never to verify.
+func (v *Verifier) foreignKey(td wimse.TrustDomain, match func(wimse.IssuerKey) bool) (wimse.IssuerKey, wimse.TrustDomain, bool) {
+	if v.Trust == nil {
+		return wimse.IssuerKey{}, wimse.TrustDomain{}, false
+	}
+	for _, other := range v.Trust.TrustDomains() {
+		if other == td {
+			continue
+		}
+		a, _ := v.Trust.Anchors(other)
+		for _, k := range a.Keys {
+			if match(k) {
+				return k, other, true
+			}
+		}
+	}
+	return wimse.IssuerKey{}, wimse.TrustDomain{}, false
+}
+
+// trustedElsewhere reports whether a cached WIT's issuer key is still an
+// anchor of some other trusted trust domain (the wit.key_trust_domain
+// mutant's recheck).
+func (v *Verifier) trustedElsewhere(t *Token) bool {
+	_, _, ok := v.foreignKey(t.Subject.TrustDomain(), func(k wimse.IssuerKey) bool {
+		return k.KeyID == t.issuerKey.KeyID && equalKeys(k.Public, t.issuerKey.Public)
+	})
+	return ok
 }
 
 // borrowAnchors is the wit.trust_domain mutant's lookup: the anchors of the

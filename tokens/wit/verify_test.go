@@ -224,7 +224,7 @@ func TestVerifyHeader(t *testing.T) {
 			// The key is trusted, but for other.example: keys never cross domains.
 			f.anchors["other.example"] = f.anchors["example.com"]
 			f.anchors["example.com"] = wimse.Anchors{Keys: []wimse.IssuerKey{{KeyID: "k2", Public: f.key.Public()}}}
-		}, want: wimse.ReasonWITKeyUnknown},
+		}, want: wimse.ReasonWITKeyTrustDomain},
 	})
 }
 
