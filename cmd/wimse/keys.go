@@ -8,12 +8,14 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"errors"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/wimse-wg/wimse/internal/jose"
+	"github.com/wimse-wg/wimse/wimse"
 )
 
 func keysCmd(e *env) *cobra.Command {
@@ -81,20 +83,20 @@ func generateKey(alg string) (crypto.Signer, error) {
 	return nil, usageErr("--alg %q is not one of ES256, ES384, ES512, EdDSA, Ed25519, RS256, PS256", alg)
 }
 
-// loadPrivateKey reads the private JWK file of flag and its alg and kid.
+// loadPrivateKey reads the private JWK file of flag with
+// wimse.LoadPrivateJWK: the key, its alg (the key's default when the JWK
+// has none) and kid. A PEM or DER file is a usage error that says how to
+// convert it.
 func loadPrivateKey(flag, path string) (crypto.Signer, string, string, error) {
-	data, err := readJWKFile(flag, path, false)
-	if err != nil {
-		return nil, "", "", err
+	k, err := wimse.LoadPrivateJWK(path)
+	var notJWK *wimse.NotJWKError
+	switch {
+	case errors.As(err, &notJWK):
+		return nil, "", "", usageHint(notJWK.Hint(), "%s %s is %s, where a JWK is expected", flag, path, notJWK.Format)
+	case err != nil:
+		return nil, "", "", usageErr("%s: %s", flag, strings.TrimPrefix(err.Error(), "wimse: "))
 	}
-	k, alg, kid, err := jose.ParsePrivateJWK(data)
-	if err != nil {
-		return nil, "", "", usageErr("%s %s: %v", flag, path, err)
-	}
-	if alg == "" {
-		alg = jose.AlgForKey(k.Public())
-	}
-	return k, alg, kid, nil
+	return k.Signer, k.Algorithm, k.KeyID, nil
 }
 
 // loadPublicKey reads a JWK file, public or private, and returns the public

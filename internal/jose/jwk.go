@@ -151,29 +151,6 @@ func PublicJWKJSON(pub crypto.PublicKey, alg, kid string) (map[string]any, error
 	return m, nil
 }
 
-// ParsePrivateJWK parses a private JWK (a key file written by this module's
-// CLI) into a crypto.Signer and its alg and kid members.
-func ParsePrivateJWK(data []byte) (crypto.Signer, string, string, error) {
-	k, err := jwk.ParseKey(data)
-	if err != nil {
-		return nil, "", "", fmt.Errorf("jose: parse private jwk: %w", err)
-	}
-	var raw any
-	if err := jwk.Export(k, &raw); err != nil {
-		return nil, "", "", fmt.Errorf("jose: export private jwk: %w", err)
-	}
-	signer, ok := raw.(crypto.Signer)
-	if !ok {
-		return nil, "", "", fmt.Errorf("jose: jwk is not a private key (%T)", raw)
-	}
-	alg := ""
-	if a, ok := k.Algorithm(); ok {
-		alg = a.String()
-	}
-	kid, _ := k.KeyID()
-	return signer, alg, kid, nil
-}
-
 // PrivateJWKJSON renders a private key as a JWK with alg and kid.
 func PrivateJWKJSON(key crypto.Signer, alg, kid string) ([]byte, error) {
 	k, err := jwk.Import(key)
