@@ -61,7 +61,7 @@ func TestForeignOriginCatchesHostDerivedAudience(t *testing.T) {
 				wv := newVerifier(t, v.Policy, keys, now, nil)
 				req, body := read()
 				if strings.HasPrefix(tc.draft, "http-signature-") {
-					sv := &httpsig.Verifier{WIT: wv.WIT, Audience: audience, Scheme: "http"}
+					sv := &httpsig.Verifier{Trust: wv.Trust, Policy: wv.Policy, Audience: audience, Scheme: "http"}
 					_, err := sv.Verify(req, body)
 					return err
 				}

@@ -22,7 +22,6 @@ import (
 	"github.com/wimse-wg/wimse/profiles/httpwpt"
 	"github.com/wimse-wg/wimse/profiles/mtls"
 	"github.com/wimse-wg/wimse/tokens/wit"
-	"github.com/wimse-wg/wimse/tokens/wpt"
 	"github.com/wimse-wg/wimse/vectors"
 	"github.com/wimse-wg/wimse/wimse"
 )
@@ -251,7 +250,7 @@ func playSigOffline(t testing.TB, v *vectors.Vector, fr *vectors.Request, keys *
 		t.Fatal(err)
 	}
 	wv := newVerifier(t, v.Policy, keys, now, m)
-	cfg.Trust, cfg.Policy, cfg.ContextTokenFields, cfg.Audience = wv.WIT.Trust, wv.WIT.Policy, v.Policy.ContextTokenFields, v.Policy.Audience
+	cfg.Trust, cfg.Policy, cfg.ContextTokenFields, cfg.Audience = wv.Trust, wv.Policy, v.Policy.ContextTokenFields, v.Policy.Audience
 	h, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -289,7 +288,7 @@ func playSigOffline(t testing.TB, v *vectors.Vector, fr *vectors.Request, keys *
 			rev = wimse.RevisionHTTPSig06
 		}
 		if _, err := httpsig.VerifyResponse(rec.Code, rec.Header(), rec.Body.Bytes(), httpsig.ResponseCheck{
-			WIT: wv.WIT, Request: rfc9421.FromRequest(req, "https"), Nonce: nonce, Required: true, Revision: rev,
+			WIT: &wit.Verifier{Trust: wv.Trust, Policy: wv.Policy}, Request: rfc9421.FromRequest(req, "https"), Nonce: nonce, Required: true, Revision: rev,
 		}); err != nil {
 			return rec.Code, challenge, err
 		}
@@ -315,11 +314,12 @@ func newVerifier(t testing.TB, p *vectors.Policy, keys *vectors.KeySet, now time
 		MaxWPTLifetime: seconds(p.MaxWPTLifetime),
 		MaxTokenSize:   p.MaxTokenSize,
 		Revisions:      revs,
-		Mutant:         m,
 	}
+	mutant.Put(&policy, m)
 	return &httpwpt.Verifier{
-		WIT:                &wit.Verifier{Trust: store, Policy: policy},
-		WPT:                &wpt.Verifier{Policy: policy, Replay: wimse.NewMemoryReplayCache(16)},
+		Trust:              store,
+		Policy:             policy,
+		Replay:             wimse.NewMemoryReplayCache(16),
 		Audience:           httpwpt.AudienceFromBase(p.Audience),
 		ContextTokenFields: p.ContextTokenFields,
 	}

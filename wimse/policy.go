@@ -70,11 +70,14 @@ type Policy struct {
 	// wpt-02, http-signature-06 and http-signature-07; legacy typ values are
 	// accepted only when RevisionS2S06 is listed.
 	Revisions []Revision
-	// Mutant disables single checks for the conformance self-test; it is
-	// of an internal type, so code outside this module can only leave it
-	// nil (no check disabled).
-	Mutant *mutant.Set
+
+	// mutantHook carries the checks the conformance self-test disables
+	// (internal/mutant: Put, Of); outside this module it is always empty.
+	mutantHook
 }
+
+// mutantHook names the embedded field so that it stays unexported.
+type mutantHook = mutant.Hook
 
 // Time returns the policy's current time.
 func (p *Policy) Time() time.Time {

@@ -5,12 +5,41 @@
 //
 // A Set is keyed by reason code (the strings of wimse.Reason): disabling a
 // reason skips every rejection site that would report it, as if the check
-// had passed. The package imports nothing of this module, so wimse.Policy
-// can carry a *Set without an import cycle; being internal, only this
-// module can build one, and code outside it can only leave the field nil.
+// had passed.
+//
+// A Set travels inside wimse.Policy without showing in its API: the policy
+// embeds a Hook under an unexported name, and only this package reaches it
+// (Put, Of), through Hook's unexported method. Code outside the module
+// cannot name, read or set it; a copied Policy carries its Set along. The
+// package imports nothing of this module, so wimse can embed Hook without
+// an import cycle.
 package mutant
 
 import "sort"
+
+// Hook is embedded, under an unexported alias, in the structs that carry a
+// Set (wimse.Policy); its zero value carries none.
+type Hook struct {
+	set *Set
+}
+
+func (h *Hook) hook() *Hook { return h }
+
+// carrier is a struct that embeds a Hook: the unexported method is
+// promoted to it, so only this package can reach the Set inside.
+type carrier interface{ hook() *Hook }
+
+// Put makes c carry s (nil: disable nothing). For wimse.Policy:
+// mutant.Put(&policy, set).
+func Put(c carrier, s *Set) { c.hook().set = s }
+
+// Of returns the Set c carries; nil when c is nil or carries none.
+func Of(c carrier) *Set {
+	if c == nil {
+		return nil
+	}
+	return c.hook().set
+}
 
 // Set is a set of disabled checks. A nil *Set disables nothing; the zero
 // value too. A Set is read-only once built and safe for concurrent use.
@@ -97,7 +126,7 @@ type Check struct {
 // httpsig.req_nonce, httpsig.responder_identity): the server never makes
 // them, so no request vector can catch their absence; the client-role
 // runner will. The mtls.* checks are disabled through
-// profiles/mtls.WithMutant; the reference server passes Policy.Mutant there.
+// profiles/mtls.WithMutant; the reference server passes the policy's Set (Of) there.
 var checks = []Check{
 	{"httpsig.aud_mismatch", MUST, []string{"SIG-AUD"}, "wimse-aud is not compared with the configured audience"},
 	{"httpsig.component_missing", MUST, []string{"SIG-COMPONENTS"}, "required components need not be covered"},

@@ -29,12 +29,12 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/wimse-wg/wimse/internal/mutant"
 	"github.com/wimse-wg/wimse/profiles/httpsig"
 	"github.com/wimse-wg/wimse/profiles/httpwpt"
 	"github.com/wimse-wg/wimse/profiles/mtls"
 	"github.com/wimse-wg/wimse/profiles/problem"
 	"github.com/wimse-wg/wimse/tokens/wit"
-	"github.com/wimse-wg/wimse/tokens/wpt"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
@@ -134,8 +134,10 @@ func NewVerifier(c Config) (*httpwpt.Verifier, error) {
 		return nil, errors.New("server: no audience base URL")
 	}
 	return &httpwpt.Verifier{
-		WIT:                 witVerifier(c),
-		WPT:                 &wpt.Verifier{Policy: c.Policy, Replay: c.replayCache()},
+		Trust:               c.Trust,
+		Policy:              c.Policy,
+		Replay:              c.replayCache(),
+		WITCache:            c.witCache(),
 		Audience:            httpwpt.AudienceFromBase(c.Audience),
 		ContextTokenFields:  c.ContextTokenFields,
 		WITFailureStatus400: c.WITFailureStatus400,
@@ -148,12 +150,13 @@ func (c *Config) replayCache() *wimse.MemoryReplayCache {
 	return wimse.NewMemoryReplayCache(c.ReplayCacheSize, wimse.WithSenderQuota(c.ReplaySenderQuota))
 }
 
-func witVerifier(c Config) *wit.Verifier {
-	var cache *wit.Cache
-	if c.WITCacheSize >= 0 {
-		cache = wit.NewCache(c.WITCacheSize)
+// witCache is a new verified-WIT cache of the configured size; nil when
+// WITCacheSize is negative.
+func (c *Config) witCache() *wit.Cache {
+	if c.WITCacheSize < 0 {
+		return nil
 	}
-	return &wit.Verifier{Trust: c.Trust, Policy: c.Policy, Cache: cache}
+	return wit.NewCache(c.WITCacheSize)
 }
 
 // New returns the reference server's handler.
@@ -174,14 +177,14 @@ func New(c Config) (http.Handler, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	sv := &httpsig.Verifier{WIT: witVerifier(c), Replay: c.replayCache(),
+	sv := &httpsig.Verifier{Trust: c.Trust, Policy: c.Policy, WITCache: c.witCache(), Replay: c.replayCache(),
 		Audience: httpsig.AudienceFromBase(c.Audience), MaxBody: c.MaxBody, ProblemDetail: c.ProblemDetail}
 	if sv.MaxBody == 0 {
 		sv.MaxBody = DefaultMaxBody
 	}
 	wptHandler := wv.Middleware(logger)(http.HandlerFunc(serveAuthenticated))
 	sigHandler := sv.Middleware(c.ResponseSigner, c.SignAllResponses, logger)(http.HandlerFunc(serveAuthenticated))
-	mtlsHandler := mtls.Middleware(c.Trust, mtls.WithNow(c.Policy.Time), mtls.WithLogger(logger), mtls.WithMutant(c.Policy.Mutant))(http.HandlerFunc(serveAuthenticated))
+	mtlsHandler := mtls.Middleware(c.Trust, mtls.WithNow(c.Policy.Time), mtls.WithLogger(logger), mtls.WithMutant(mutant.Of(&c.Policy)))(http.HandlerFunc(serveAuthenticated))
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

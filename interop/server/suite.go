@@ -154,7 +154,7 @@ func suiteConfigure(mut *mutant.Set, variant func(*Config)) func(string) (Config
 		if err != nil {
 			return c, err
 		}
-		c.Policy.Mutant = mut
+		mutant.Put(&c.Policy, mut)
 		if variant != nil {
 			variant(&c)
 		}
@@ -220,7 +220,7 @@ func RunMTLSSuite(ctx context.Context, cfg conformance.Config, mut *mutant.Set) 
 			return c, err
 		}
 		c.Profiles = []string{ProfileMTLS}
-		c.Policy.Mutant = mut
+		mutant.Put(&c.Policy, mut)
 		return c, vectors.AddX509Roots(c.Trust, roots)
 	}, cert, nil)
 	if err != nil {

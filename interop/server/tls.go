@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/tls"
 
+	"github.com/wimse-wg/wimse/internal/mutant"
 	"github.com/wimse-wg/wimse/profiles/mtls"
 )
 
@@ -16,7 +17,7 @@ func TLSConfig(c Config, cert tls.Certificate) *tls.Config {
 	if !c.accepts(ProfileMTLS) {
 		return &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
 	}
-	cfg := mtls.ServerConfig(c.Trust, cert, mtls.WithNow(c.Policy.Time), mtls.WithLogger(c.Logger), mtls.WithMutant(c.Policy.Mutant))
+	cfg := mtls.ServerConfig(c.Trust, cert, mtls.WithNow(c.Policy.Time), mtls.WithLogger(c.Logger), mtls.WithMutant(mutant.Of(&c.Policy)))
 	if (c.accepts(ProfileWPT) || c.accepts(ProfileHTTPSig)) && !c.RequireMTLS {
 		cfg.ClientAuth = tls.RequestClientCert
 		verify := cfg.VerifyConnection

@@ -82,7 +82,9 @@ func benchSigned(b *testing.B, cache *wit.Cache) {
 		reqs[i] = f.request(b)
 	}
 	v := &httpsig.Verifier{
-		WIT:      &wit.Verifier{Trust: f.store, Policy: wimse.Policy{Now: func() time.Time { return f.now }}, Cache: cache},
+		Trust:    f.store,
+		Policy:   wimse.Policy{Now: func() time.Time { return f.now }},
+		WITCache: cache,
 		Replay:   wimse.NewMemoryReplayCache(b.N + 1),
 		Audience: httpsig.AudienceFromBase("https://svc.example"),
 	}

@@ -10,7 +10,8 @@
 // rfc9421 sub-package.
 //
 //	v := &httpsig.Verifier{
-//		WIT:      &wit.Verifier{Trust: store},
+//		Trust:    store,          // issuer keys per trust domain
+//		Policy:   wimse.Policy{}, // one policy for the WIT and the signature
 //		Replay:   wimse.NewMemoryReplayCache(0),
 //		Audience: httpsig.AudienceFromBase("https://svc.example"),
 //	}
@@ -22,7 +23,7 @@
 //		Responder: httpsig.AuthorizeID(serverID),
 //	}}
 //
-// # Receiver checklist (digest §14.2.11, -07 §3)
+// # Receiver checklist (-07 §3; R1–R11 is this package's numbering)
 //
 // The WIT from Workload-Identity-Token is validated fully first (R1). Then
 // the WIMSE signature is the one tagged wimse-workload-to-workload — labels
@@ -62,11 +63,17 @@
 // # Draft revisions
 //
 // The revision is detected from the tagged signature's covered components
-// (digest §14.8 S1): @path and @query mean -07, @request-target means -06.
+// (-07 §3.2 replaced -06 §3's @request-target by @path and @query): @path
+// and @query mean -07, @request-target means -06; a signature covering
+// neither is refused. The drafts do not say how a receiver of both tells
+// them apart; this is the implementation's choice.
 // wimse.Policy.Revisions decides which are accepted (RevisionHTTPSig06,
 // RevisionHTTPSig07; nil accepts both). Responses mirror the request's
 // revision (@request-target;req or @path;req and @query;req) and always
 // carry wimse-req-nonce (-07, also legal for -06). Senders emit -07 under the
-// label "wimse" (S16). The nonce replay key is the sender's identifier and the
-// nonce for both revisions (S8: equivalent, the signature binds the WIT).
+// label "wimse": -06 §3 asks for it, -07 gives labels no meaning. The nonce
+// replay key is the sender's identifier and the nonce for both revisions
+// (-06 scoped replay per peer, -07 §3.4 per receiver: equivalent here, since
+// the signature binds the WIT). draft-ietf-wimse-http-signature-08 is
+// treated as -07: its normative changes, if any, are not implemented.
 package httpsig

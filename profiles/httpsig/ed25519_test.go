@@ -46,7 +46,7 @@ func TestVerifyEd25519SNotReduced(t *testing.T) {
 				t.Fatalf("signature %q: %v", value, err)
 			}
 			r.Header.Set("Signature", label+"=:"+base64.StdEncoding.EncodeToString(plusL(sig))+":")
-			v := &httpsig.Verifier{WIT: &wit.Verifier{Trust: store, Policy: wimse.Policy{Now: func() time.Time { return now }}}, Audience: httpsig.AudienceFromBase("https://svc.example")}
+			v := &httpsig.Verifier{Trust: store, Policy: wimse.Policy{Now: func() time.Time { return now }}, Audience: httpsig.AudienceFromBase("https://svc.example")}
 			_, err = v.Verify(r, []byte(body))
 			reasontest.CheckReason(t, err, "httpsig.signature_non_canonical", "")
 		})

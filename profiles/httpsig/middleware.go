@@ -59,7 +59,7 @@ func (v *Verifier) Serve(r *http.Request) (*Peer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDigest(r.Header, body); err != nil && !off(&v.WIT.Policy, wimse.ReasonOf(err)) {
+	if err := checkDigest(r.Header, body); err != nil && !off(&v.Policy, wimse.ReasonOf(err)) {
 		return nil, err
 	}
 	return peer, nil

@@ -58,7 +58,7 @@ func (p *peers) witVerifier() *wit.Verifier {
 
 // verifier verifies requests for base + path at the fixture's time.
 func (p *peers) verifier(base string) *httpsig.Verifier {
-	return &httpsig.Verifier{WIT: p.witVerifier(), Replay: wimse.NewMemoryReplayCache(0),
+	return &httpsig.Verifier{Trust: p.store, Policy: p.witVerifier().Policy, Replay: wimse.NewMemoryReplayCache(0),
 		Audience: httpsig.AudienceFromBase(base), Scheme: "http"}
 }
 

@@ -61,10 +61,9 @@ func readResponse(t *testing.T, name string, req *http.Request) (*http.Response,
 func pretrusted(at int64) *wit.Verifier {
 	store := wimse.NewTrustStore()
 	store.Set(wimse.MustParseTrustDomain("example.com"), wimse.Anchors{Keys: []wimse.IssuerKey{{KeyID: "issuer-key", Public: ed25519.PublicKey(make([]byte, 32))}}})
-	return &wit.Verifier{Trust: store, Policy: wimse.Policy{
-		Now:    func() time.Time { return time.Unix(at, 0) },
-		Mutant: mutant.New(string(wimse.ReasonWITSignature)),
-	}}
+	policy := wimse.Policy{Now: func() time.Time { return time.Unix(at, 0) }}
+	mutant.Put(&policy, mutant.New(string(wimse.ReasonWITSignature)))
+	return &wit.Verifier{Trust: store, Policy: policy}
 }
 
 // TestPublishedExamples plays the http-signature-07 (digest §14.5, Fig. 2,
@@ -82,7 +81,8 @@ func TestPublishedExamples(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, body := readRequest(t, tc.req)
-			v := &httpsig.Verifier{WIT: pretrusted(tc.at), Replay: wimse.NewMemoryReplayCache(0),
+			pt := pretrusted(tc.at)
+			v := &httpsig.Verifier{Trust: pt.Trust, Policy: pt.Policy, Replay: wimse.NewMemoryReplayCache(0),
 				Audience: func(*http.Request) (string, error) { return tc.aud, nil }}
 			peer, err := v.Verify(r, body)
 			if err != nil {

@@ -32,7 +32,7 @@ func TestRoundTripSignedResponse(t *testing.T) {
 	sw, sk := mint("wimse://example.org/server")
 	for _, rev := range []wimse.Revision{wimse.RevisionHTTPSig07, wimse.RevisionHTTPSig06} {
 		var srv *httptest.Server
-		v := &httpsig.Verifier{WIT: &wit.Verifier{Trust: store}, Replay: wimse.NewMemoryReplayCache(0),
+		v := &httpsig.Verifier{Trust: store, Replay: wimse.NewMemoryReplayCache(0),
 			Audience: func(r *http.Request) (string, error) { return srv.URL + r.URL.EscapedPath(), nil }, Scheme: "http"}
 		app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p, _ := httpsig.PeerFromContext(r.Context())

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wimse-wg/wimse/internal/eddsa"
+	"github.com/wimse-wg/wimse/internal/mutant"
 	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
 	"github.com/wimse-wg/wimse/profiles/problem"
 	"github.com/wimse-wg/wimse/tokens/wit"
@@ -56,13 +57,28 @@ type Peer struct {
 // TrustDomain returns the caller's trust domain.
 func (p *Peer) TrustDomain() wimse.TrustDomain { return p.ID.TrustDomain() }
 
-// Verifier verifies signed requests. Its fields must not change once in
-// use; it is safe for concurrent use.
+// Verifier verifies signed requests. It is one verifier stack configured
+// in one place: the WIT and the message signature are judged under its
+// single Policy. Its fields must not change once in use; it is safe for
+// concurrent use.
 type Verifier struct {
-	// WIT verifies the Workload-Identity-Token; its Policy (clock, skew,
-	// MaxWPTLifetime, Revisions) applies to the signature too.
-	WIT *wit.Verifier
-	// Replay records nonces; nil disables the replay check (SHOULD).
+	// Trust maps trust domains to the issuer keys of WITs
+	// (workload-creds-02 §5.1.3). Nil trusts nothing.
+	Trust *wimse.TrustStore
+	// Policy is the verification policy of the WIT and of the signature:
+	// clock, skew, sizes, algorithms, MaxWPTLifetime (the longest
+	// signature) and Revisions. The zero value is the strict default
+	// policy.
+	Policy wimse.Policy
+	// WITCache, if non-nil, remembers fully verified WITs by hash so that
+	// a WIT reused across requests costs no second signature verification
+	// (wit.Cache). Nil verifies every WIT in full.
+	WITCache *wit.Cache
+	// Schemes lists identifier schemes accepted besides wimse and spiffe
+	// (identifier-03 §3: other schemes only when configured).
+	Schemes []string
+	// Replay records nonces; nil disables the replay check (-07 §3.4:
+	// SHOULD).
 	Replay wimse.ReplayCache
 	// Audience returns the wimse-aud this receiver expects for a request,
 	// from trusted configuration only (R8). Required.
@@ -97,8 +113,8 @@ func AudienceFromBase(base string) func(*http.Request) (string, error) {
 }
 
 // off reports whether the conformance self-test disabled the check that
-// rejects with r (wimse.Policy.Mutant; always false outside this module).
-func off(p *wimse.Policy, r wimse.Reason) bool { return p.Mutant.Off(string(r)) }
+// rejects with r (internal/mutant; always false outside this module).
+func off(p *wimse.Policy, r wimse.Reason) bool { return mutant.Of(p).Off(string(r)) }
 
 func fail(r wimse.Reason, format string, args ...any) error {
 	return wimse.Errorf(r, "httpsig: "+format, args...)
@@ -121,7 +137,7 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (*Peer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDigest(r.Header, body); err != nil && !off(&v.WIT.Policy, wimse.ReasonOf(err)) {
+	if err := checkDigest(r.Header, body); err != nil && !off(&v.Policy, wimse.ReasonOf(err)) {
 		return nil, err
 	}
 	return peer, nil
@@ -135,7 +151,7 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (*Peer, error) {
 // content (R5) is left to the caller (Serve reads the body and checks it).
 // Failures are *wimse.Error values.
 func (v *Verifier) VerifyHeaders(r *http.Request) (*Peer, error) {
-	policy := &v.WIT.Policy
+	policy := &v.Policy
 	// R1: the WIT, fully, first.
 	raws := r.Header.Values(HeaderWIT)
 	switch {
@@ -144,7 +160,8 @@ func (v *Verifier) VerifyHeaders(r *http.Request) (*Peer, error) {
 	case len(raws) > 1 || strings.Contains(raws[0], ","):
 		return nil, wimse.Errorf(wimse.ReasonWITMultiple, "httpsig: Workload-Identity-Token appears more than once")
 	}
-	tok, err := v.WIT.Verify(raws[0])
+	witV := wit.Verifier{Trust: v.Trust, Policy: v.Policy, Schemes: v.Schemes, Cache: v.WITCache}
+	tok, err := witV.Verify(raws[0])
 	if err != nil {
 		return nil, err
 	}

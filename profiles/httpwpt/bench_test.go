@@ -1,8 +1,8 @@
 package httpwpt_test
 
 // Benchmarks of request verification beside the bare cryptography, in one
-// run so the ratios show (ARCHITECTURE "Where the time goes": a cold request
-// costs two signature verifications, a warm one a single one).
+// run so the ratios show (a cold request costs two signature verifications, a
+// warm one a single one).
 //
 // What is measured:
 //
@@ -54,8 +54,9 @@ func benchmarkVerify(b *testing.B, cache *wit.Cache) {
 		proofs[i] = "WPT " + f.signWPT(b, nil)
 	}
 	v := f.verifier()
-	v.WIT.Cache = cache
-	v.WPT.Replay = wimse.NewMemoryReplayCache(b.N + 1)
+	v.WITCache = cache
+	// No sender quota: every proof comes from the one fixture workload.
+	v.Replay = wimse.NewMemoryReplayCache(b.N+1, wimse.WithSenderQuota(-1))
 	r := request(header(hWIT, f.wit, hAuth, proofs[b.N]))
 	if _, err := v.Verify(r); err != nil {
 		b.Fatalf("setup request rejected: %v", err)

@@ -42,7 +42,7 @@ func hasWPTScheme(v string) bool {
 	return len(v) == 3 || v[3] == ' ' || v[3] == '\t'
 }
 
-// off reports whether m (Policy.Mutant) disables the check of r.
+// off reports whether m (the self-test's mutant.Set) disables the check of r.
 func off(m *mutant.Set, r wimse.Reason) bool { return m.Off(string(r)) }
 
 // classify finds the carriage of a request: wpt-01, wpt-02, mixed, or none.

@@ -10,18 +10,22 @@
 // and a fresh WPT to every request.
 //
 //	v := &httpwpt.Verifier{
-//		WIT:      &wit.Verifier{Trust: store},
-//		WPT:      &wpt.Verifier{Replay: wimse.NewMemoryReplayCache(0)},
+//		Trust:    store,          // issuer keys per trust domain
+//		Policy:   wimse.Policy{}, // one policy for the WIT, the WPT and the carriage
+//		Replay:   wimse.NewMemoryReplayCache(0),
 //		Audience: httpwpt.AudienceFromBase("https://svc.example"),
 //	}
-//	http.ListenAndServeTLS(addr, cert, key, v.Middleware(app))
+//	http.ListenAndServeTLS(addr, cert, key, v.Middleware(logger)(app))
 //
-// # Carriage detection (digest §13.8)
+// # Carriage detection
 //
-// The revision is detected by carriage, never by token: an Authorization
-// field whose scheme is WPT (case-insensitive) is wpt-02, a
-// Workload-Proof-Token field is wpt-01, both at once is rejected with 400
-// (request.mixed_carriage). Senders default to wpt-02.
+// The revision is detected by carriage, never by token, since a WPT reads
+// the same under both (wpt-02 §2 moved it from wpt-01 §3's
+// Workload-Proof-Token field to the Authorization field): an Authorization
+// field whose scheme is WPT (case-insensitive, RFC 9110 §11.1) is wpt-02,
+// a Workload-Proof-Token field is wpt-01, both at once is rejected with 400
+// (request.mixed_carriage: no draft allows mixing them). Senders default to
+// wpt-02.
 //
 // On a wpt-01 request an Authorization field is parsed as RFC 9110 §11.4
 // credentials: a token as auth-scheme (compared case-insensitively), then

@@ -102,10 +102,10 @@ func (f *fixture) signWPT(t testing.TB, mutate func(*wpt.Claims)) string {
 // verifier returns a Verifier for the fixture with a fresh replay cache, no
 // WIT cache and the fixture's clock; opts adjust it.
 func (f *fixture) verifier(opts ...func(*httpwpt.Verifier)) *httpwpt.Verifier {
-	policy := wimse.Policy{Now: func() time.Time { return f.now }}
 	v := &httpwpt.Verifier{
-		WIT:      &wit.Verifier{Trust: f.store, Policy: policy},
-		WPT:      &wpt.Verifier{Policy: policy, Replay: wimse.NewMemoryReplayCache(0)},
+		Trust:    f.store,
+		Policy:   wimse.Policy{Now: func() time.Time { return f.now }},
+		Replay:   wimse.NewMemoryReplayCache(0),
 		Audience: httpwpt.AudienceFromBase(testBase),
 	}
 	for _, o := range opts {
@@ -116,7 +116,7 @@ func (f *fixture) verifier(opts ...func(*httpwpt.Verifier)) *httpwpt.Verifier {
 
 // withRevisions restricts the accepted carriages.
 func withRevisions(revs ...wimse.Revision) func(*httpwpt.Verifier) {
-	return func(v *httpwpt.Verifier) { v.WIT.Policy.Revisions = revs }
+	return func(v *httpwpt.Verifier) { v.Policy.Revisions = revs }
 }
 
 // header builds a header from name/value pairs with Header.Add, so a name

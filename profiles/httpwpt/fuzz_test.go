@@ -79,9 +79,7 @@ func FuzzVerifyRawRequest(f *testing.F) {
 		}
 		// A fresh replay cache per input keeps inputs independent.
 		v := *v
-		wptv := *v.WPT
-		wptv.Replay = wimse.NewMemoryReplayCache(0)
-		v.WPT = &wptv
+		v.Replay = wimse.NewMemoryReplayCache(0)
 
 		p, err := v.Verify(r)
 		if err == nil {

@@ -7,8 +7,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/wimse-wg/wimse/profiles/httpwpt"
-	"github.com/wimse-wg/wimse/tokens/wit"
-	"github.com/wimse-wg/wimse/tokens/wpt"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
@@ -24,10 +22,10 @@ func publishedVerifier(t testing.TB, at int64) *httpwpt.Verifier {
 	store := wimse.NewTrustStore()
 	store.Set(wimse.MustParseTrustDomain("example.com"), wimse.Anchors{Keys: keys})
 	now := time.Unix(at, 0)
-	policy := wimse.Policy{Now: func() time.Time { return now }}
 	return &httpwpt.Verifier{
-		WIT:      &wit.Verifier{Trust: store, Policy: policy},
-		WPT:      &wpt.Verifier{Policy: policy, Replay: wimse.NewMemoryReplayCache(0)},
+		Trust:    store,
+		Policy:   wimse.Policy{Now: func() time.Time { return now }},
+		Replay:   wimse.NewMemoryReplayCache(0),
 		Audience: httpwpt.AudienceFromBase("https://workload.example.com"),
 	}
 }

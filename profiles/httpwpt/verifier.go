@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/wimse-wg/wimse/internal/mutant"
 	"github.com/wimse-wg/wimse/profiles/problem"
 	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/tokens/wpt"
@@ -26,14 +27,31 @@ type Peer struct {
 // TrustDomain returns the caller's trust domain.
 func (p *Peer) TrustDomain() wimse.TrustDomain { return p.ID.TrustDomain() }
 
-// Verifier verifies the WIT and WPT of HTTP requests. Its fields must not
+// Verifier verifies the WIT and WPT of HTTP requests. It is one verifier
+// stack configured in one place: the WIT, the WPT and the carriage are all
+// judged under its single Policy, so they cannot disagree about the clock,
+// the skew, the sizes, the algorithms or the revisions. Its fields must not
 // change once it is in use; it is safe for concurrent use.
 type Verifier struct {
-	// WIT verifies the Workload-Identity-Token. Its Policy also decides
-	// which carriages are accepted (Policy.Revisions).
-	WIT *wit.Verifier
-	// WPT verifies the proof.
-	WPT *wpt.Verifier
+	// Trust maps trust domains to the issuer keys of WITs
+	// (workload-creds-02 §5.1.3). Nil trusts nothing.
+	Trust *wimse.TrustStore
+	// Policy is the verification policy of the WIT, of the WPT and of the
+	// carriage (Policy.Revisions decides which carriages are accepted).
+	// The zero value is the strict default policy.
+	Policy wimse.Policy
+	// Replay records (sub, jti) pairs of verified proofs; nil disables the
+	// replay check (wpt-01 §4, wpt-02 §3.1.4: RECOMMENDED), which is only
+	// for offline use.
+	Replay wimse.ReplayCache
+	// WITCache, if non-nil, remembers fully verified WITs by hash so that a
+	// WIT reused across requests costs no second signature verification
+	// (wit.Cache). Nil verifies every WIT in full.
+	WITCache *wit.Cache
+	// Schemes lists identifier schemes accepted besides wimse and spiffe
+	// (identifier-03 §3: other schemes only when configured). Nil accepts
+	// those two.
+	Schemes []string
 	// Audience returns the aud a request's WPT must carry. It must build the
 	// value from trusted configuration, never from Host or
 	// X-Forwarded-Host; see AudienceFromBase. Required.
@@ -72,12 +90,13 @@ type Rejection struct {
 func (r *Rejection) Error() string { return r.Err.Error() }
 func (r *Rejection) Unwrap() error { return r.Err }
 
-// Verify authenticates r: carriage, the WIT fully, then the WPT
-// (ARCHITECTURE: nothing is trusted before both verify). Failures are
-// *Rejection values; wimse.ReasonOf gives their reason.
+// Verify authenticates r: carriage, the WIT fully, then the WPT (nothing
+// is trusted before both verify). Failures are *Rejection values;
+// wimse.ReasonOf gives their reason.
 func (v *Verifier) Verify(r *http.Request) (*Peer, error) {
-	policy := &v.WIT.Policy
-	rev, err := classify(r.Header, policy.Mutant)
+	policy := &v.Policy
+	m := mutant.Of(policy)
+	rev, err := classify(r.Header, m)
 	if err != nil {
 		return nil, v.reject(err, "")
 	}
@@ -88,14 +107,15 @@ func (v *Verifier) Verify(r *http.Request) (*Peer, error) {
 		}
 		return nil, v.reject(wimse.Errorf(wimse.ReasonWPTMissing, "httpwpt: request carries no workload proof token"), rev)
 	}
-	if !policy.Accepts(rev) && !policy.Mutant.Off(string(wimse.ReasonRequestCarriageNotAccepted)) {
+	if !policy.Accepts(rev) && !m.Off(string(wimse.ReasonRequestCarriageNotAccepted)) {
 		return nil, v.reject(wimse.Errorf(wimse.ReasonRequestCarriageNotAccepted, "httpwpt: carriage %s is not accepted", rev), rev)
 	}
-	p, err := extract(r.Header, rev, v.ContextTokenFields, policy.Mutant)
+	p, err := extract(r.Header, rev, v.ContextTokenFields, m)
 	if err != nil {
 		return nil, v.reject(err, rev)
 	}
-	witTok, err := v.WIT.Verify(p.wit)
+	witV := wit.Verifier{Trust: v.Trust, Policy: v.Policy, Schemes: v.Schemes, Cache: v.WITCache}
+	witTok, err := witV.Verify(p.wit)
 	if err != nil {
 		return nil, v.reject(err, rev)
 	}
@@ -106,7 +126,8 @@ func (v *Verifier) Verify(r *http.Request) (*Peer, error) {
 	if err != nil {
 		return nil, v.reject(&wimse.Error{Reason: wimse.ReasonInternal, Detail: "httpwpt: no audience for this request", Err: err}, rev)
 	}
-	wptTok, err := v.WPT.Verify(p.wpt, wpt.Expect{
+	wptV := wpt.Verifier{Policy: v.Policy, Replay: v.Replay}
+	wptTok, err := wptV.Verify(p.wpt, wpt.Expect{
 		Revision:    rev,
 		Audience:    aud,
 		WIT:         witTok,

@@ -65,7 +65,7 @@ func TestKeyTrustDomainMutant(t *testing.T) {
 	f := baseWIT(t)
 	twoDomains(t, f)
 	setClaim("sub", "wimse://other.example/admin")(t, f)
-	f.policy.Mutant = mutant.New(string(wimse.ReasonWITKeyTrustDomain))
+	mutant.Put(&f.policy, mutant.New(string(wimse.ReasonWITKeyTrustDomain)))
 	raw := f.token(t)
 	now := witNow
 	v, _ := cachedVerifier(t, f, 0, &now)

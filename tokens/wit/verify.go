@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wimse-wg/wimse/internal/jose"
+	"github.com/wimse-wg/wimse/internal/mutant"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
@@ -70,8 +71,8 @@ func fail(r wimse.Reason, format string, args ...any) error {
 }
 
 // off reports whether the conformance self-test disabled the check of r
-// (Policy.Mutant); always false outside it.
-func (v *Verifier) off(r wimse.Reason) bool { return v.Policy.Mutant.Off(string(r)) }
+// (internal/mutant); always false outside this module.
+func (v *Verifier) off(r wimse.Reason) bool { return mutant.Of(&v.Policy).Off(string(r)) }
 
 // Verify checks a WIT in compact serialization and returns it verified.
 // Failures are *wimse.Error values with a wit.* reason.
@@ -175,7 +176,7 @@ func (v *Verifier) legacy() []string {
 }
 
 func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
-	skip := jose.MutantSkip(v.Policy.Mutant, joseToReason)
+	skip := jose.MutantSkip(mutant.Of(&v.Policy), joseToReason)
 	jt, err := jose.ParseSkip(raw, v.Policy.TokenSize(), skip)
 	if err != nil {
 		return nil, fromJOSE(err, joseToReason)
@@ -382,7 +383,7 @@ func (v *Verifier) checkTimes(t *Token, now time.Time) error {
 }
 
 func (v *Verifier) readConfirmation(t *Token) error {
-	// A disabled check (Policy.Mutant) that leaves no usable key returns
+	// A disabled check (internal/mutant) that leaves no usable key returns
 	// nil with t.Confirmation empty: the WPT then cannot verify.
 	cnf, present, ok := jose.Claims(t.Claims).Object("cnf")
 	switch {
@@ -411,7 +412,7 @@ func (v *Verifier) readConfirmation(t *Token) error {
 	if len(cnf) > 1 && !v.off(wimse.ReasonWITCnfAmbiguous) {
 		return fail(wimse.ReasonWITCnfAmbiguous, "cnf holds %d confirmation methods; only jwk, alone, is defined", len(cnf))
 	}
-	skip := jose.MutantSkip(v.Policy.Mutant, cnfJOSEToReason)
+	skip := jose.MutantSkip(mutant.Of(&v.Policy), cnfJOSEToReason)
 	k, err := jose.ParsePublicJWKSkip(raw, skip)
 	if err != nil {
 		var je *jose.Error

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wimse-wg/wimse/internal/jose"
+	"github.com/wimse-wg/wimse/internal/mutant"
 	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/wimse"
 )
@@ -79,8 +80,8 @@ func fail(r wimse.Reason, format string, args ...any) error {
 }
 
 // off reports whether the conformance self-test disabled the check of r
-// (Policy.Mutant); always false outside it.
-func (v *Verifier) off(r wimse.Reason) bool { return v.Policy.Mutant.Off(string(r)) }
+// (internal/mutant); always false outside this module.
+func (v *Verifier) off(r wimse.Reason) bool { return mutant.Of(&v.Policy).Off(string(r)) }
 
 // Verify checks a WPT in compact serialization against e. Failures are
 // *wimse.Error values with a wpt.* reason (or server.replay_cache_full).
@@ -92,7 +93,7 @@ func (v *Verifier) Verify(raw string, e Expect) (*Token, error) {
 		return nil, wimse.Errorf(wimse.ReasonInternal, "wpt: Expect.Audience is required")
 	}
 	now := v.Policy.Time()
-	skip := jose.MutantSkip(v.Policy.Mutant, joseToReason)
+	skip := jose.MutantSkip(mutant.Of(&v.Policy), joseToReason)
 	jt, err := jose.ParseSkip(raw, v.Policy.TokenSize(), skip)
 	if err != nil {
 		return nil, fromJOSE(err)
@@ -195,7 +196,7 @@ func (v *Verifier) readClaims(t *Token, c jose.Claims) error {
 func (v *Verifier) checkClaims(t *Token, c jose.Claims, e Expect, now time.Time) error {
 	skew := v.Policy.Skew()
 	// aud: required, equal to the configured audience (P6, P14, V6).
-	// A *_missing check disabled by Policy.Mutant makes its claim optional:
+	// A *_missing check disabled by the self-test (internal/mutant) makes its claim optional:
 	// when absent, the checks of its value are skipped too.
 	_, audPresent := c["aud"]
 	switch {
