@@ -1,8 +1,14 @@
 package vectors
 
-import "slices"
-
-import "maps"
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
 
 // This file holds the building blocks the catalogues (identifier_vectors.go,
 // wit_vectors.go, wpt_vectors.go) derive their vectors from. A negative
@@ -11,8 +17,6 @@ import "maps"
 // Both is the applicability of a vector to both WPT carriages.
 var Both = []string{"wpt-01", "wpt-02"}
 
-// DefaultPolicy is the policy vectors assume unless they say otherwise:
-// the defaults of the reference server, trusting TrustDomain.
 // relPolicy is the time directive {"$rel": n, "$policy": terms}: now + n
 // plus or minus the receiver's policy values ("-clockSkew",
 // "+maxWptLifetime"), so that a vector at a policy boundary is right for
@@ -26,6 +30,117 @@ func relPolicy(n int, terms ...string) map[string]any {
 		list[i] = t
 	}
 	return map[string]any{"$rel": n, "$policy": list}
+}
+
+// descPlaceholder is a placeholder of a description (Comment and
+// Mutation.Change), filled in by the generator (describe): ${clockSkew},
+// ${maxWptLifetime} and ${maxTokenSize} are the vector's policy values;
+// ${wit.CLAIM}, ${wpt.CLAIM} and ${sig.PARAM} are how far from now, in
+// seconds, the frozen vector puts a time its template sets with a
+// {"$rel": N} directive (a claim of the WIT or the WPT, a parameter of the
+// WIMSE signature), and ${wit.CLAIM.rel} (and so on) is |N|, the
+// directive's own offset before the policy terms: the margin of a boundary
+// vector. A boundary vector's description uses them instead of numbers, so
+// that "(frozen: 70 s; 60 s skew)" stays right, and keeps matching the
+// frozen tokens, when a default or a margin changes.
+var descPlaceholder = regexp.MustCompile(`\$\{([A-Za-z]+)(?:\.([A-Za-z]+))?(\.rel)?\}`)
+
+// describe fills in the placeholders of v's description under policy p.
+func describe(v *Vector, p PolicyValues) error {
+	expand := func(s string) (string, error) {
+		var err error
+		out := descPlaceholder.ReplaceAllStringFunc(s, func(m string) string {
+			sub := descPlaceholder.FindStringSubmatch(m)
+			n, e := descValue(v, p, sub[1], sub[2], sub[3] != "")
+			if e != nil && err == nil {
+				err = fmt.Errorf("description placeholder %s: %w", m, e)
+			}
+			return strconv.FormatInt(n, 10)
+		})
+		if err == nil && strings.Contains(out, "${") {
+			err = fmt.Errorf("description %q: malformed ${...} placeholder", s)
+		}
+		return out, err
+	}
+	var err error
+	if v.Comment, err = expand(v.Comment); err != nil {
+		return err
+	}
+	if v.Mutation != nil {
+		m := *v.Mutation
+		if m.Change, err = expand(m.Change); err != nil {
+			return err
+		}
+		v.Mutation = &m
+	}
+	return nil
+}
+
+// descValue is the value of the placeholder ${name}, ${name.field} or,
+// with rel, ${name.field.rel}.
+func descValue(v *Vector, p PolicyValues, name, field string, rel bool) (int64, error) {
+	if field == "" && !rel {
+		switch name {
+		case NeedClockSkew:
+			return int64(p.ClockSkew), nil
+		case NeedMaxWPTLifetime:
+			return int64(p.MaxWPTLifetime), nil
+		case NeedMaxTokenSize:
+			return int64(p.MaxTokenSize), nil
+		}
+		return 0, errors.New("not a policy value (clockSkew, maxWptLifetime, maxTokenSize)")
+	}
+	var d any
+	ok := false
+	if t := v.Template; t != nil {
+		switch name {
+		case "wit":
+			if t.WIT != nil {
+				d, ok = t.WIT.Claims[field]
+			}
+		case "wpt":
+			if t.WPT != nil {
+				d, ok = t.WPT.Claims[field]
+			}
+		case "sig":
+			if len(t.Sigs) > 0 {
+				for _, sp := range t.Sigs[0].Params {
+					if sp.Name == field {
+						d, ok = sp.Value, true
+					}
+				}
+			}
+		default:
+			return 0, errors.New("not wit.CLAIM, wpt.CLAIM or sig.PARAM")
+		}
+	}
+	if !ok {
+		return 0, fmt.Errorf("the template sets no %s.%s", name, field)
+	}
+	m, isDirective := d.(map[string]any)
+	if !isDirective {
+		return 0, fmt.Errorf("%s.%s is not a {\"$rel\": N} directive", name, field)
+	}
+	var n int64
+	switch x := m["$rel"].(type) {
+	case int:
+		n = int64(x)
+	case int64:
+		n = x
+	default:
+		return 0, fmt.Errorf("%s.%s is not a {\"$rel\": N} directive", name, field)
+	}
+	if terms, has := m["$policy"]; has && !rel {
+		off, err := (&materializer{env: Env{Policy: &p}}).policyOffset(terms)
+		if err != nil {
+			return 0, err
+		}
+		n += off
+	}
+	if n < 0 {
+		n = -n
+	}
+	return n, nil
 }
 
 // kidRequired is v for a receiver that requires kid when the trust domain
@@ -54,6 +169,12 @@ func needPolicy(v Vector, names ...string) Vector {
 	return v
 }
 
+// DefaultPolicy is the policy vectors assume unless they say otherwise:
+// the defaults of the reference server, trusting TrustDomain. Its clock
+// skew, maximum WPT lifetime and maximum token size are the generator's
+// defaults: a vector that keeps them follows a changed default, its
+// policy-relative times and sizes and its ${...} description placeholders
+// with it.
 func DefaultPolicy() *Policy {
 	return &Policy{Audience: FrozenBase, TrustDomains: []string{TrustDomain}, ClockSkew: 60, MaxWPTLifetime: 300, MaxTokenSize: 8192, Revisions: []string{"wpt-01", "wpt-02"}}
 }

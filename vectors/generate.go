@@ -57,6 +57,20 @@ var groups = []group{
 // Generate builds every vector file from seed: file name (under v1/) to
 // its bytes. Equal seeds give byte-identical output.
 func Generate(seed string) (map[string][]byte, error) {
+	return generate(seed, genConfig{requirements: Requirements, policy: DefaultPolicyValues()})
+}
+
+// genConfig is what generation derives from besides the seed and the
+// catalogues: the requirements table, whose levels decide ShouldLevel, and
+// the default receiver policy, whose values the boundary vectors' frozen
+// times and descriptions follow. Generate passes the real ones; tests pass
+// a changed table or policy to show that flags and boundaries follow.
+type genConfig struct {
+	requirements []Requirement
+	policy       PolicyValues
+}
+
+func generate(seed string, c genConfig) (map[string][]byte, error) {
 	keys, err := DeriveKeys(seed)
 	if err != nil {
 		return nil, err
@@ -65,6 +79,9 @@ func Generate(seed string) (map[string][]byte, error) {
 	ids := map[string]string{}
 	for _, g := range groups {
 		vs := g.build()
+		if err := derive(vs, c); err != nil {
+			return nil, err
+		}
 		fillNeeds(vs, keys)
 		for i := range vs {
 			v := &vs[i]
@@ -72,7 +89,7 @@ func Generate(seed string) (map[string][]byte, error) {
 				return nil, fmt.Errorf("vectors: id %q in %s and %s", v.ID, prev, g.name)
 			}
 			ids[v.ID] = g.name
-			if err := freeze(v, keys, seed); err != nil {
+			if err := freeze(v, keys, seed, c.policy); err != nil {
 				return nil, fmt.Errorf("vectors: %s: %w", v.ID, err)
 			}
 		}
@@ -81,7 +98,7 @@ func Generate(seed string) (map[string][]byte, error) {
 			Generator:     Generator{Name: "wimse vectors generate", Version: GeneratorVersion, Seed: seed},
 			NumberOfTests: len(vs), Notes: notesFor(vs), Tests: vs,
 		}
-		if err := Lint(&f); err != nil {
+		if err := lint(&f, c.requirements); err != nil {
 			return nil, err
 		}
 		b, err := encode(f)
@@ -94,7 +111,7 @@ func Generate(seed string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := encode(RequirementsFile{Schema: SchemaID, Requirements: Requirements, Retired: Retired, Keys: publicKeys(keys), X509Roots: roots})
+	b, err := encode(RequirementsFile{Schema: SchemaID, Requirements: c.requirements, Retired: Retired, Keys: publicKeys(keys), X509Roots: roots})
 	if err != nil {
 		return nil, err
 	}
@@ -135,8 +152,9 @@ func encode(v any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// freeze fills v.Frozen by materialising v.Template at FrozenNow.
-func freeze(v *Vector, keys *KeySet, seed string) error {
+// freeze fills v.Frozen by materialising v.Template at FrozenNow, under
+// the vector's own policy values (def when it states none).
+func freeze(v *Vector, keys *KeySet, seed string, def PolicyValues) error {
 	if v.certs != nil {
 		return v.certs.issue(v, seed)
 	}
@@ -154,8 +172,12 @@ func freeze(v *Vector, keys *KeySet, seed string) error {
 	if len(drafts) == 0 {
 		drafts = []string{""}
 	}
+	pv := def
+	if p := v.Policy; p != nil {
+		pv = PolicyValues{ClockSkew: p.ClockSkew, MaxWPTLifetime: p.MaxWPTLifetime, MaxTokenSize: p.MaxTokenSize}
+	}
 	for _, d := range drafts {
-		m, err := Materialize(v.Template, Env{Now: time.Unix(FrozenNow, 0), Base: FrozenBase, Draft: d, Keys: keys, JTI: jti(d)})
+		m, err := Materialize(v.Template, Env{Now: time.Unix(FrozenNow, 0), Base: FrozenBase, Draft: d, Keys: keys, JTI: jti(d), Policy: &pv})
 		if err != nil {
 			return err
 		}
@@ -177,15 +199,17 @@ func freeze(v *Vector, keys *KeySet, seed string) error {
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // Lint checks a file's cross-references: IDs well-formed, every
-// requirement known, every flag explained, every acceptable flagged, every
-// invalid one derived from a valid vector, expectations consistent.
-func Lint(f *File) error {
+// requirement known, every flag explained, ShouldLevel exactly where the
+// requirement levels put it, every acceptable flagged, every invalid one
+// derived from a valid vector, expectations consistent.
+func Lint(f *File) error { return lint(f, Requirements) }
+
+func lint(f *File, table []Requirement) error {
 	reqs := map[string]bool{}
-	mandatory := map[string]bool{}
-	for _, r := range Requirements {
+	for _, r := range table {
 		reqs[r.ID] = true
-		mandatory[r.ID] = r.Level == MUST || r.Level == MUSTNOT
 	}
+	mandatory := mandatoryIDs(table)
 	byID := map[string]*Vector{}
 	for i := range f.Tests {
 		byID[f.Tests[i].ID] = &f.Tests[i]
@@ -216,11 +240,11 @@ func Lint(f *File) error {
 				return errf("flag %q has no note", fl)
 			}
 		}
-		// Only a mandatory requirement can fail a target: a valid or
-		// invalid vector that cites none rests on a SHOULD and must say so.
-		if v.Result != ResultAcceptable && !slices.ContainsFunc(v.Requirements, func(r string) bool { return mandatory[r] }) &&
-			!slices.Contains(v.Flags, "ShouldLevel") {
-			return errf("cites no MUST requirement and is not flagged ShouldLevel")
+		if want, has := restsOnShould(&v, mandatory), slices.Contains(v.Flags, FlagShouldLevel); has != want {
+			if want {
+				return errf("cites no MUST requirement and is not flagged ShouldLevel")
+			}
+			return errf("flagged ShouldLevel but cites a MUST requirement (or is acceptable)")
 		}
 		switch v.Result {
 		case ResultValid:
@@ -278,4 +302,64 @@ func publicKeys(keys *KeySet) []TestKey {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// FlagShouldLevel marks a valid or invalid vector whose expectation rests
+// on SHOULD-level requirements only: a target that fails it fails only
+// under --strict. The generator sets it from the levels of the
+// requirements the vector cites (restsOnShould); catalogues never write it.
+const FlagShouldLevel = "ShouldLevel"
+
+// mandatoryIDs is the set of MUST and MUST NOT requirement IDs of table.
+func mandatoryIDs(table []Requirement) map[string]bool {
+	out := make(map[string]bool, len(table))
+	for _, r := range table {
+		out[r.ID] = r.Level == MUST || r.Level == MUSTNOT
+	}
+	return out
+}
+
+// restsOnShould reports whether v's expectation rests on a SHOULD: only a
+// mandatory requirement can fail a target, and v, valid or invalid, cites
+// none. Acceptable vectors never fail a target and are never flagged.
+func restsOnShould(v *Vector, mandatory map[string]bool) bool {
+	return v.Result != ResultAcceptable && !slices.ContainsFunc(v.Requirements, func(r string) bool { return mandatory[r] })
+}
+
+// derive fills in what follows from the requirement levels and the
+// default policy, so that changing either regenerates consistent vectors:
+// the policy values a vector leaves at DefaultPolicy's follow c.policy,
+// ShouldLevel follows the levels of c.requirements, and the ${...}
+// placeholders of descriptions are computed from the vector's policy and
+// template (describe).
+func derive(vs []Vector, c genConfig) error {
+	mandatory := mandatoryIDs(c.requirements)
+	builtin := DefaultPolicyValues()
+	for i := range vs {
+		v := &vs[i]
+		pv := c.policy
+		if v.Policy != nil {
+			p := *v.Policy
+			follow := func(field *int, builtin, want int) {
+				if *field == builtin {
+					*field = want
+				}
+			}
+			follow(&p.ClockSkew, builtin.ClockSkew, c.policy.ClockSkew)
+			follow(&p.MaxWPTLifetime, builtin.MaxWPTLifetime, c.policy.MaxWPTLifetime)
+			follow(&p.MaxTokenSize, builtin.MaxTokenSize, c.policy.MaxTokenSize)
+			v.Policy = &p
+			pv = PolicyValues{ClockSkew: p.ClockSkew, MaxWPTLifetime: p.MaxWPTLifetime, MaxTokenSize: p.MaxTokenSize}
+		}
+		if slices.Contains(v.Flags, FlagShouldLevel) {
+			return fmt.Errorf("vectors: %s: ShouldLevel is derived from the requirement levels: remove it from the catalogue", v.ID)
+		}
+		if restsOnShould(v, mandatory) {
+			v.Flags = append(slices.Clone(v.Flags), FlagShouldLevel)
+		}
+		if err := describe(v, pv); err != nil {
+			return fmt.Errorf("vectors: %s: %w", v.ID, err)
+		}
+	}
+	return nil
 }

@@ -195,9 +195,9 @@ func witKeyCheckVectors(built []Vector) []Vector {
 		useOK("wit-cnf-use-sig", "cnf.jwk has use sig: a key for signatures", map[string]any{"use": "sig"}),
 		useOK("wit-cnf-key-ops-verify", "cnf.jwk has key_ops [verify]", map[string]any{"key_ops": []any{"verify"}}),
 		label(Derived(base, "wit-cnf-use-enc", "cnf.jwk has use enc: a key designated for encryption, not for verifying proofs",
-			jwkWith(map[string]any{"use": "enc"}), []string{"WIT-CNF-USE"}, []string{"KeyUse", "ShouldLevel"}, reject("wit.cnf_key_use")), "cnf"),
+			jwkWith(map[string]any{"use": "enc"}), []string{"WIT-CNF-USE"}, []string{"KeyUse"}, reject("wit.cnf_key_use")), "cnf"),
 		label(Derived(base, "wit-cnf-key-ops-encrypt", "cnf.jwk has key_ops [encrypt]: verify is not among the operations the key is for",
-			jwkWith(map[string]any{"key_ops": []any{"encrypt"}}), []string{"WIT-CNF-USE"}, []string{"KeyUse", "ShouldLevel"}, reject("wit.cnf_key_use")), "cnf"),
+			jwkWith(map[string]any{"key_ops": []any{"encrypt"}}), []string{"WIT-CNF-USE"}, []string{"KeyUse"}, reject("wit.cnf_key_use")), "cnf"),
 	)
 
 	// More than one confirmation method (RFC 7800 §3.1).

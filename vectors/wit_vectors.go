@@ -237,7 +237,7 @@ func witVectors() []Vector {
 		enc("wit-encoding-padded", "pad", "base64 padding == is appended to the signature", "wit.malformed"),
 		enc("wit-encoding-whitespace", "whitespace", "a space is inserted after the first dot", "wit.malformed"),
 		enc("wit-encoding-plus-slash", "plus-slash", "the token uses the base64 alphabet (+ and /) instead of base64url", "wit.malformed"),
-		needPolicy(Derived(base, "wit-oversized", "the claims are padded so the WIT exceeds the receiver's maximum token size by more than 800 bytes (frozen: 8192)",
+		needPolicy(Derived(base, "wit-oversized", "the claims are padded so the WIT exceeds the receiver's maximum token size by more than 800 bytes (frozen: ${maxTokenSize})",
 			func(t *Template) { t.WIT.OverLimit = 808 }, []string{"WIT-SYNTAX"}, []string{"Policy"}, reject("wit.oversized")), NeedMaxTokenSize),
 	)
 
@@ -319,24 +319,24 @@ func witVectors() []Vector {
 			[]string{"WIT-CNF"}, []string{"EdgeCase"}),
 	)
 
-	// Times (creds-02 §5.1.2, RFC 7519 §4.1.4-6; the policy's skew is 60 s).
+	// Times (creds-02 §5.1.2, RFC 7519 §4.1.4-6), relative to the policy's skew.
 	add([]string{"time"},
-		Derived(base, "wit-exp-passed", "the WIT expired a minute beyond the receiver's clock skew (frozen: 120 s ago; 60 s skew)",
+		Derived(base, "wit-exp-passed", "the WIT expired a minute beyond the receiver's clock skew (frozen: ${wit.exp} s ago; ${clockSkew} s skew)",
 			func(t *Template) { t.WIT.Claims["exp"] = relPolicy(-60, "-clockSkew") },
 			[]string{"WIT-EXP"}, []string{"ModifiedParameter"}, reject("wit.expired")),
-		needPolicy(Derived(base, "wit-exp-skew-boundary", "exp lies the receiver's clock skew plus 10 s in the past (frozen: 70 s; 60 s skew): just beyond the skew",
+		needPolicy(Derived(base, "wit-exp-skew-boundary", "exp lies the receiver's clock skew plus ${wit.exp.rel} s in the past (frozen: ${wit.exp} s; ${clockSkew} s skew): just beyond the skew",
 			claim("exp", relPolicy(-10, "-clockSkew")), []string{"WIT-EXP"}, []string{"Policy"}, reject("wit.expired")), NeedClockSkew),
-		needPolicy(valid(base, "wit-exp-within-skew", "the WIT expired the receiver's clock skew minus 10 s ago (frozen: 50 s; 60 s skew): just within the skew",
+		needPolicy(valid(base, "wit-exp-within-skew", "the WIT expired the receiver's clock skew minus ${wit.exp.rel} s ago (frozen: ${wit.exp} s; ${clockSkew} s skew): just within the skew",
 			claim("exp", relPolicy(10, "-clockSkew")), []string{"WIT-EXP"}, []string{"EdgeCase", "Policy"}), NeedClockSkew),
 		valid(base, "wit-exp-fractional", "exp is a non-integer NumericDate (RFC 7519 §2 allows fractions)",
 			func(t *Template) { t.WIT.ClaimsRaw = witClaimsRaw("{{rel:3600}}.5", "") },
 			[]string{"WIT-EXP"}, []string{"EdgeCase"}),
-		Derived(base, "wit-nbf-future", "nbf lies four minutes beyond the receiver's clock skew in the future (frozen: 300 s; 60 s skew)", claim("nbf", relPolicy(240, "+clockSkew")),
+		Derived(base, "wit-nbf-future", "nbf lies four minutes beyond the receiver's clock skew in the future (frozen: ${wit.nbf} s; ${clockSkew} s skew)", claim("nbf", relPolicy(240, "+clockSkew")),
 			[]string{"WIT-NBF"}, []string{"ModifiedParameter"}, reject("wit.not_yet_valid")),
-		needPolicy(valid(base, "wit-nbf-within-skew", "nbf lies the receiver's clock skew minus 10 s in the future (frozen: 50 s; 60 s skew): just within the skew", claim("nbf", relPolicy(-10, "+clockSkew")),
+		needPolicy(valid(base, "wit-nbf-within-skew", "nbf lies the receiver's clock skew minus ${wit.nbf.rel} s in the future (frozen: ${wit.nbf} s; ${clockSkew} s skew): just within the skew", claim("nbf", relPolicy(-10, "+clockSkew")),
 			[]string{"WIT-NBF"}, []string{"EdgeCase", "Policy"}), NeedClockSkew),
 	)
-	iatFuture := Derived(base, "wit-iat-future", "iat lies four minutes beyond the receiver's clock skew in the future (frozen: 300 s; 60 s skew)", claim("iat", relPolicy(240, "+clockSkew")),
+	iatFuture := Derived(base, "wit-iat-future", "iat lies four minutes beyond the receiver's clock skew in the future (frozen: ${wit.iat} s; ${clockSkew} s skew)", claim("iat", relPolicy(240, "+clockSkew")),
 		[]string{"WIT-NBF"}, []string{"Inference"}, reject("wit.not_yet_valid"))
 	iatFuture.Result = ResultAcceptable
 	iatFuture.Comment += ". RFC 7519 does not require rejecting a future iat and creds-02 does not define iat; the reference receiver treats it like nbf (tokens/wit/doc.go) and rejects it with wit.not_yet_valid"
@@ -402,7 +402,7 @@ func witVectors() []Vector {
 			"identifier-03 says longer identifiers SHOULD NOT be issued and parsers reject identifiers beyond their own internal limit, which the drafts do not fix: the reference receiver's is 2048 octets (the SPIFFE-ID maximum), so it rejects; a receiver with a larger limit may accept"),
 		sub("wit-sub-untrusted-trust-domain", "wimse://"+UntrustedTrustDomain+"/workload/client", "sub is in the trust domain "+UntrustedTrustDomain+", which the receiver does not trust (the WIT is still signed by a key trusted for example.org)",
 			[]string{"WIT-TRUST-DOMAIN"}, []string{"AuthBypass"}, "wit.trust_domain"),
-		valid(base, "wit-sub-2048-octets", "sub is an identifier of exactly 2048 octets, which implementations must handle; the WIT stays below 8192 bytes",
+		valid(base, "wit-sub-2048-octets", "sub is an identifier of exactly 2048 octets, which implementations must handle; the WIT stays below ${maxTokenSize} bytes",
 			claim("sub", witLongSub(2048)), []string{"WIT-SUB", "ID-2048"}, []string{"EdgeCase"}),
 	)
 
