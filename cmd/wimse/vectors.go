@@ -82,20 +82,45 @@ Exit 0 when up to date, 1 when any file differs or is missing.`,
 	}
 	cov.Flags().StringVar(&covDir, "dir", "", "vector directory (default: the embedded set)")
 	ex := &cobra.Command{
-		Use:     "examples --draft wpt-01|wpt-02",
-		Short:   "Print draft-ready example text (header, claims, compact tokens, HTTP request)",
-		Example: "  wimse vectors examples --draft wpt-02\n  wimse vectors examples --draft wpt-01 > wpt-01-examples.txt",
-		Args:    cobra.NoArgs,
+		Use:   "examples --draft DRAFT [--seed SEED]",
+		Short: "Print a draft's examples, ready to paste (keys, tokens, messages, certificates)",
+		Long: `Print the examples of one draft as kramdown-rfc Markdown, ready to paste:
+the keys as JWKs (public, and private: they are test keys), the tokens
+decoded and compact, times as NumericDate beside their ISO 8601 instant,
+the HTTP messages (for mutual-tls the certificates in PEM, with their
+identifier SAN), and cases beyond the happy path: tth and oth, a rejection
+with its answer (401 and WWW-Authenticate: WPT under wpt-02), a replay, and
+for the HTTP signature drafts a signed request and a signed response with
+their signature bases. Each example states the outcome a receiver must
+reach; the tests play every one through this module's verifiers.
+
+Every key, jti, nonce, token value and time derives from --seed: another
+seed changes all of them, the same seed gives byte-identical text. No line
+is longer than 72 columns; artwork is folded to 69 columns per RFC 8792
+(single backslash, "NOTE: '\' line wrapping per RFC 8792") where needed.
+
+DRAFT is wpt-01, wpt-02, http-signature-06, http-signature-07 or mutual-tls.`,
+		Example: "  wimse vectors examples --draft wpt-02\n" +
+			"  wimse vectors examples --draft http-signature-07 > sig-07-examples.md\n" +
+			"  wimse vectors examples --draft mutual-tls --seed draft-03-examples",
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
+			known := false
+			for _, d := range vectors.ExampleDrafts() {
+				known = known || d == draft
+			}
+			if !known {
+				return usageErr("--draft must be one of %s, not %q", strings.Join(vectors.ExampleDrafts(), ", "), draft)
+			}
 			text, err := vectors.Examples(seed, draft)
 			if err != nil {
-				return usageErr("%v", err)
+				return failErr("%v", err)
 			}
 			fmt.Fprint(e.stdout, text)
 			return nil
 		},
 	}
-	ex.Flags().StringVar(&draft, "draft", "wpt-02", "WPT revision: wpt-01 or wpt-02")
+	ex.Flags().StringVar(&draft, "draft", "wpt-02", "the draft: "+strings.Join(vectors.ExampleDrafts(), ", "))
 	for _, sc := range []*cobra.Command{gen, check, ex} {
 		sc.Flags().StringVar(&seed, "seed", vectors.DefaultSeed, "generator seed (keys and jti values derive from it)")
 	}
