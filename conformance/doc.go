@@ -1,8 +1,7 @@
 // Package conformance plays the WIMSE test vectors against an HTTP endpoint
 // and scores what it answers: verdict (accepted or rejected) and signalling
-// (status, WWW-Authenticate) apart, in the vocabulary of
-// shared/design/ARCHITECTURE.md (pass, fail, warn, xfail, xpass, blocked,
-// unsupported, skip, error).
+// (status, WWW-Authenticate) apart, in one vocabulary (Status: pass, fail,
+// warn, xfail, xpass, blocked, unsupported, skip, error).
 //
 // Run materialises each selected request vector afresh (current times,
 // fresh jti values, signed with the suite's public test keys), sends it to
@@ -53,4 +52,16 @@
 // result shows what the target answered (Observed: status,
 // WWW-Authenticate, problem reason and detail, or the first 200 bytes of
 // the body).
+//
+// # Draft revisions
+//
+// Config.Draft names the revision played (AllRevisions):
+// draft-ietf-wimse-wpt-01 and -02 (a WIT of
+// draft-ietf-wimse-workload-creds-02 with a WPT), or
+// draft-ietf-wimse-http-signature-06 and -07 (a WIT with an HTTP message
+// signature); the client-role vectors (Config.Kinds) play
+// draft-ietf-wimse-mutual-tls-03. Identifiers follow
+// draft-ietf-wimse-identifier-03 throughout. Each vector lists the drafts it
+// applies to and cites its requirements by draft and section
+// (vectors.Requirements). Experimental: the revisions follow the drafts.
 package conformance

@@ -86,11 +86,11 @@ func reportSeverity(s Status) int {
 //   - it sets Conformant: true only if at least one result is in the claimed
 //     profile and every such result is pass, warn or xfail. Any fail, xpass,
 //     error, blocked or skip makes the run non-conformant. unsupported results are
-//     outside the claimed profile (the target's profile declared them so,
-//     ARCHITECTURE.md) and neither make nor break conformance. The runner
-//     leaves unselected vectors out of Results, so a skip that is present is
-//     one inside the claimed profile (conformance-lessons.md 3.2: "skips that
-//     look like passes"). A run with no results in the claimed profile is not
+//     outside the claimed profile (the target's profile declared them so)
+//     and neither make nor break conformance. The runner leaves unselected
+//     vectors out of Results, so a skip that is present is one inside the
+//     claimed profile (a skip must never look like a pass). A run with no
+//     results in the claimed profile is not
 //     conformant: nothing was shown (exit code 5, nothing matched).
 //
 // Finalize is idempotent. It never reorders Results. The Write* renderers

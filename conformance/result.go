@@ -2,7 +2,8 @@ package conformance
 
 import "time"
 
-// Status is the outcome of one vector (ARCHITECTURE.md, scoring vocabulary).
+// Status is the outcome of one vector, in the one scoring vocabulary of
+// this module's reports.
 type Status string
 
 const (

@@ -28,6 +28,16 @@
 // ECDSA signatures follow RFC 6979 and PSS salts derive from the input, so
 // the output is byte-identical on every run (`wimse vectors check`).
 //
+// # Draft revisions
+//
+// Each vector lists the drafts it applies to, and each requirement of
+// requirements.json names its draft and section: draft-ietf-wimse-identifier-03,
+// draft-ietf-wimse-workload-creds-02 (the WIT, and §6.1 for certificates),
+// draft-ietf-wimse-wpt-01 and -02, draft-ietf-wimse-http-signature-06 and
+// -07, and draft-ietf-wimse-mutual-tls-03 (whose unnumbered requirements
+// are cited M1–M19, as in profiles/mtls). A draft revision that changes a
+// rule gets vectors of its own; vectors it leaves alone name both.
+//
 // # Security considerations
 //
 // Every key here is a public test key: requirements.json publishes the

@@ -479,7 +479,7 @@ func (s *sigRev) selectVectors() []Vector {
 	if !s.is07() {
 		// -06 RECOMMENDS one signature and asks for the label wimse when
 		// there are several; it has no rule for two tagged ones.
-		why := "-06 §3 only RECOMMENDS a single signature and asks that the WIMSE one use the label wimse, which the first does; the rule to reject two tagged signatures is -07's (§3.3), which the reference implementation applies to -06 too (digest 14.8 S4)"
+		why := "-06 §3 only RECOMMENDS a single signature and asks that the WIMSE one use the label wimse, which the first does; the rule to reject two tagged signatures is -07's (§3.3), which the reference implementation applies to -06 too"
 		multiple.Comment = "a second, equally valid WIMSE-tagged signature (label sig2) is added"
 		multiple = sigAcceptable(multiple, why)
 		multipleOther = sigAcceptable(multipleOther, why)
@@ -660,7 +660,7 @@ func (s *sigRev) timeVectors() []Vector {
 			window(0, relPolicy(-10, "+maxWptLifetime")), []string{"SIG-WINDOW", "SIG-EXPIRES-TIGHT"}, []string{"Policy", "EdgeCase"}, s.accept()), NeedMaxWPTLifetime),
 		sigAcceptable(s.derive(s.base, "time-created-future", "created lies four minutes beyond the receiver's clock skew in the future, expires a minute later (frozen: ${sig.created} s and ${sig.expires} s; ${clockSkew} s skew)",
 			window(ahead(240), ahead(300)), reqs, []string{"ModifiedParameter"}, s.reject("httpsig.not_yet_valid")),
-			"the drafts do not address a future created (digest 14.2.5); the reference implementation rejects it beyond the clock skew, since the current time is outside [created, expires]"),
+			"the drafts do not address a future created; the reference implementation rejects it beyond the clock skew, since the current time is outside [created, expires]"),
 		sigAcceptable(s.derive(s.base, "time-expires-equals-created", "expires equals created (both now)",
 			window(0, 0), reqs, []string{"ModifiedParameter"}, s.reject("httpsig.lifetime")),
 			"the drafts do not address expires <= created; the reference implementation rejects an empty or negative validity window"),

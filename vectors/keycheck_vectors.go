@@ -173,7 +173,7 @@ func witKeyCheckVectors(built []Vector) []Vector {
 	// The EdDSA anchor with a WIT header saying Ed25519: one algorithm.
 	t := issuerEd.Template.Clone()
 	t.WIT.Header["alg"], t.WIT.Alg = "Ed25519", "Ed25519"
-	spelled := RequestVector("wit-alg-ed25519-issuer-eddsa", "the WIT header says Ed25519 (RFC 9864's name) and kid issuer-eddsa, the trust anchor the bundle binds to EdDSA: for an Ed25519 key the two names are one algorithm (digest §13.8 item 9; a profile that declares either declares both), so the anchor's alg allows it",
+	spelled := RequestVector("wit-alg-ed25519-issuer-eddsa", "the WIT header says Ed25519 (RFC 9864's name) and kid issuer-eddsa, the trust anchor the bundle binds to EdDSA: for an Ed25519 key the two names are one algorithm (RFC 9864 §2.2; a profile that declares either declares both), so the anchor's alg allows it",
 		t, issuerEd.Drafts, []string{"WIT-SIGNATURE", "WIT-ALG", "JOSE-ALG-KEY"}, []string{"EdgeCase"}, Accept(issuerEd.Drafts))
 	spelled.Policy = issuerEd.Policy
 	out = append(out, label(spelled, "alg", "ed25519"))

@@ -57,7 +57,7 @@ var Requirements = []Requirement{
 	{"ID-TD-NO-IP", docID, "3", MUSTNOT, "a trust domain is not an IP address, except for legacy compatibility (I10; a trust-policy matter, not a syntax rule)"},
 	{"ID-SPIFFE", docSPIFF, "2", MUST, "spiffe:// identifiers follow the SPIFFE-ID rules (lowercase trust domain, [A-Za-z0-9._-] path segments, no dot segments)"},
 
-	// WIT (creds-02 §5.1, digest §3.5).
+	// WIT (creds-02 §5.1).
 	{"WIT-SYNTAX", docCreds, "5.1.1", MUST, "the WIT is a JWS compact serialization of JSON objects (three base64url segments)"},
 	{"WIT-TYP", docCreds, "5.1.1", MUST, "typ is wit+jwt (explicit typing, RFC 8725 §3.11)"},
 	{"WIT-ALG", docCreds, "5.1.1", MUST, "alg is an asymmetric JWS algorithm allowed for the trust domain; none is forbidden"},
@@ -152,7 +152,8 @@ var Requirements = []Requirement{
 	{"WPT02-STATUS", docWPT02, "2.1", SHOULD, "WPT-related failures are answered with 401 and WWW-Authenticate: WPT"},
 	{"WPT-MIXED", docWPT02, "2", MUST, "a request mixing the wpt-01 and wpt-02 carriages is rejected (no draft allows it)"},
 
-	// Mutual TLS (mutual-tls-03 rules M2-M12, digest 14.7.1; creds-02 §6.1 for the certificate).
+	// Mutual TLS (mutual-tls-03, whose requirements are cited as M1-M19 as in
+	// profiles/mtls; creds-02 §6.1 for the certificate).
 	{"MTLS-URI-SAN", docCreds, "6.1", MUST, "a Workload Identity Certificate carries its Workload Identifier in exactly one URI SubjectAltName; none, or several, is rejected (other SAN types may be present)"},
 	{"MTLS-CHAIN", docMTLS, "M2", MUST, "the peer certificate validates by RFC 5280 (signatures, validity periods, CA constraints) to the trust anchors of the trust domain of its Workload Identifier"},
 	{"MTLS-TRUST-DOMAIN", docMTLS, "M3", MUST, "the trust domain of the Workload Identifier in the certificate is the one expected for the peer; a trust domain without configured anchors is rejected"},

@@ -104,7 +104,7 @@ func witVectors() []Vector {
 		comment := "a valid WIT whose cnf.jwk is a " + alg + " workload key, with a " + alg + " WPT"
 		if alg == "Ed25519" {
 			flags = []string{"EdgeCase"}
-			comment += "; Ed25519 is the fully-specified JWS algorithm name of RFC 9864, a registered asymmetric algorithm (digest §13.8 item 9)"
+			comment += "; Ed25519 is the fully-specified JWS algorithm name of RFC 9864, a registered asymmetric algorithm (RFC 9864 §2.2)"
 		}
 		add([]string{"baseline", "cnf"}, valid(base, "wit-valid-cnf-"+strings.ToLower(alg), comment,
 			func(t *Template) {

@@ -10,7 +10,7 @@ var wptNotes = map[string]Note{}
 
 // Values the WPT catalogue binds through ath, tth and oth.
 const (
-	// wptAccessToken is the access token of the wpt-01 example (digest §4.4).
+	// wptAccessToken is the access token of the wpt-01 §3 example.
 	wptAccessToken = "16_mAd0GiwaZokU26_0902100"
 	// wptTxnToken stands for a Txn-Token; the receiver only hashes it.
 	wptTxnToken = "eyJhbGciOiJFUzI1NiIsInR5cCI6InR4bitqd3QifQ.eyJ0eG4iOiI5N2YyYzFlMCJ9.c2lnbmF0dXJl"
@@ -400,7 +400,7 @@ func wptBindingVectors(base Vector) []Vector {
 	// The WIT is validated first: with no WIT, or a WIT and a WPT that are
 	// both invalid, the WIT's failure is the answer. wpt-02 makes WIT
 	// validation part of WPT validation, hence 401 with the WPT challenge
-	// (digest §13.5 notes creds-02's 400 as the alternative).
+	// (creds-02 §5.2's 400 is the alternative).
 	wit := wptLabel([]Vector{
 		Derived(base, "wpt-wit-missing", "the request carries a valid WPT but no Workload-Identity-Token field",
 			wptRemoveField("Workload-Identity-Token"),

@@ -8,8 +8,8 @@ import (
 
 // MaxIDLength is the largest Workload Identifier accepted, in octets.
 // identifier-03 ("URI Requirements") requires implementations to handle
-// identifiers of up to and including 2048 octets (I4), and "URI Parsing and
-// Processing Considerations" lets parsers apply internal limits (I6);
+// identifiers of up to and including 2048 octets, and "URI Parsing and
+// Processing Considerations" lets parsers apply internal limits;
 // SPIFFE-ID §2.3 uses the same number. Longer input is rejected with
 // ReasonIDTooLong before any parsing, and without allocating.
 const MaxIDLength = 2048
@@ -21,20 +21,20 @@ const (
 	schemeSPIFFE = "spiffe"
 )
 
-// ID is a validated Workload Identifier (identifier-03 "URI Requirements",
-// I1-I3) in canonical form: a wimse URI (identifier-03 "The wimse URI
+// ID is a validated Workload Identifier (identifier-03 "URI Requirements")
+// in canonical form: a wimse URI (identifier-03 "The wimse URI
 // Scheme"), a SPIFFE ID (SPIFFE-ID §2), or a URI of a scheme the caller
 // configured with ParseIDWithSchemes.
 //
 // An ID is a value type comparable with ==: two IDs are equal exactly when
 // their canonical serializations are equal byte for byte, which is the
-// comparison identifier-03 prescribes for the wimse scheme (I7; and I11:
-// compare the complete URI, never a component alone). The zero value is no
+// comparison identifier-03 prescribes for the wimse scheme (and it
+// compares the complete URI, never a component alone). The zero value is no
 // identifier.
 //
 // An ID is only built by ParseID, ParseIDWithSchemes, MustParseID or
 // UnmarshalText; because non-canonical input is rejected rather than
-// repaired (I8), String always returns the exact input that was parsed.
+// repaired, String always returns the exact input that was parsed.
 type ID struct {
 	// s is the canonical serialization, exactly as parsed.
 	s string
@@ -46,9 +46,9 @@ type ID struct {
 }
 
 // ParseID parses and validates a Workload Identifier of scheme wimse or
-// spiffe (identifier-03 "URI Parsing and Processing Considerations", I9:
-// full structural and canonical validation, before any use). Other schemes are rejected with
-// ReasonIDScheme.
+// spiffe (identifier-03 "URI Parsing and Processing Considerations": full
+// structural and canonical validation, before any use). Other schemes are
+// rejected with ReasonIDScheme.
 //
 // A wimse identifier has the form wimse://<trust-domain>/<path> and follows
 // identifier-03 "The wimse URI Scheme": the literal lower-case prefix
@@ -65,7 +65,7 @@ type ID struct {
 // trust domain ending in '.' is rejected (as for wimse), and the 255-octet
 // trust domain and 2048-octet identifier limits are enforced.
 //
-// Non-canonical input is rejected, never repaired (identifier-03, I8). Every
+// Non-canonical input is rejected, never repaired (identifier-03). Every
 // rejection is an *Error whose Reason is one of the id.* reasons; when
 // several rules are broken the reason is chosen in this order:
 //
@@ -86,8 +86,8 @@ type ID struct {
 // ReasonIDNotCanonical therefore means that only the spelling is wrong.
 //
 // The trust domain is checked syntactically only; an IPv4 address is
-// accepted here, and identifier-03 "Trust Domain Association" (I10: no IP
-// addresses) and "Trust Domain Validation" (I12: an allow-list of trust
+// accepted here, and identifier-03 "Trust Domain Association" (no IP
+// addresses) and "Trust Domain Validation" (an allow-list of trust
 // domains) are left to the trust policy.
 func ParseID(s string) (ID, error) {
 	return parseID(s, nil)
@@ -95,7 +95,7 @@ func ParseID(s string) (ID, error) {
 
 // ParseIDWithSchemes is ParseID that also accepts the schemes listed in
 // extra. A configured scheme gets the generic rules of identifier-03 "URI
-// Requirements" (I1-I4) with the trust domain and path rules of the wimse
+// Requirements" with the trust domain and path rules of the wimse
 // scheme ("The wimse URI Scheme"), except that its path may be empty (the
 // generic rules do not require one). Names in extra must be lower-case RFC
 // 3986 scheme names; a name that is not (for example "Foo" or "") never
@@ -125,8 +125,8 @@ func (id ID) String() string { return id.s }
 func (id ID) Scheme() string { return id.s[:id.colon] }
 
 // TrustDomain returns the trust domain, the authority of the identifier
-// (identifier-03 "Trust Domain Association", I2). Authorization must still
-// use the complete identifier (I11); the trust domain selects trust anchors
+// (identifier-03 "Trust Domain Association"). Authorization must still
+// use the complete identifier; the trust domain selects trust anchors
 // and policy.
 func (id ID) TrustDomain() TrustDomain {
 	if id.IsZero() {
@@ -138,7 +138,7 @@ func (id ID) TrustDomain() TrustDomain {
 // Path returns the path, e.g. "/service/payment". It is "" for a SPIFFE
 // trust domain ID such as spiffe://example.org (SPIFFE-ID §2.2), for a
 // configured scheme without a path, and for the zero value. Never authorize
-// on the path alone (identifier-03 "Trust Domain Association", I11).
+// on the path alone (identifier-03 "Trust Domain Association").
 func (id ID) Path() string { return id.s[id.path:] }
 
 // IsZero reports whether id is the zero value.

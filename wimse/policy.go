@@ -25,16 +25,16 @@ const (
 	// RevisionHTTPSig06 is draft-ietf-wimse-http-signature-06: requests cover
 	// @request-target.
 	RevisionHTTPSig06 Revision = "http-signature-06"
-	// RevisionHTTPSig07 is draft-ietf-wimse-http-signature-07 (and -08, whose
-	// body could not be verified; digest §14.4): requests cover @path and
-	// @query, every signed response carries wimse-req-nonce.
+	// RevisionHTTPSig07 is draft-ietf-wimse-http-signature-07: requests cover
+	// @path and @query, every signed response carries wimse-req-nonce.
+	// http-signature-08 is played as -07: its changes are not implemented.
 	RevisionHTTPSig07 Revision = "http-signature-07"
 )
 
 // Defaults applied when a Policy field is zero.
 const (
 	// DefaultClockSkew is the tolerance applied to exp, nbf and iat. The
-	// drafts give no number (digest §4.5); 60 s covers NTP-synchronised hosts.
+	// drafts give no number; 60 s covers NTP-synchronised hosts.
 	DefaultClockSkew = 60 * time.Second
 	// DefaultMaxWPTLifetime bounds exp - now for a WPT (wpt-01 §3 "unreasonably
 	// far-future exp SHOULD be rejected"); WPTs live minutes (§3.1).
@@ -131,8 +131,8 @@ func (p *Policy) Accepts(r Revision) bool {
 }
 
 // AlgorithmAllowed reports whether the policy's own list admits alg, EdDSA
-// and Ed25519 being one algorithm (digest §13.8 item 9). It does not say
-// whether alg is supported; see the token packages for that.
+// and Ed25519 being one algorithm for an Ed25519 key (RFC 9864 §2.2). It
+// does not say whether alg is supported; see the token packages for that.
 func (p *Policy) AlgorithmAllowed(alg string) bool {
 	if p.Algorithms == nil {
 		return true

@@ -3,200 +3,207 @@ package wimse
 // Reason is a stable, machine-readable rejection code. Reasons are part of the
 // public contract: test vectors, the conformance runner and problem bodies all
 // carry them, so a reason is never renamed once released. Each constant's doc
-// line names the requirement it enforces (digest sections refer to
-// shared/spec/wimse-w2w.md).
+// line names the requirement it enforces, by the section of the draft (or
+// RFC) that states it; where the drafts are silent it says so.
 type Reason string
 
-// Workload Identifier reasons (draft-ietf-wimse-identifier-03 §3, SPIFFE-ID).
+// Workload Identifier reasons (draft-ietf-wimse-identifier-03, "URI
+// Requirements" and "The wimse URI Scheme"; the SPIFFE-ID specification for
+// spiffe://).
 const (
-	// ReasonIDTooLong: the identifier exceeds MaxIDLength octets (I4, I6).
+	// ReasonIDTooLong: the identifier exceeds MaxIDLength octets.
 	ReasonIDTooLong Reason = "id.too_long"
-	// ReasonIDMalformed: not an absolute URI with an authority (I1, I2, I9).
+	// ReasonIDMalformed: not an absolute URI with an authority.
 	ReasonIDMalformed Reason = "id.malformed"
-	// ReasonIDScheme: a scheme other than wimse or spiffe, not configured (I7).
+	// ReasonIDScheme: a scheme other than wimse or spiffe, not configured.
 	ReasonIDScheme Reason = "id.scheme"
 	// ReasonIDTrustDomain: the trust domain (authority) is empty, has a port
-	// or userinfo, a character outside [a-z0-9._-] or a trailing dot (I2, I3, §2.2).
+	// or userinfo, a character outside [a-z0-9._-] or a trailing dot (identifier-03
+	// "URI Requirements", "The wimse URI Scheme").
 	ReasonIDTrustDomain Reason = "id.trust_domain"
 	// ReasonIDPath: the path is empty (wimse), has an empty, "." or ".."
-	// segment, a trailing slash or a character outside the allowed set (§2.2).
+	// segment, a trailing slash or a character outside the allowed set
+	// (identifier-03 "The wimse URI Scheme").
 	ReasonIDPath Reason = "id.path"
-	// ReasonIDQueryFragment: a query or fragment is present (I3).
+	// ReasonIDQueryFragment: a query or fragment is present.
 	ReasonIDQueryFragment Reason = "id.query_fragment"
 	// ReasonIDNotCanonical: the value is not in canonical form (percent-encoding,
-	// upper-case scheme or trust domain); it is rejected, never repaired (I8).
+	// upper-case scheme or trust domain); it is rejected, never repaired.
 	ReasonIDNotCanonical Reason = "id.not_canonical"
 )
 
-// Workload Identity Token reasons (draft-ietf-wimse-workload-creds-02 §5.1;
-// digest §3.5 W1–W11).
+// Workload Identity Token reasons (draft-ietf-wimse-workload-creds-02 §5.1:
+// the WIT, its Workload-Identity-Token field and its trust anchors; the
+// draft has no single validation checklist).
 const (
-	// ReasonWITMissing: no Workload-Identity-Token field (W1, W11).
+	// ReasonWITMissing: no Workload-Identity-Token field.
 	ReasonWITMissing Reason = "wit.missing"
 	// ReasonWITMultiple: more than one Workload-Identity-Token field line or a
-	// comma-joined value (digest §3.4 [inference]).
+	// comma-joined value (creds-02 §5.1.1 leaves repeats unspecified: an
+	// implementation choice).
 	ReasonWITMultiple Reason = "wit.multiple"
 	// ReasonWITOversized: the token exceeds Policy.MaxTokenSize.
 	ReasonWITOversized Reason = "wit.oversized"
-	// ReasonWITMalformed: not three base64url segments of JSON objects (W1).
+	// ReasonWITMalformed: not three base64url segments of JSON objects.
 	ReasonWITMalformed Reason = "wit.malformed"
 	// ReasonWITDuplicateMember: a JSON object in the header or claims repeats
 	// a member name (RFC 7515 §5.2, RFC 7519 §4).
 	ReasonWITDuplicateMember Reason = "wit.duplicate_member"
-	// ReasonWITTyp: typ is missing or is not wit+jwt (W2, RFC 8725 §3.11).
+	// ReasonWITTyp: typ is missing or is not wit+jwt (RFC 8725 §3.11).
 	ReasonWITTyp Reason = "wit.typ"
-	// ReasonWITAlg: alg is missing, none, symmetric or not allowed (W3).
+	// ReasonWITAlg: alg is missing, none, symmetric or not allowed.
 	ReasonWITAlg Reason = "wit.alg"
 	// ReasonWITCrit: the header carries crit, which we never understand (RFC 7515 §4.1.11).
 	ReasonWITCrit Reason = "wit.crit"
 	// ReasonWITHeaderKey: the header names its own key (jku, x5u, jwk, x5c);
-	// keys never come from the token (W5, RFC 8725 §3.10).
+	// keys never come from the token (RFC 8725 §3.10).
 	ReasonWITHeaderKey Reason = "wit.header_key"
 	// ReasonWITKeyUnknown: no trust-anchor key of the subject's trust domain
-	// matches kid, or kid is absent and the choice is ambiguous (W5).
+	// matches kid, or kid is absent and the choice is ambiguous.
 	ReasonWITKeyUnknown Reason = "wit.key_unknown"
 	// ReasonWITKeyTrustDomain: kid names no key of the subject's trust
 	// domain but a key of another trusted trust domain: keys are bound to
-	// their trust domain and never verify another's WITs (W4, W5; creds-02
+	// their trust domain and never verify another's WITs (creds-02
 	// §5.1.3).
 	ReasonWITKeyTrustDomain Reason = "wit.key_trust_domain"
-	// ReasonWITSignature: the JWS signature does not verify (W6).
+	// ReasonWITSignature: the JWS signature does not verify.
 	ReasonWITSignature Reason = "wit.signature"
 	// ReasonWITClaimType: a registered claim has the wrong JSON type.
 	ReasonWITClaimType Reason = "wit.claim_type"
-	// ReasonWITSubMissing: sub is absent (W4).
+	// ReasonWITSubMissing: sub is absent.
 	ReasonWITSubMissing Reason = "wit.sub_missing"
-	// ReasonWITSubInvalid: sub is not a valid Workload Identifier (W4, I8).
+	// ReasonWITSubInvalid: sub is not a valid Workload Identifier.
 	ReasonWITSubInvalid Reason = "wit.sub_invalid"
-	// ReasonWITTrustDomain: the subject's trust domain is not trusted (W4, I12).
+	// ReasonWITTrustDomain: the subject's trust domain is not trusted.
 	ReasonWITTrustDomain Reason = "wit.trust_domain"
-	// ReasonWITIssuer: iss is not on the trust domain's issuer allow-list (W5).
+	// ReasonWITIssuer: iss is not on the trust domain's issuer allow-list.
 	ReasonWITIssuer Reason = "wit.issuer"
-	// ReasonWITExpMissing: exp is absent (W7).
+	// ReasonWITExpMissing: exp is absent.
 	ReasonWITExpMissing Reason = "wit.exp_missing"
-	// ReasonWITExpired: exp has passed, beyond the allowed clock skew (W7).
+	// ReasonWITExpired: exp has passed, beyond the allowed clock skew.
 	ReasonWITExpired Reason = "wit.expired"
-	// ReasonWITNotYetValid: nbf or iat lies in the future beyond the skew (W8).
+	// ReasonWITNotYetValid: nbf or iat lies in the future beyond the skew.
 	ReasonWITNotYetValid Reason = "wit.not_yet_valid"
 	// ReasonWITCnfMissing: cnf or cnf.jwk is absent, or another confirmation
-	// method is used (W9, issue #276).
+	// method is used (issue #276).
 	ReasonWITCnfMissing Reason = "wit.cnf_missing"
 	// ReasonWITCnfKey: cnf.jwk is not a usable public key: private members,
-	// a symmetric key, or a malformed JWK (W9).
+	// a symmetric key, or a malformed JWK.
 	ReasonWITCnfKey Reason = "wit.cnf_key"
 	// ReasonWITCnfAlg: cnf.jwk.alg is absent, none, symmetric, an encryption
-	// algorithm, not allowed, or does not fit the key (W9).
+	// algorithm, not allowed, or does not fit the key.
 	ReasonWITCnfAlg Reason = "wit.cnf_alg"
 	// ReasonWITCnfKeySmallOrder: cnf.jwk is an Ed25519 point of small order,
 	// one of the eight points of the 8-torsion subgroup, the identity
 	// included (internal/eddsa lists them): their discrete logarithms are
 	// public, so anyone can make a proof under them (with the identity,
 	// R = identity and S = 0 signs every message) and the WIT would be a
-	// bearer token (W9, W11; creds-02 §5.1 WIT-NOT-BEARER).
+	// bearer token (creds-02 §5.1 WIT-NOT-BEARER).
 	ReasonWITCnfKeySmallOrder Reason = "wit.cnf_key_small_order"
 	// ReasonWITCnfKeyNonCanonical: cnf.jwk is an Ed25519 key that is not
 	// canonically encoded: its y is not reduced mod p, or x = 0 with the
 	// sign bit set. RFC 8032 §5.1.3 decoding fails for it; many verifiers
 	// (crypto/ed25519 among them) decode it anyway, and its non-canonical
 	// encodings of small-order points would pass a check of the canonical
-	// ones alone (W9).
+	// ones alone.
 	ReasonWITCnfKeyNonCanonical Reason = "wit.cnf_key_non_canonical"
 	// ReasonWITCnfKeyUse: cnf.jwk's use is not "sig", or its key_ops lacks
 	// "verify" (or repeats a value, or either member has the wrong type):
 	// the key is designated for something other than verifying proofs
-	// (RFC 7517 §4.2, §4.3; W9).
+	// (RFC 7517 §4.2, §4.3).
 	ReasonWITCnfKeyUse Reason = "wit.cnf_key_use"
 	// ReasonWITCnfAmbiguous: cnf holds another confirmation method besides
 	// jwk (jkt, x5t#S256, kid, jku, jwe or one unknown): cnf represents a
 	// single proof-of-possession key (RFC 7800 §3.1), creds-02 defines only
 	// jwk (issue #276), and two methods leave receivers to disagree on which
-	// key proves possession (W9).
+	// key proves possession.
 	ReasonWITCnfAmbiguous Reason = "wit.cnf_ambiguous"
 	// ReasonWITSignatureNonCanonical: the WIT is signed EdDSA or Ed25519 and
 	// the S half of its signature is not below L, the order of the base
 	// point: the signature is invalid (RFC 8032 §5.1.7), although a verifier
-	// that reduces S would accept it (W6).
+	// that reduces S would accept it.
 	ReasonWITSignatureNonCanonical Reason = "wit.signature_non_canonical"
 )
 
-// Workload Proof Token reasons (draft-ietf-wimse-wpt-01 §3 and -02 §2;
-// digest §4.5 P1–P14 and §13.4 V0–V12).
+// Workload Proof Token reasons (draft-ietf-wimse-wpt-01 §3 and
+// draft-ietf-wimse-wpt-02 §2, whose validation lists are the same but for
+// the carriage and wpt-01's ath).
 const (
-	// ReasonWPTMissing: no WPT in the request (P1, V1).
+	// ReasonWPTMissing: no WPT in the request.
 	ReasonWPTMissing Reason = "wpt.missing"
 	// ReasonWPTMultiple: more than one WPT field line, or more than one
-	// Authorization field (P1, V1).
+	// Authorization field.
 	ReasonWPTMultiple Reason = "wpt.multiple"
 	// ReasonWPTOversized: the token exceeds Policy.MaxTokenSize.
 	ReasonWPTOversized Reason = "wpt.oversized"
 	// ReasonWPTMalformed: the value is not a single well-formed JWT, or the
-	// Authorization credentials do not match "WPT" 1*SP token68 (P2, V2).
+	// Authorization credentials do not match "WPT" 1*SP token68.
 	ReasonWPTMalformed Reason = "wpt.malformed"
 	// ReasonWPTDuplicateMember: a JSON object repeats a member name.
 	ReasonWPTDuplicateMember Reason = "wpt.duplicate_member"
-	// ReasonWPTTyp: typ is missing or does not convey wpt+jwt (P5, V5).
+	// ReasonWPTTyp: typ is missing or does not convey wpt+jwt.
 	ReasonWPTTyp Reason = "wpt.typ"
 	// ReasonWPTAlg: alg is missing, none, symmetric or not allowed.
 	ReasonWPTAlg Reason = "wpt.alg"
-	// ReasonWPTAlgMismatch: alg differs from the WIT's cnf.jwk.alg (P3, V3).
+	// ReasonWPTAlgMismatch: alg differs from the WIT's cnf.jwk.alg.
 	ReasonWPTAlgMismatch Reason = "wpt.alg_mismatch"
 	// ReasonWPTCrit: the header carries crit.
 	ReasonWPTCrit Reason = "wpt.crit"
 	// ReasonWPTHeaderKey: the header names its own key (jku, x5u, jwk, x5c).
 	ReasonWPTHeaderKey Reason = "wpt.header_key"
-	// ReasonWPTSignature: the signature does not verify with cnf.jwk (P4, V4).
+	// ReasonWPTSignature: the signature does not verify with cnf.jwk.
 	ReasonWPTSignature Reason = "wpt.signature"
 	// ReasonWPTSignatureNonCanonical: the WPT is signed EdDSA or Ed25519 and
 	// the S half of its signature is not below L: invalid (RFC 8032 §5.1.7),
-	// although a verifier that reduces S would accept it (P4, V4).
+	// although a verifier that reduces S would accept it.
 	ReasonWPTSignatureNonCanonical Reason = "wpt.signature_non_canonical"
 	// ReasonWPTClaimType: a registered claim has the wrong JSON type.
 	ReasonWPTClaimType Reason = "wpt.claim_type"
 	// ReasonWPTAudMissing: aud is absent (§3.1 "MUST contain").
 	ReasonWPTAudMissing Reason = "wpt.aud_missing"
 	// ReasonWPTAudMismatch: aud is not the configured audience for this
-	// request (P6, P14, V6).
+	// request.
 	ReasonWPTAudMismatch Reason = "wpt.aud_mismatch"
-	// ReasonWPTExpMissing: exp is absent (P7, V7).
+	// ReasonWPTExpMissing: exp is absent.
 	ReasonWPTExpMissing Reason = "wpt.exp_missing"
-	// ReasonWPTExpired: exp has passed, beyond the allowed clock skew (P7, V7).
+	// ReasonWPTExpired: exp has passed, beyond the allowed clock skew.
 	ReasonWPTExpired Reason = "wpt.expired"
 	// ReasonWPTExpTooFar: exp is unreasonably far in the future, beyond
-	// Policy.MaxWPTLifetime (P7, V7; SHOULD).
+	// Policy.MaxWPTLifetime (SHOULD).
 	ReasonWPTExpTooFar Reason = "wpt.exp_too_far"
 	// ReasonWPTNotYetValid: nbf or iat lies in the future beyond the skew.
 	ReasonWPTNotYetValid Reason = "wpt.not_yet_valid"
 	// ReasonWPTJTIMissing: jti is absent (§3.1 "MUST contain").
 	ReasonWPTJTIMissing Reason = "wpt.jti_missing"
 	// ReasonWPTReplayed: the (sub, jti) pair was already seen within its
-	// validity window (P9, V9).
+	// validity window.
 	ReasonWPTReplayed Reason = "wpt.replayed"
-	// ReasonWPTWTHMissing: wth is absent (P8, V8).
+	// ReasonWPTWTHMissing: wth is absent.
 	ReasonWPTWTHMissing Reason = "wpt.wth_missing"
-	// ReasonWPTWTHMismatch: wth is not the hash of the WIT sent (P8, V8).
+	// ReasonWPTWTHMismatch: wth is not the hash of the WIT sent.
 	ReasonWPTWTHMismatch Reason = "wpt.wth_mismatch"
-	// ReasonWPTATHMissing: wpt-01 only: an access token is present but ath is absent (P10).
+	// ReasonWPTATHMissing: wpt-01 only: an access token is present but ath is absent.
 	ReasonWPTATHMissing Reason = "wpt.ath_missing"
-	// ReasonWPTATHMismatch: wpt-01 only: ath is not the hash of the access token (P10).
+	// ReasonWPTATHMismatch: wpt-01 only: ath is not the hash of the access token.
 	ReasonWPTATHMismatch Reason = "wpt.ath_mismatch"
-	// ReasonWPTTTHMissing: a Txn-Token is present but tth is absent (P11, V10).
+	// ReasonWPTTTHMissing: a Txn-Token is present but tth is absent.
 	ReasonWPTTTHMissing Reason = "wpt.tth_missing"
 	// ReasonWPTTTHMismatch: tth is not the hash of the Txn-Token, or tth is
-	// present without a Txn-Token (P11, V10).
+	// present without a Txn-Token.
 	ReasonWPTTTHMismatch Reason = "wpt.tth_mismatch"
 	// ReasonWPTOTHMissing: a configured context token is present but oth has
-	// no entry for it (P12, V11).
+	// no entry for it.
 	ReasonWPTOTHMissing Reason = "wpt.oth_missing"
 	// ReasonWPTOTHMismatch: an oth entry does not match its header, or names
-	// a header that is absent or repeated (P12, P13, V11, V12).
+	// a header that is absent or repeated.
 	ReasonWPTOTHMismatch Reason = "wpt.oth_mismatch"
-	// ReasonWPTOTHUnknown: oth has an entry the receiver does not understand (P13, V12).
+	// ReasonWPTOTHUnknown: oth has an entry the receiver does not understand.
 	ReasonWPTOTHUnknown Reason = "wpt.oth_unknown"
 )
 
-// Mutual TLS reasons: draft-ietf-wimse-mutual-tls-03 (digest §14.7, rules
-// M1–M19, issue #335) with the Workload Identity Certificate profile of
-// draft-ietf-wimse-workload-creds-02 §6.1 (digest §3.8). TLS has no HTTP
+// Mutual TLS reasons: draft-ietf-wimse-mutual-tls-03 (and issue #335) with
+// the Workload Identity Certificate profile of
+// draft-ietf-wimse-workload-creds-02 §6.1. TLS has no HTTP
 // status: a peer that fails one of these checks fails the handshake (a
 // bad_certificate alert) and the reference server logs the reason; only
 // profiles/mtls.Middleware answers 400 with one of them, for a request that
@@ -204,97 +211,98 @@ const (
 const (
 	// ReasonMTLSNoCertificate: the peer sent no certificate, or the request
 	// did not arrive over TLS; a server that authorises clients by WIC
-	// requires client-certificate authentication (M4).
+	// requires client-certificate authentication.
 	ReasonMTLSNoCertificate Reason = "mtls.no_certificate"
 	// ReasonMTLSURISAN: the leaf has no URI SubjectAltName, or more than one;
 	// a WIC carries its Workload Identifier in exactly one URI SAN
 	// (creds-02 §6.1; X509-SVID §2).
 	ReasonMTLSURISAN Reason = "mtls.uri_san"
 	// ReasonMTLSIdentifier: the URI SAN is not a valid, canonical Workload
-	// Identifier; it is rejected, never repaired (creds-02 §6.1, I8, I9).
+	// Identifier; it is rejected, never repaired (creds-02 §6.1).
 	ReasonMTLSIdentifier Reason = "mtls.identifier"
 	// ReasonMTLSTrustDomain: the identifier's trust domain has no X.509 trust
 	// anchors configured, or is not the trust domain expected for this peer
-	// (M2, M3, I12).
+	// (mutual-tls-03: the trust domain of the identifier in the certificate
+	// is the one expected for the peer).
 	ReasonMTLSTrustDomain Reason = "mtls.trust_domain"
 	// ReasonMTLSExpired: the leaf, or a certificate of its chain, is past its
-	// notAfter (M2, RFC 5280 §6.1.3).
+	// notAfter (RFC 5280 §6.1.3).
 	ReasonMTLSExpired Reason = "mtls.expired"
 	// ReasonMTLSNotYetValid: the leaf, or a certificate of its chain, is
-	// before its notBefore (M2, RFC 5280 §6.1.3).
+	// before its notBefore (RFC 5280 §6.1.3).
 	ReasonMTLSNotYetValid Reason = "mtls.not_yet_valid"
 	// ReasonMTLSChain: the chain does not validate to the trust anchors of the
-	// trust domain of the leaf's identifier, and of no other (M2, M12, issue
+	// trust domain of the leaf's identifier, and of no other (issue
 	// #335), or breaks another RFC 5280 path-validation rule.
 	ReasonMTLSChain Reason = "mtls.chain"
 	// ReasonMTLSEKU: the leaf (or a CA of its chain) has an extended key
 	// usage extension without id-kp-clientAuth for a client or
-	// id-kp-serverAuth for a server (M5, M11, RFC 5280 §4.2.1.12); a leaf
+	// id-kp-serverAuth for a server (RFC 5280 §4.2.1.12); a leaf
 	// without the extension is accepted.
 	ReasonMTLSEKU Reason = "mtls.eku"
 	// ReasonMTLSKeyUsage: the leaf is a CA certificate, may sign certificates
-	// or CRLs, or has a key usage extension without digitalSignature (M11,
-	// X509-SVID §4.3, RFC 8446 §4.4.2.2).
+	// or CRLs, or has a key usage extension without digitalSignature
+	// (X509-SVID §4.3, RFC 8446 §4.4.2.2).
 	ReasonMTLSKeyUsage Reason = "mtls.key_usage"
 	// ReasonMTLSPeerIdentity: the peer's identifier is not the one expected
-	// (M7, M9: exact match of the whole identifier) or the configured
+	// (exact match of the whole identifier) or the configured
 	// authorizer denied it.
 	ReasonMTLSPeerIdentity Reason = "mtls.peer_identity"
 	// ReasonMTLSDNSID: the client connected by DNS name and the server
-	// certificate has no matching DNS-ID (M6, M13, RFC 9525 §6.3).
+	// certificate has no matching DNS-ID (RFC 9525 §6.3).
 	ReasonMTLSDNSID Reason = "mtls.dns_id"
 )
 
 // HTTP Message Signatures profile reasons (draft-ietf-wimse-http-signature-06
-// §3 and -07 §3; digest §5.5 H1–H10 and §14.2.11 R1–R11). The profile
+// §3 and -07 §3). The profile
 // answers every one of them with 400 (no challenge: -07 §3.6).
 const (
-	// ReasonHTTPSigMissing: no signature tagged wimse-workload-to-workload (R2).
+	// ReasonHTTPSigMissing: no signature tagged wimse-workload-to-workload.
 	ReasonHTTPSigMissing Reason = "httpsig.missing"
-	// ReasonHTTPSigMultiple: two or more signatures carry the WIMSE tag (R2, -07 MUST reject).
+	// ReasonHTTPSigMultiple: two or more signatures carry the WIMSE tag (-07 MUST reject).
 	ReasonHTTPSigMultiple Reason = "httpsig.multiple"
 	// ReasonHTTPSigMalformed: Signature or Signature-Input does not parse
 	// (RFC 9421 §4), a label is in only one of them, or a parameter has the
 	// wrong type.
 	ReasonHTTPSigMalformed Reason = "httpsig.malformed"
 	// ReasonHTTPSigParamMissing: created, expires, nonce, tag or wimse-aud
-	// is absent (R3, H3).
+	// is absent.
 	ReasonHTTPSigParamMissing Reason = "httpsig.param_missing"
-	// ReasonHTTPSigParamForbidden: keyid or alg is present (R3, H3: MUST NOT).
+	// ReasonHTTPSigParamForbidden: keyid or alg is present (MUST NOT).
 	ReasonHTTPSigParamForbidden Reason = "httpsig.param_forbidden"
 	// ReasonHTTPSigComponentMissing: a required component is not covered:
 	// @method, @path and @query (-07) or @request-target (-06), or a present
 	// content-type, content-digest, authorization, txn-token or
-	// workload-identity-token field (R4, H4).
+	// workload-identity-token field.
 	ReasonHTTPSigComponentMissing Reason = "httpsig.component_missing"
 	// ReasonHTTPSigRevision: the covered components are those of a revision
-	// the policy does not accept (-06 @request-target, -07 @path/@query;
-	// digest §14.8 S1).
+	// the policy does not accept (-06 §3 covers @request-target, -07 §3.2
+	// @path and @query).
 	ReasonHTTPSigRevision Reason = "httpsig.revision"
-	// ReasonHTTPSigDigestMissing: the message has a body but no Content-Digest (R5, H5).
+	// ReasonHTTPSigDigestMissing: the message has a body but no Content-Digest.
 	ReasonHTTPSigDigestMissing Reason = "httpsig.digest_missing"
 	// ReasonHTTPSigDigestMismatch: Content-Digest does not match the body
-	// received, or names no supported algorithm (R5, RFC 9530).
+	// received, or names no supported algorithm (RFC 9530).
 	ReasonHTTPSigDigestMismatch Reason = "httpsig.digest_mismatch"
 	// ReasonHTTPSigSignature: the signature does not verify with the WIT's
-	// cnf.jwk and cnf.jwk.alg, or a covered component cannot be derived (R6, H6).
+	// cnf.jwk and cnf.jwk.alg, or a covered component cannot be derived.
 	ReasonHTTPSigSignature Reason = "httpsig.signature"
 	// ReasonHTTPSigSignatureNonCanonical: cnf.jwk.alg is EdDSA or Ed25519 and
 	// the S half of the message signature is not below L: invalid (RFC 8032
-	// §5.1.7), although a verifier that reduces S would accept it (R6, H6).
+	// §5.1.7), although a verifier that reduces S would accept it.
 	ReasonHTTPSigSignatureNonCanonical Reason = "httpsig.signature_non_canonical"
-	// ReasonHTTPSigExpired: expires has passed, beyond the clock skew (R7, H7).
+	// ReasonHTTPSigExpired: expires has passed, beyond the clock skew.
 	ReasonHTTPSigExpired Reason = "httpsig.expired"
 	// ReasonHTTPSigNotYetValid: created lies in the future beyond the skew
-	// (R7 [inference], digest §14.2.5).
+	// (the drafts do not address it: this implementation's choice).
 	ReasonHTTPSigNotYetValid Reason = "httpsig.not_yet_valid"
 	// ReasonHTTPSigLifetime: expires is not after created, or lies further
 	// ahead than Policy.MaxWPTLifetime ("tight, minutes": -07 §3.4, SHOULD).
 	ReasonHTTPSigLifetime Reason = "httpsig.lifetime"
 	// ReasonHTTPSigAudMismatch: wimse-aud is not the configured audience of
-	// this receiver (R8, H8; never derived from Host).
+	// this receiver (never derived from Host).
 	ReasonHTTPSigAudMismatch Reason = "httpsig.aud_mismatch"
-	// ReasonHTTPSigReplayed: the nonce was already seen (R9, H9: SHOULD).
+	// ReasonHTTPSigReplayed: the nonce was already seen (SHOULD).
 	ReasonHTTPSigReplayed Reason = "httpsig.replayed"
 	// ReasonHTTPSigResponseUnsigned: the client sent wimse-sign-response and
 	// the response carries no valid WIMSE signature (-07 §3.5 MUST reject).
@@ -309,15 +317,15 @@ const (
 	// signer (the sub of the response's WIT) is not the responder the client
 	// expects (httpsig.Transport.Responder denied it): an intermediary holding
 	// a trusted WIT of its own cannot answer for the server (-07 §3.5, §4:
-	// the response signature authenticates the responder, digest §14.2.8).
+	// the response signature authenticates the responder).
 	ReasonHTTPSigResponderIdentity Reason = "httpsig.responder_identity"
 )
 
 // Request-level reasons, not about one credential.
 const (
 	// ReasonRequestMixedCarriage: a request carries both a wpt-01
-	// Workload-Proof-Token field and a wpt-02 Authorization: WPT field
-	// (digest §13.8 step 1).
+	// Workload-Proof-Token field and a wpt-02 Authorization: WPT field (no
+	// draft allows mixing them: wpt-02 §2 replaced the one by the other).
 	ReasonRequestMixedCarriage Reason = "request.mixed_carriage"
 	// ReasonRequestCarriageNotAccepted: the request uses a WPT carriage
 	// (wpt-01 or wpt-02) that the receiver's policy does not accept.
@@ -339,7 +347,7 @@ const (
 	// the scheme is malformed), or Bearer or DPoP credentials (any case) are
 	// not one token68 (RFC 6750 §2.1, RFC 9449 §7.1). The receiver cannot
 	// tell which access token ath would have to bind, so it refuses the
-	// request rather than ignore the field (P10).
+	// request rather than ignore the field.
 	ReasonRequestAuthorizationMalformed Reason = "request.authorization_malformed"
 	// ReasonReplayCacheFull: the replay cache is full of unexpired entries;
 	// the request is refused rather than risk accepting a replay.

@@ -12,8 +12,8 @@ import (
 // ReplayCache records proof identifiers until they expire, so that a receiver
 // can refuse a Workload Proof Token whose jti it has already seen from the
 // same sender within the token's validity window (draft-ietf-wimse-wpt-01 §4,
-// draft-ietf-wimse-wpt-02 §3; digest P9, V9). Implementations must be safe for
-// concurrent use.
+// draft-ietf-wimse-wpt-02 §3). Implementations must be safe for concurrent
+// use.
 type ReplayCache interface {
 	// Check atomically records key until exp and reports whether it was new. It returns
 	// (false, nil) for a key already recorded and not yet expired at now; a non-nil error

@@ -8,10 +8,10 @@ package wimse
 const maxTrustDomainLength = 255
 
 // TrustDomain is the name of a trust domain: the authority component of a
-// Workload Identifier (identifier-03 "Trust Domain Association", I2;
-// SPIFFE-ID §2.1). It holds the name in canonical form, so two trust domains
-// are equal exactly when their names are equal byte for byte, and the type
-// is comparable with ==. The zero value is no trust domain.
+// Workload Identifier (identifier-03 "Trust Domain Association"; SPIFFE-ID
+// §2.1). It holds the name in canonical form, so two trust domains are
+// equal exactly when their names are equal byte for byte, and the type is
+// comparable with ==. The zero value is no trust domain.
 //
 // A TrustDomain is only built by ParseTrustDomain, MustParseTrustDomain,
 // UnmarshalText or ID.TrustDomain.
@@ -30,8 +30,8 @@ type TrustDomain struct {
 //
 // The name is checked syntactically only: an IPv4 address such as
 // "192.0.2.1" is a valid name here. identifier-03 "Trust Domain Association"
-// (I10: IP addresses MUST NOT be used except for legacy compatibility) and
-// "Trust Domain Validation" (I12: the trust domain must be explicitly
+// (IP addresses MUST NOT be used except for legacy compatibility) and
+// "Trust Domain Validation" (the trust domain must be explicitly
 // trusted) are left to the trust policy.
 func ParseTrustDomain(s string) (TrustDomain, error) {
 	hard, soft := checkTrustDomain(s, 0)

@@ -22,7 +22,8 @@ import (
 	"github.com/wimse-wg/wimse/vectors"
 )
 
-// Exit codes of `wimse conformance run` (ARCHITECTURE.md).
+// Exit codes of `wimse conformance run`, as `conformance run --help` and
+// the README document them.
 const (
 	exitConformant    = 0
 	exitNonConformant = 1

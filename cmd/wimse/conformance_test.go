@@ -92,7 +92,7 @@ func TestConformanceRunInProcess(t *testing.T) {
 }
 
 // TestConformanceRunExitCodes plays against peers written here and checks
-// the documented exit codes (ARCHITECTURE.md; `conformance run --help`).
+// the documented exit codes (`conformance run --help`, the README).
 func TestConformanceRunExitCodes(t *testing.T) {
 	t.Run("closed port is unreachable: 3", func(t *testing.T) {
 		t.Parallel()

@@ -31,8 +31,8 @@ func verifyArgs(extra ...string) []string {
 		"--trust-domain", "example.com", "--audience", "https://workload.example.com"}, extra...)
 }
 
-// TestVerifyPublishedExamples plays the wpt-01 (digest §7.3) and wpt-02
-// (§13.7) example requests through `wimse token verify` at their example
+// TestVerifyPublishedExamples plays the wpt-01 (§3) and wpt-02 (§2,
+// Figure 5) example requests through `wimse token verify` at their example
 // time, and again after the WPT expired.
 func TestVerifyPublishedExamples(t *testing.T) {
 	for _, tc := range []struct {

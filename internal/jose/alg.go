@@ -27,10 +27,10 @@ func IsSupported(alg string) bool { return slices.Contains(supported, alg) }
 // SameAlgorithm reports whether a and b name one JWS algorithm: equal
 // names, or EdDSA and Ed25519. On this module's allow-list EdDSA only ever
 // means Ed25519 (Ed448 keys are not supported), and RFC 9864 §2.2 names the
-// same algorithm Ed25519 (digest §13.8 item 9). Receivers compare with it
-// wherever an algorithm meets their own configuration (a trust anchor's
-// alg, the allow-lists); the WPT alg still string-equals cnf.jwk.alg, as
-// wpt-02 §2 says in so many words.
+// same algorithm Ed25519 (http-signature-07's examples use that name).
+// Receivers compare with it wherever an algorithm meets their own
+// configuration (a trust anchor's alg, the allow-lists); the WPT alg still
+// string-equals cnf.jwk.alg, as wpt-02 §2 says in so many words.
 func SameAlgorithm(a, b string) bool {
 	return a == b || (isEd25519(a) && isEd25519(b))
 }

@@ -20,7 +20,7 @@ func FuzzParseCompact(f *testing.F) {
 		compact(`{"alg":"ES256","crit":["b64"],"b64":false}`, `{}`, "AA"),
 		compact(okHeader, `{"a":`+strings.Repeat("[", 40)+strings.Repeat("]", 40)+`}`, "AA"),
 		compact(okHeader, "{\"a\":\"\xff\"}", "AA"),
-		// The creds-02 example WIT (digest §7.2).
+		// The creds-02 example WIT.
 		"eyJhbGciOiJFUzI1NiIsImtpZCI6Ikp1bmUgNSIsInR5cCI6IndpdCtqd3QifQ.eyJjbmYiOnsiandrIjp7ImFsZyI6IkVkRFNBIiwiY3J2IjoiRWQyNTUxOSIsImt0eSI6Ik9LUCIsIngiOiIxQ1hYdmZsTl9MVlZzSXNZWHNVdkIwM0ptbEdXZUNIcVFWdW91Q0Y5MmJnIn19LCJleHAiOjE3NDU1MTI1MTAsImlhdCI6MTc0NTUwODkxMCwianRpIjoieC1fMUNUTDJjY2EzQ1NFNGN3Yl9sIiwic3ViIjoid2ltc2U6Ly9leGFtcGxlLmNvbS9zcGVjaWZpYy13b3JrbG9hZCJ9.6KraSQUxWdl9dxFQ3Fj6dPY0Vi88OkwFwZpAIOhLeq6AbXAnLLQgOp8U9UDGcBuYF3KiNv6oKQD1ZWAzrMZOJw",
 		"", ".", "..", "...", "e30.e30.", "e30.e30.AA=", "e30.e30.A", "e31.e30.AA",
 	} {

@@ -86,8 +86,8 @@ func TestParsePublicJWK(t *testing.T) {
 	}
 }
 
-// TestParsePrivateJWK reads the workload key the drafts publish (digest
-// §7.1) and round-trips every key type through PrivateJWKJSON.
+// TestParsePrivateJWK reads the workload key the drafts publish for their
+// examples and round-trips every key type through PrivateJWKJSON.
 func TestParsePrivateJWK(t *testing.T) {
 	signer, alg, kid, err := ParsePrivateJWK([]byte(`{"kty":"OKP","crv":"Ed25519",` +
 		`"x":"1CXXvflN_LVVsIsYXsUvB03JmlGWeCHqQVuouCF92bg","d":"sdLX8yCYKqo_XvGBLn-ZWeKT7llYeeQpgeCaXVxb5kY"}`))

@@ -1,6 +1,8 @@
 // Package demo creates a throw-away trust domain for trying the reference
-// server: an issuer key, its JWK Set, a workload key and a WIT. The keys are
-// generated fresh each time and are for demonstrations only.
+// server: an issuer key, its JWK Set, a workload key and a WIT of
+// draft-ietf-wimse-workload-creds-02 for a Workload Identifier of
+// draft-ietf-wimse-identifier-03. The keys are generated fresh each time and
+// are for demonstrations only.
 package demo
 
 import (

@@ -12,7 +12,7 @@
 // (Workload-Identity-Token, Workload-Proof-Token, Authorization) by the WPT
 // profile; one with none but a client certificate by mTLS (application-layer
 // identities never override, nor get overridden by, the TLS one: they are
-// not mixed, mutual-tls-03 M18); anything else is answered as a missing
+// not mixed, as mutual-tls-03 asks); anything else is answered as a missing
 // WPT (401 with a WPT challenge when wpt-02 is accepted). With
 // Config.RequireMTLS a request needs both: the certificate, verified in the
 // handshake, and the application-layer credentials.

@@ -23,7 +23,7 @@
 //		Responder: httpsig.AuthorizeID(serverID),
 //	}}
 //
-// # Receiver checklist (-07 §3; R1–R11 is this package's numbering)
+// # Receiver checklist (-07 §3; R1–R9 are this package's labels)
 //
 // The WIT from Workload-Identity-Token is validated fully first (R1). Then
 // the WIMSE signature is the one tagged wimse-workload-to-workload — labels

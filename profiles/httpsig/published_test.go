@@ -44,7 +44,7 @@ func readResponse(t *testing.T, name string, req *http.Request) (*http.Response,
 		t.Fatal(err)
 	}
 	// Field lines get CRLF; the body stays byte for byte (the drafts hash
-	// bodies that end with LF: digest §14.5, §7.5).
+	// bodies that end with LF: -07 §3.7, -06's examples).
 	head, body, _ := bytes.Cut(raw, []byte("\n\n"))
 	head = bytes.ReplaceAll(head, []byte("\n"), []byte("\r\n"))
 	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(append(head, "\r\n\r\n"...))), req)
@@ -66,8 +66,8 @@ func pretrusted(at int64) *wit.Verifier {
 	return &wit.Verifier{Trust: store, Policy: policy}
 }
 
-// TestPublishedExamples plays the http-signature-07 (digest §14.5, Fig. 2,
-// 4, 6, 7) and -06 (§7.5) examples through the profile: requests through
+// TestPublishedExamples plays the http-signature-07 (§3.7, Figures 2, 4, 6
+// and 7) and -06 examples through the profile: requests through
 // Verifier.Verify, responses through VerifyResponse with the request's nonce.
 func TestPublishedExamples(t *testing.T) {
 	for _, tc := range []struct {

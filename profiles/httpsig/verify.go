@@ -27,7 +27,8 @@ const (
 	ParamReqNonce     = "wimse-req-nonce"
 	// HeaderWIT carries the WIT (creds-02 §5.1.1).
 	HeaderWIT = "Workload-Identity-Token"
-	// Label is the label this package signs under (digest §14.8 S16).
+	// Label is the label this package signs under: -06 §3 asks for it, -07
+	// gives labels no meaning, so it suits both.
 	Label = "wimse"
 )
 
@@ -265,7 +266,7 @@ func (v *Verifier) scheme() string {
 	return v.Scheme
 }
 
-// revisionOf detects the revision from the covered components (S1) and
+// revisionOf detects the revision from the covered components and
 // checks the derived components it requires.
 func revisionOf(covered []string, policy *wimse.Policy) (wimse.Revision, error) {
 	has := func(c string) bool { return slices.Contains(covered, c) }

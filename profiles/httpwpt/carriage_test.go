@@ -20,8 +20,8 @@ const (
 	hAuth = "Authorization"
 )
 
-// TestCarriage covers carriage detection and extraction (digest §3.4, §4.1,
-// §13.3, §13.8): which field carries the proof, how many lines, and how the
+// TestCarriage covers carriage detection and extraction (creds-02 §5.1.1,
+// wpt-01 §3, wpt-02 §2): which field carries the proof, how many lines, and how the
 // rejection is signalled. Headers are built with Header.Add so that a
 // repeated name is two field lines, as on the wire.
 func TestCarriage(t *testing.T) {
@@ -182,7 +182,7 @@ func TestCarriage(t *testing.T) {
 		{name: "wpt-01 auth-param without value", header: header(hWIT, f.wit, hAuth, `Digest realm=, qop=auth`, hWPT, proof),
 			want: rejected(wimse.ReasonRequestAuthorizationMalformed, 400, false)},
 
-		// The WIT field: exactly one line, no list (digest §3.4 [inference]).
+		// The WIT field: exactly one line, no list (the drafts are silent on repeats).
 		{name: "wit missing", header: header(hAuth, "WPT "+proof),
 			want: rejected(wimse.ReasonWITMissing, 401, true)},
 		{name: "wit missing wpt-01", header: header(hWPT, proof),

@@ -11,7 +11,7 @@ import (
 )
 
 // publishedVerifier trusts example.com with the Identity Server key
-// "June 5" (digest §7.1), expects aud https://workload.example.com + path,
+// "June 5" of the drafts' examples, expects aud https://workload.example.com + path,
 // and reads its clock at unix time at. It has a fresh replay cache.
 func publishedVerifier(t testing.TB, at int64) *httpwpt.Verifier {
 	t.Helper()
@@ -39,8 +39,8 @@ type publishedResult struct {
 }
 
 // TestPublishedExamples verifies the published example requests, read from
-// raw files with ReadRequest: wpt-02 Figure 5 (digest §13.7) and the wpt-01
-// §3 request (digest §7.3). Their proofs expire at 1745510016 (+60 s skew).
+// raw files with ReadRequest: wpt-02 Figure 5 and the wpt-01 §3 request.
+// Their proofs expire at 1745510016 (+60 s skew).
 func TestPublishedExamples(t *testing.T) {
 	const (
 		valid   = 1745509900

@@ -14,7 +14,8 @@ import (
 type Authorizer func(*Peer) error
 
 // AuthorizeID allows exactly the peer id: the whole identifier, compared
-// byte for byte (mutual-tls-03 M9; identifier-03 I11, I14).
+// byte for byte (mutual-tls-03 M9; identifier-03: the complete identifier,
+// no wildcard or prefix matching).
 func AuthorizeID(id wimse.ID) Authorizer {
 	return AuthorizeOneOf(id)
 }

@@ -1,8 +1,7 @@
 // Package mtls authenticates workloads by Workload Identity Certificates
-// over mutual TLS: draft-ietf-wimse-mutual-tls-03 (rules M1–M19 of the
-// digest, §14.7) with the certificate profile of
-// draft-ietf-wimse-workload-creds-02 §6.1. SPIFFE X.509-SVIDs, as SPIRE
-// issues them, are Workload Identity Certificates and work unchanged.
+// over mutual TLS: draft-ietf-wimse-mutual-tls-03 with the certificate
+// profile of draft-ietf-wimse-workload-creds-02 §6.1. SPIFFE X.509-SVIDs, as
+// SPIRE issues them, are Workload Identity Certificates and work unchanged.
 //
 // VerifyPeer is the verification core: a pure function of a certificate
 // chain, a trust store, the peer's role and a time. The server half is
@@ -41,15 +40,46 @@
 // that trust domain and of no other, so the trust domain whose anchors
 // validated the chain is always the identifier's (M2, M12, issue #335).
 // The identifier is taken byte for byte from the single URI SAN and must be
-// canonical; it is never repaired (identifier-03 I8). Go's built-in
+// canonical; it is never repaired (identifier-03 forbids repairing a
+// non-canonical identifier). Go's built-in
 // verification is bypassed on both sides because it ignores trust domains;
 // see ServerConfig and ClientConfig. An extended key usage extension must
 // include the role's purpose; a leaf without one is accepted (RFC 5280
 // §4.2.1.12; the drafts only say SHOULD carry it, M5). Revocation is not
 // checked (creds-02 issue #270): keep certificate lifetimes short (M15).
 //
+// # Requirements
+//
+// The draft does not number its requirements; this package's comments cite
+// them as follows.
+//
+//   - M1: Workload Identity Certificates may authenticate TLS clients and
+//     servers.
+//   - M2: the peer's chain validates (RFC 5280) to the trust anchors of the
+//     trust domain of the identifier in its certificate.
+//   - M3: that trust domain is the one expected for the peer.
+//   - M4: a server that authorises clients by certificate requires one in
+//     the handshake.
+//   - M5: client certificates carry id-kp-clientAuth, server ones
+//     id-kp-serverAuth (SHOULD).
+//   - M6, M13: a client that connects by DNS name validates the server's
+//     DNS-ID (RFC 9525 §6.3).
+//   - M7, M9: otherwise the client knows the server's expected identifier
+//     and matches the whole of it, path within its trust domain.
+//   - M8: the identifier's authority is a trust domain, not a host name.
+//   - M10, M14: the server takes the client's identifier from the URI SAN
+//     and validates chain, trust domain and identifier before using it.
+//   - M11: chain, extended key usage and identifier are validated before an
+//     identity is used.
+//   - M12: an identity is never authorised on its path alone.
+//   - M15: certificate lifetimes are short, revocation timely (SHOULD).
+//   - M18: application-layer identities never override the TLS one.
+//   - M19: the draft has no IANA actions and no examples.
+//
 // # Draft revisions
 //
-// Experimental: mutual-tls-03 and -02 differ only editorially (digest
-// §14.7.2); the #335 check is implemented ahead of the draft.
+// Experimental: draft-ietf-wimse-mutual-tls-03, which differs from -02 only
+// editorially (capitalised terms; M3 names the trust domain of the
+// identifier in the certificate; M8 refers to the identifier draft for
+// trust domains); the issue #335 check is implemented ahead of the draft.
 package mtls

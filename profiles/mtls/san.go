@@ -12,7 +12,7 @@ var oidSubjectAltName = asn1.ObjectIdentifier{2, 5, 29, 17}
 // (RFC 5280 §4.2.1.6, uniformResourceIdentifier [6] IA5String). The raw
 // bytes are read rather than cert.URIs, whose url.URL form may differ from
 // them: identifier validation must see what the issuer wrote
-// (identifier-03 I8, I9).
+// (identifier-03 "URI Parsing and Processing Considerations").
 func uriSANs(cert *x509.Certificate) ([]string, error) {
 	var out []string
 	for _, ext := range cert.Extensions {

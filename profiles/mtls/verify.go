@@ -56,9 +56,9 @@ func (r Role) extKeyUsage() (x509.ExtKeyUsage, bool) {
 //     what SPIFFE X509-SVID §2 requires);
 //  3. that SAN, byte for byte, is a valid and canonical Workload Identifier
 //     by wimse.ParseID, which keeps the SPIFFE-ID rules for spiffe:// values
-//     (mtls.identifier; I8, I9);
+//     (mtls.identifier; identifier-03 forbids repairing it);
 //  4. its trust domain is expected (WithTrustDomains, WithExpectedID) and has
-//     X.509 roots in trust (mtls.trust_domain; M3, I12);
+//     X.509 roots in trust (mtls.trust_domain; M3);
 //  5. now lies within the leaf's validity period, with no skew
 //     (mtls.not_yet_valid, mtls.expired);
 //  6. the chain validates by RFC 5280 to the roots of that trust domain
@@ -247,7 +247,7 @@ func leafAllows(cert *x509.Certificate, eku x509.ExtKeyUsage) bool {
 // not a canonical Workload Identifier: it normalises it the way a lenient
 // URL parser would (scheme and trust domain lower-cased, userinfo and port
 // dropped, the path percent-decoded and cleaned of dot segments and a
-// trailing slash) and parses the result. identifier-03 I8 forbids exactly
+// trailing slash) and parses the result. identifier-03 forbids exactly
 // this repair.
 func repairedID(san string) (wimse.ID, error) {
 	u, err := url.Parse(san)

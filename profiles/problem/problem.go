@@ -1,7 +1,10 @@
 // Package problem writes RFC 9457 problem details for the rejections of
 // this module's HTTP profiles: the type is the reason's anchor in
 // docs/reasons.md and the "reason" extension member is the stable reason
-// code.
+// code. The drafts allow such a body without defining its members or any
+// error codes (draft-ietf-wimse-wpt-02 §2.1,
+// draft-ietf-wimse-http-signature-07 §3.6, draft-ietf-wimse-workload-creds-02
+// §5.2); the reason member is this module's.
 //
 // How much a body tells the caller is a Disclosure. Minimal, the zero value
 // and what Write and For give, is type, title, status and reason. Full adds

@@ -3,9 +3,10 @@
 // Identity Server of a trust domain, that binds one Workload Identifier
 // (sub) to the workload's public key (cnf.jwk).
 //
-// Signer mints WITs; Verifier checks every rule of the digest's WIT
-// validation procedure (W1–W11, shared/spec/wimse-w2w.md §3.5) and returns a
-// *wimse.Error with a wit.* reason on the first failure. A WIT is never
+// Signer mints WITs; Verifier checks every rule creds-02 §5.1 sets for a
+// WIT (the JOSE header, the claims, the trust anchors of §5.1.3; the draft
+// has no single checklist, so the order below is this package's) and
+// returns a *wimse.Error with a wit.* reason on the first failure. A WIT is never
 // accepted alone: callers must then verify a proof of possession made with
 // Token.Confirmation (a WPT, see tokens/wpt, or an HTTP message signature).
 //
@@ -46,12 +47,14 @@
 // For an Ed25519 key, EdDSA and Ed25519 (RFC 9864) are one algorithm
 // wherever the WIT's algorithms meet the receiver's configuration: the
 // anchor's alg, the trust domain's Algorithms and ProofAlgorithms, and
-// Policy.Algorithms (digest §13.8 item 9; jose.SameAlgorithm). A WPT's alg
+// Policy.Algorithms (RFC 9864 §2.2; http-signature-07's examples already
+// spell it Ed25519, creds-02's EdDSA). A WPT's alg
 // still string-equals cnf.jwk.alg, as wpt-02 §2 requires (tokens/wpt).
 //
 // # Draft revisions
 //
-// typ is wit+jwt or application/wit+jwt (case-insensitive, RFC 7515 §4.1.9);
+// draft-ietf-wimse-workload-creds-02 (the WIT of wpt-01, wpt-02 and
+// http-signature-06/-07 alike). typ is wit+jwt or application/wit+jwt (case-insensitive, RFC 7515 §4.1.9);
 // the s2s-06 value wimse-id+jwt only when the policy lists
 // wimse.RevisionS2S06. iat is accepted (creds-02's examples carry it, issue
 // #257) and, like nbf, must not lie in the future.

@@ -166,7 +166,7 @@ func TestIssuerEd25519(t *testing.T) {
 // TestEdDSAEd25519Spellings: for an Ed25519 key, EdDSA and the RFC 9864 name
 // Ed25519 are one algorithm wherever the receiver compares a WIT's
 // algorithm with its own configuration: the trust anchor's alg, the trust
-// domain's allow-lists and the policy's (digest §13.8 item 9). The WPT's
+// domain's allow-lists and the policy's (RFC 9864 §2.2). The WPT's
 // alg still string-equals cnf.jwk.alg (wpt-02 §2; tokens/wpt).
 func TestEdDSAEd25519Spellings(t *testing.T) {
 	signedAs := func(header, anchor string) func(testing.TB, *witFixture) {

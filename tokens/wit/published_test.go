@@ -36,7 +36,7 @@ func readFile(t testing.TB, name string) string {
 }
 
 // TestPublishedCreds02Example verifies the creds-02 §5.1 example WIT at its
-// example time (digest §7.2) and rejects it one second after exp + skew.
+// example time (creds-02's example WIT) and rejects it one second after exp + skew.
 func TestPublishedCreds02Example(t *testing.T) {
 	raw := readFile(t, "testdata/creds-02-example.wit")
 	at := time.Unix(1745508910+60, 0)

@@ -190,7 +190,7 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 	}
 	t := &Token{Raw: raw, Hash: hash, Algorithm: jt.Alg, KeyID: jt.Kid, Type: jt.Typ, Claims: claims}
 
-	// W4: sub, its trust domain, the anchors.
+	// sub, its trust domain, the anchors.
 	sub, present, ok := claims.String("sub")
 	switch {
 	case !present && !v.off(wimse.ReasonWITSubMissing):
@@ -217,7 +217,7 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 		return nil, err
 	}
 
-	// W5, W6: the issuer key and the signature.
+	// the issuer key and the signature.
 	key, err := anchors.SelectKey(jt.Kid, jt.HasKid)
 	if err != nil && jt.HasKid {
 		// Keys are bound to their trust domain (creds-02 §5.1.3): a kid of
@@ -245,7 +245,7 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 	}
 	t.issuerKey = key
 
-	// Claim types, then W7, W8.
+	// Claim types, then exp, nbf and iat.
 	if err := v.readClaims(t); err != nil {
 		return nil, err
 	}
@@ -253,7 +253,7 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 		return nil, err
 	}
 
-	// W9: cnf.jwk, and the trust domain's proof algorithms.
+	// cnf.jwk, and the trust domain's proof algorithms.
 	if err := v.readConfirmation(t); err != nil {
 		return nil, err
 	}
@@ -261,7 +261,7 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 		return nil, err
 	}
 
-	// W5: iss allow-list, when configured.
+	// iss allow-list, when configured.
 	if err := v.checkIssuer(anchors, t); err != nil {
 		return nil, err
 	}

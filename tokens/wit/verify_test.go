@@ -84,7 +84,7 @@ func at(sec int64) func(testing.TB, *witFixture) {
 }
 
 // TestVerifyAlgorithms: every supported issuer algorithm and every supported
-// cnf.jwk.alg verifies (creds-02 §5.1.1, §5.1.2; digest §3.2).
+// cnf.jwk.alg verifies (creds-02 §5.1.1, §5.1.2).
 func TestVerifyAlgorithms(t *testing.T) {
 	var cases []witCase
 	for _, alg := range wimsetest.AllAlgs {
@@ -303,8 +303,8 @@ func derSig(r, s *big.Int) []byte {
 	return append([]byte{0x30, byte(len(body))}, body...)
 }
 
-// TestVerifyStructure covers W1: the compact serialization ABNF of creds-02
-// §5.1.4 (digest §3.4) and strict JSON (unique members, UTF-8, objects).
+// TestVerifyStructure covers the compact serialization ABNF of the
+// Workload-Identity-Token field (creds-02 §5.1.1) and strict JSON (unique members, UTF-8, objects).
 func TestVerifyStructure(t *testing.T) {
 	post := func(p func(string) string) func(testing.TB, *witFixture) {
 		return func(_ testing.TB, f *witFixture) { f.post = p }
@@ -476,7 +476,7 @@ func TestVerifyTimes(t *testing.T) {
 }
 
 // TestVerifyConfirmation covers W9: cnf.jwk is a public key with a usable
-// alg (creds-02 §5.1.2; digest §3.2).
+// alg (creds-02 §5.1.2).
 func TestVerifyConfirmation(t *testing.T) {
 	setCnf := func(v any) func(testing.TB, *witFixture) { return setClaim("cnf", v) }
 	runWITCases(t, []witCase{
@@ -638,7 +638,7 @@ func TestVerifyTokenFields(t *testing.T) {
 }
 
 // TestHash checks wit.Hash against the published wth of wpt-01 §3.1
-// (digest §7.3) and ath (digest §4.4).
+// and its ath.
 func TestHash(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"creds-02 example WIT (wth)", readFile(t, "testdata/creds-02-example.wit"), "AaYUfC34D1di2FxQLpiIJJ7Sg8VZ6o8OCdwSf9IToLg"},

@@ -3,9 +3,9 @@
 // short-lived JWT signed with the key of a Workload Identity Token
 // (cnf.jwk), proving possession of that key for one request.
 //
-// Signer mints WPTs; Verifier checks every rule of the wpt-01 list (digest
-// §4.5, P2–P13) and the wpt-02 list (digest §13.4, V2–V12) against the
-// already verified WIT and what the caller extracted from the request
+// Signer mints WPTs; Verifier checks every rule of the wpt-01 validation
+// list (§3) and of the wpt-02 one (§2; the same but for ath), except the
+// carriage, against the already verified WIT and what the caller extracted from the request
 // (Expect), and returns a *wimse.Error with a wpt.* reason on the first
 // failure. Carriage (which header, how many) is the HTTP profile's job; see
 // profiles/httpwpt.

@@ -52,7 +52,7 @@ func publishedWIT(t testing.TB, name string) *wit.Token {
 	return tok
 }
 
-// workloadKey is the published workload key of the drafts (digest §7.1).
+// workloadKey is the published workload key of the drafts' examples.
 func workloadKey(t testing.TB) ed25519.PrivateKey {
 	t.Helper()
 	signer, _, _, err := jose.ParsePrivateJWK([]byte(readFile(t, "testdata/workload-example.jwk")))
@@ -83,12 +83,12 @@ func TestPublishedExamples(t *testing.T) {
 		known    []string
 	}{
 		{
-			name: "wpt-02 §2 (digest §13.7)", wit: "testdata/wpt-02-example.wit", wpt: "testdata/wpt-02-example.wpt",
+			name: "wpt-02 §2 Figure 5", wit: "testdata/wpt-02-example.wit", wpt: "testdata/wpt-02-example.wpt",
 			expect: func(e *wpt.Expect) { e.Revision = wimse.RevisionWPT02 },
 			claims: wpt.Claims{Audience: "https://workload.example.com/path", Expiry: time.Unix(1745510016, 0), ID: "__bwc4ESC3acc2LTC1-_x"},
 		},
 		{
-			name: "wpt-01 §3 with ath (digest §7.3)", wit: "testdata/creds-02-example.wit", wpt: "testdata/wpt-01-example.wpt",
+			name: "wpt-01 §3 with ath", wit: "testdata/creds-02-example.wit", wpt: "testdata/wpt-01-example.wpt",
 			expect: func(e *wpt.Expect) {
 				e.Revision = wimse.RevisionWPT01
 				e.AccessToken = ptr(publishedAccessToken)
@@ -103,7 +103,7 @@ func TestPublishedExamples(t *testing.T) {
 				AccessTokenHash: "CL4wjfpRmNf-bdYIbYLnV9d5rMARGwKYE10wUwzC0jI"},
 		},
 		{
-			name: "oth proposal of PR #227 (digest §7.4, unpublished)", wit: "testdata/pr227-oth-example.wit", wpt: "testdata/pr227-oth-example.wpt",
+			name: "oth proposal of PR #227 (unpublished)", wit: "testdata/pr227-oth-example.wit", wpt: "testdata/pr227-oth-example.wpt",
 			expect: func(e *wpt.Expect) {
 				e.Revision = wimse.RevisionWPT01
 				e.AccessToken = ptr(publishedAccessToken)
@@ -146,7 +146,7 @@ func TestPublishedExamples(t *testing.T) {
 }
 
 // TestPublishedNegative derives rejections from the published vectors
-// (digest §7.7, §13.7 suggested negative cases).
+// (negative cases the drafts' rules imply).
 func TestPublishedNegative(t *testing.T) {
 	tests := []struct {
 		name     string

@@ -105,11 +105,11 @@ func (v *Verifier) Verify(raw string, e Expect) (*Token, error) {
 	if err := jose.CheckHeader(&jt.Header, MediaType, legacy, v.Policy.AlgorithmAllowed, skip); err != nil {
 		return nil, fromJOSE(err)
 	}
-	// P3/V3: string equality with cnf.jwk.alg, before any key is used.
+	// string equality with cnf.jwk.alg, before any key is used.
 	if jt.Alg != e.WIT.Confirmation.Alg && !v.off(wimse.ReasonWPTAlgMismatch) {
 		return nil, fail(wimse.ReasonWPTAlgMismatch, "alg %q is not the WIT's cnf.jwk.alg %q", jt.Alg, e.WIT.Confirmation.Alg)
 	}
-	// P4/V4.
+	// The signature, with cnf.jwk.
 	if !v.off(wimse.ReasonWPTSignature) {
 		if err := jose.VerifySkip(jt, jt.Alg, e.WIT.Confirmation.Key, skip); err != nil {
 			var je *jose.Error
@@ -132,7 +132,7 @@ func (v *Verifier) Verify(raw string, e Expect) (*Token, error) {
 	if err := v.checkClaims(t, claims, e, now); err != nil {
 		return nil, err
 	}
-	// P9/V9 last: only otherwise valid proofs are recorded.
+	// Replay last: only otherwise valid proofs are recorded.
 	if v.Replay != nil && !v.off(wimse.ReasonWPTReplayed) {
 		key := wimse.ReplayKey(e.WIT.Subject.String(), t.ID)
 		fresh, err := v.Replay.Check(key, t.Expiry.Add(v.Policy.Skew()), now)
@@ -195,7 +195,7 @@ func (v *Verifier) readClaims(t *Token, c jose.Claims) error {
 
 func (v *Verifier) checkClaims(t *Token, c jose.Claims, e Expect, now time.Time) error {
 	skew := v.Policy.Skew()
-	// aud: required, equal to the configured audience (P6, P14, V6).
+	// aud: required, equal to the configured audience.
 	// A *_missing check disabled by the self-test (internal/mutant) makes its claim optional:
 	// when absent, the checks of its value are skipped too.
 	_, audPresent := c["aud"]
@@ -206,7 +206,7 @@ func (v *Verifier) checkClaims(t *Token, c jose.Claims, e Expect, now time.Time)
 	case t.Audience != e.Audience && !v.off(wimse.ReasonWPTAudMismatch):
 		return fail(wimse.ReasonWPTAudMismatch, "aud %q is not %q", t.Audience, e.Audience)
 	}
-	// exp (P7, V7).
+	// exp.
 	if _, present := c["exp"]; present || !v.off(wimse.ReasonWPTExpMissing) {
 		if !now.Before(t.Expiry.Add(skew)) && !v.off(wimse.ReasonWPTExpired) {
 			return fail(wimse.ReasonWPTExpired, "expired at %s", t.Expiry.Format(time.RFC3339))
@@ -223,7 +223,7 @@ func (v *Verifier) checkClaims(t *Token, c jose.Claims, e Expect, now time.Time)
 	if _, present := c["jti"]; (!present || t.ID == "") && !v.off(wimse.ReasonWPTJTIMissing) {
 		return fail(wimse.ReasonWPTJTIMissing, "jti is missing")
 	}
-	// wth (P8, V8).
+	// wth.
 	_, wthPresent := c["wth"]
 	switch {
 	case !wthPresent && v.off(wimse.ReasonWPTWTHMissing):
@@ -232,7 +232,7 @@ func (v *Verifier) checkClaims(t *Token, c jose.Claims, e Expect, now time.Time)
 	case !equal(t.WITHash, e.WIT.Hash) && !v.off(wimse.ReasonWPTWTHMismatch):
 		return fail(wimse.ReasonWPTWTHMismatch, "wth is not the hash of the WIT sent")
 	}
-	// ath (P10, wpt-01 only).
+	// ath (wpt-01 only).
 	if e.Revision == wimse.RevisionWPT01 {
 		var ok bool
 		if t.AccessTokenHash, _, ok = c.String("ath"); !ok && !v.off(wimse.ReasonWPTClaimType) {
@@ -242,7 +242,7 @@ func (v *Verifier) checkClaims(t *Token, c jose.Claims, e Expect, now time.Time)
 			return err
 		}
 	}
-	// tth (P11, V10).
+	// tth.
 	if err := v.bind(c, "tth", t.TxnTokenHash, e.TxnToken, wimse.ReasonWPTTTHMissing, wimse.ReasonWPTTTHMismatch); err != nil {
 		return err
 	}
@@ -268,7 +268,7 @@ func (v *Verifier) bind(c jose.Claims, name, got string, token *string, missing,
 	return nil
 }
 
-// checkOther applies the oth rules (P12, P13, V11, V12).
+// checkOther applies the oth rules.
 func (v *Verifier) checkOther(t *Token, e Expect) error {
 	for name := range t.OtherTokenHashes {
 		if e.KnownOther == nil || !e.KnownOther(name) {

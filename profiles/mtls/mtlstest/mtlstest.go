@@ -1,6 +1,8 @@
 // Package mtlstest makes deterministic X.509 test certificates for
 // profiles/mtls: trust-domain CAs, intermediates and Workload Identity
-// Certificates shaped like SPIRE's X.509-SVIDs.
+// Certificates (draft-ietf-wimse-workload-creds-02 §6.1, as
+// draft-ietf-wimse-mutual-tls-03 uses them) shaped like SPIRE's
+// X.509-SVIDs.
 //
 // Everything is reproducible: keys are P-256 scalars derived with HKDF-SHA256
 // from a seed string, serial numbers are fixed or derived from the seed,
