@@ -33,13 +33,9 @@ type carrier interface{ hook() *Hook }
 // mutant.Put(&policy, set).
 func Put(c carrier, s *Set) { c.hook().set = s }
 
-// Of returns the Set c carries; nil when c is nil or carries none.
-func Of(c carrier) *Set {
-	if c == nil {
-		return nil
-	}
-	return c.hook().set
-}
+// Of returns the Set c carries (a non-nil pointer, such as &policy); nil
+// when it carries none.
+func Of(c carrier) *Set { return c.hook().set }
 
 // Set is a set of disabled checks. A nil *Set disables nothing; the zero
 // value too. A Set is read-only once built and safe for concurrent use.
