@@ -41,7 +41,7 @@ type Verifier struct {
 	// The zero value is the strict default policy.
 	Policy wimse.Policy
 	// Replay records (sub, jti) pairs of verified proofs; nil disables the
-	// replay check (wpt-01 §4, wpt-02 §3.1.4: RECOMMENDED), which is only
+	// replay check (wpt-01 §4, wpt-02 §3: RECOMMENDED), which is only
 	// for offline use.
 	Replay wimse.ReplayCache
 	// WITCache, if non-nil, remembers fully verified WITs by hash so that a
