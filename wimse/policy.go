@@ -73,10 +73,13 @@ type Policy struct {
 
 	// mutantHook carries the checks the conformance self-test disables
 	// (internal/mutant: Put, Of); outside this module it is always empty.
+	//lint:ignore U1000 reached through the promoted method mutant.Put and mutant.Of call
 	mutantHook
 }
 
 // mutantHook names the embedded field so that it stays unexported.
+//
+//lint:ignore U1000 the type of the field above
 type mutantHook = mutant.Hook
 
 // Time returns the policy's current time.
