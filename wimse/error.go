@@ -132,6 +132,18 @@ var known = func() map[Reason]struct{} {
 		ReasonRequestContextTokenMultiple, ReasonRequestMalformed, ReasonReplayCacheFull, ReasonInternal,
 		ReasonRequestBodyTooLarge,
 		ReasonRequestAuthorizationMalformed, ReasonReplaySenderQuota,
+		ReasonAccessTokenOversized, ReasonAccessTokenMalformed, ReasonAccessTokenDuplicateMember,
+		ReasonAccessTokenTyp, ReasonAccessTokenAlg, ReasonAccessTokenCrit, ReasonAccessTokenHeaderKey,
+		ReasonAccessTokenKeyUnknown, ReasonAccessTokenSignature, ReasonAccessTokenClaimType,
+		ReasonAccessTokenIssMissing, ReasonAccessTokenIssuer, ReasonAccessTokenSubMissing,
+		ReasonAccessTokenAudMissing, ReasonAccessTokenAudMismatch, ReasonAccessTokenExpMissing,
+		ReasonAccessTokenExpired, ReasonAccessTokenNotYetValid, ReasonAccessTokenIatMissing,
+		ReasonAccessTokenLifetime, ReasonAccessTokenJTIMissing, ReasonAccessTokenClientIDMissing,
+		ReasonActMalformed, ReasonActSubMissing, ReasonActForbiddenMember, ReasonActTooDeep,
+		ReasonMayActMalformed, ReasonMayActSubMissing, ReasonMayActForbiddenMember, ReasonMayActMismatch,
+		ReasonScopeMalformed, ReasonScopeDuplicate, ReasonScopeExceeds,
+		ReasonCnfMalformed, ReasonCnfAmbiguous, ReasonCnfMethod, ReasonCnfMissing, ReasonCnfUnconfirmed,
+		ReasonCnfMismatch,
 	} {
 		m[r] = struct{}{}
 	}

@@ -321,6 +321,161 @@ const (
 	ReasonHTTPSigResponderIdentity Reason = "httpsig.responder_identity"
 )
 
+// Access token reasons (RFC 9068 JWT access tokens, tokens/accesstoken:
+// the header and claims of §2, the validation steps of §4).
+const (
+	// ReasonAccessTokenOversized: the token exceeds Policy.MaxTokenSize.
+	ReasonAccessTokenOversized Reason = "accesstoken.oversized"
+	// ReasonAccessTokenMalformed: not three base64url segments of JSON
+	// objects (RFC 7515 §7.1, RFC 7519 §7.2).
+	ReasonAccessTokenMalformed Reason = "accesstoken.malformed"
+	// ReasonAccessTokenDuplicateMember: a JSON object in the header or
+	// claims repeats a member name (RFC 7515 §5.2, RFC 7519 §4).
+	ReasonAccessTokenDuplicateMember Reason = "accesstoken.duplicate_member"
+	// ReasonAccessTokenTyp: typ is missing or is neither at+jwt nor
+	// application/at+jwt (RFC 9068 §2.1, §4 step 1).
+	ReasonAccessTokenTyp Reason = "accesstoken.typ"
+	// ReasonAccessTokenAlg: alg is missing, none, symmetric, not allowed by
+	// the policy or the issuer's anchors (RFC 9068 §4 step 5, RFC 8725
+	// §3.1).
+	ReasonAccessTokenAlg Reason = "accesstoken.alg"
+	// ReasonAccessTokenCrit: the header carries crit, which we never
+	// understand (RFC 7515 §4.1.11).
+	ReasonAccessTokenCrit Reason = "accesstoken.crit"
+	// ReasonAccessTokenHeaderKey: the header names its own key (jku, x5u,
+	// jwk, x5c); the keys are the issuer's, from configuration (RFC 9068 §4
+	// step 5, RFC 8725 §3.10).
+	ReasonAccessTokenHeaderKey Reason = "accesstoken.header_key"
+	// ReasonAccessTokenKeyUnknown: no key of the issuer matches kid, or kid
+	// is absent and the issuer has several keys.
+	ReasonAccessTokenKeyUnknown Reason = "accesstoken.key_unknown"
+	// ReasonAccessTokenSignature: the signature does not verify with the
+	// issuer's key, or that key does not fit alg (RFC 9068 §4 step 5).
+	ReasonAccessTokenSignature Reason = "accesstoken.signature"
+	// ReasonAccessTokenClaimType: a claim has the wrong JSON type (iss, sub,
+	// client_id, jti and acr strings; exp, iat, nbf and auth_time
+	// NumericDates; aud a string or an array of strings; scope a string, RFC
+	// 8693 §4.2; act, may_act and cnf objects).
+	ReasonAccessTokenClaimType Reason = "accesstoken.claim_type"
+	// ReasonAccessTokenIssMissing: iss is absent (RFC 9068 §2.2 REQUIRED).
+	ReasonAccessTokenIssMissing Reason = "accesstoken.iss_missing"
+	// ReasonAccessTokenIssuer: iss is not exactly the identifier of a
+	// trusted authorization server (RFC 9068 §4 step 3).
+	ReasonAccessTokenIssuer Reason = "accesstoken.issuer"
+	// ReasonAccessTokenSubMissing: sub is absent or empty (RFC 9068 §2.2
+	// REQUIRED).
+	ReasonAccessTokenSubMissing Reason = "accesstoken.sub_missing"
+	// ReasonAccessTokenAudMissing: aud is absent or empty (RFC 9068 §2.2
+	// REQUIRED).
+	ReasonAccessTokenAudMissing Reason = "accesstoken.aud_missing"
+	// ReasonAccessTokenAudMismatch: aud names none of the receiver's
+	// configured audiences (RFC 9068 §4 step 4, RFC 8707 §2).
+	ReasonAccessTokenAudMismatch Reason = "accesstoken.aud_mismatch"
+	// ReasonAccessTokenExpMissing: exp is absent (RFC 9068 §2.2 REQUIRED).
+	ReasonAccessTokenExpMissing Reason = "accesstoken.exp_missing"
+	// ReasonAccessTokenExpired: exp has passed, beyond the allowed clock
+	// skew (RFC 9068 §4 step 6).
+	ReasonAccessTokenExpired Reason = "accesstoken.expired"
+	// ReasonAccessTokenNotYetValid: nbf, iat or auth_time lies in the future
+	// beyond the skew (RFC 7519 §4.1.5).
+	ReasonAccessTokenNotYetValid Reason = "accesstoken.not_yet_valid"
+	// ReasonAccessTokenIatMissing: iat is absent (RFC 9068 §2.2 REQUIRED).
+	ReasonAccessTokenIatMissing Reason = "accesstoken.iat_missing"
+	// ReasonAccessTokenLifetime: exp - iat exceeds the receiver's maximum
+	// access token lifetime (accesstoken.Verifier.MaxLifetime; RFC 9068
+	// sets no number: a receiver's choice), or exp is not after iat.
+	ReasonAccessTokenLifetime Reason = "accesstoken.lifetime"
+	// ReasonAccessTokenJTIMissing: jti is absent or empty (RFC 9068 §2.2
+	// REQUIRED).
+	ReasonAccessTokenJTIMissing Reason = "accesstoken.jti_missing"
+	// ReasonAccessTokenClientIDMissing: client_id is absent or empty (RFC
+	// 9068 §2.2 REQUIRED, RFC 8693 §4.3).
+	ReasonAccessTokenClientIDMissing Reason = "accesstoken.client_id_missing"
+)
+
+// Delegation claim reasons: act and may_act (RFC 8693 §4.1, §4.4), in any
+// token that carries them (tokens/delegation).
+const (
+	// ReasonActMalformed: act, or an actor nested in it, is not a JSON object
+	// with unique members, or its sub, iss or act member has the wrong type
+	// (RFC 8693 §4.1).
+	ReasonActMalformed Reason = "act.malformed"
+	// ReasonActSubMissing: an actor has no sub, or an empty one: the actor
+	// cannot be identified (RFC 8693 §4.1; this module requires sub).
+	ReasonActSubMissing Reason = "act.sub_missing"
+	// ReasonActForbiddenMember: an actor carries exp, nbf or aud, which RFC
+	// 8693 §4.1 says are meaningless inside act and SHOULD NOT be used: they
+	// are rejected, never read as the token's own.
+	ReasonActForbiddenMember Reason = "act.forbidden_member"
+	// ReasonActTooDeep: the chain nests more actors than the receiver's
+	// limit (delegation.MaxDepth by default); it is rejected, never
+	// truncated.
+	ReasonActTooDeep Reason = "act.too_deep"
+	// ReasonMayActMalformed: may_act is not a JSON object with unique
+	// members, or its sub or iss member has the wrong type (RFC 8693 §4.4).
+	ReasonMayActMalformed Reason = "may_act.malformed"
+	// ReasonMayActSubMissing: may_act has no sub, or an empty one: the
+	// authorized actor cannot be matched (RFC 8693 §4.4; this module
+	// matches by sub and, when present, iss).
+	ReasonMayActSubMissing Reason = "may_act.sub_missing"
+	// ReasonMayActForbiddenMember: may_act carries exp, nbf, aud (meaningless
+	// in an identity, RFC 8693 §4.4) or a nested act (may_act names one
+	// party, not a chain).
+	ReasonMayActForbiddenMember Reason = "may_act.forbidden_member"
+	// ReasonMayActMismatch: the actor is not the party may_act names (its
+	// sub differs, or may_act has iss and the actor's iss differs): it may
+	// not act for the subject (RFC 8693 §4.4).
+	ReasonMayActMismatch Reason = "may_act.mismatch"
+)
+
+// Scope reasons (RFC 6749 §3.3; the scope claim of RFC 8693 §4.2;
+// tokens/scope).
+const (
+	// ReasonScopeMalformed: the scope is not scope-tokens separated by single
+	// spaces (RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )):
+	// empty, a leading, trailing or doubled space, or another character.
+	ReasonScopeMalformed Reason = "scope.malformed"
+	// ReasonScopeDuplicate: the scope lists one scope-token twice (RFC 6749
+	// §3.3 defines a set; a repeat is refused, not merged).
+	ReasonScopeDuplicate Reason = "scope.duplicate"
+	// ReasonScopeExceeds: the requested scope is not a subset of the scope
+	// granted: an exchange only narrows (RFC 6749 §3.3, RFC 8693 §2.1;
+	// invalid_scope at a token endpoint).
+	ReasonScopeExceeds Reason = "scope.exceeds"
+)
+
+// Confirmation reasons: the cnf claim of sender-constrained access tokens
+// (RFC 7800 §3; jwk, RFC 9449 §6.1 jkt, RFC 8705 §3.1 x5t#S256;
+// tokens/confirmation).
+const (
+	// ReasonCnfMalformed: cnf is not a JSON object with unique members, or
+	// its method's value is malformed: jkt or x5t#S256 not the unpadded
+	// base64url of 32 bytes (RFC 9449 §6.1, RFC 8705 §3.1), jwk not a public
+	// key of a supported type (RFC 7800 §3.2).
+	ReasonCnfMalformed Reason = "cnf.malformed"
+	// ReasonCnfAmbiguous: cnf holds more than one confirmation method; it
+	// represents one proof-of-possession key (RFC 7800 §3.1), and two leave
+	// receivers to disagree on which one.
+	ReasonCnfAmbiguous Reason = "cnf.ambiguous"
+	// ReasonCnfMethod: cnf holds no confirmation method this module
+	// implements (jwk, jkt, x5t#S256): empty, or only kid, jku, jwe or an
+	// unknown member.
+	ReasonCnfMethod Reason = "cnf.method"
+	// ReasonCnfMissing: proof of possession was presented, or is required,
+	// but the token has no cnf: it is not sender-constrained (RFC 9449
+	// §7.1, RFC 8705 §3).
+	ReasonCnfMissing Reason = "cnf.missing"
+	// ReasonCnfUnconfirmed: the token has cnf but was presented without a
+	// proof of possession (a DPoP-bound token sent as Bearer, RFC 9449
+	// §7.2; a certificate-bound token without mutual TLS, RFC 8705 §3).
+	ReasonCnfUnconfirmed Reason = "cnf.unconfirmed"
+	// ReasonCnfMismatch: the presented key or certificate is not the one cnf
+	// names: jkt is not its JWK SHA-256 thumbprint (RFC 9449 §7.1, RFC 7638),
+	// x5t#S256 not the hash of the client certificate (RFC 8705 §3.1), jwk
+	// another key (RFC 7800 §3.2), or the method does not fit the proof.
+	ReasonCnfMismatch Reason = "cnf.mismatch"
+)
+
 // Request-level reasons, not about one credential.
 const (
 	// ReasonRequestMixedCarriage: a request carries both a wpt-01
