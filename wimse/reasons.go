@@ -476,6 +476,103 @@ const (
 	ReasonCnfMismatch Reason = "cnf.mismatch"
 )
 
+// JWT assertion reasons: RFC 7523 JWTs used as authorization grants (§2.1)
+// and for client authentication (§2.2), with RFC 7521 and
+// draft-ietf-oauth-rfc7523bis, and JWT-SVIDs used as client assertions
+// (draft-ietf-oauth-spiffe-client-auth-02 §3.1). A token endpoint answers
+// them with invalid_grant for a grant (RFC 7523 §3.1) and invalid_client
+// for a client assertion (RFC 7523 §3.2).
+const (
+	// ReasonJWTGrantOversized: the assertion exceeds Policy.MaxTokenSize.
+	ReasonJWTGrantOversized Reason = "jwtgrant.oversized"
+	// ReasonJWTGrantMalformed: not a single JWS in compact serialization of
+	// JSON objects (RFC 7523 §2.1, §2.2: a single JWT; RFC 7519 §7.2).
+	ReasonJWTGrantMalformed Reason = "jwtgrant.malformed"
+	// ReasonJWTGrantDuplicateMember: a JSON object in the header or claims
+	// repeats a member name (RFC 7515 §5.2, RFC 7519 §4).
+	ReasonJWTGrantDuplicateMember Reason = "jwtgrant.duplicate_member"
+	// ReasonJWTGrantTyp: typ is not one this use accepts: absent, JWT or
+	// client-authentication+jwt for a client assertion (rfc7523bis: untyped
+	// is NOT RECOMMENDED to reject), absent or JWT for a grant unless a
+	// profile requires its own typ, absent, JWT or JOSE for a JWT-SVID
+	// (SPIFFE JWT-SVID §2); RFC 8725 §3.11.
+	ReasonJWTGrantTyp Reason = "jwtgrant.typ"
+	// ReasonJWTGrantAlg: alg is missing, none, symmetric, not allowed, or does
+	// not fit the issuer's key (RFC 7523 §3 item 9, RFC 8725 §3.1; JWT-SVIDs:
+	// RS, ES and PS only).
+	ReasonJWTGrantAlg Reason = "jwtgrant.alg"
+	// ReasonJWTGrantCrit: the header carries crit, which is never understood
+	// (RFC 7515 §4.1.11).
+	ReasonJWTGrantCrit Reason = "jwtgrant.crit"
+	// ReasonJWTGrantHeaderKey: the header names its own key (jku, x5u, jwk,
+	// x5c); keys come only from configuration (RFC 8725 §3.10).
+	ReasonJWTGrantHeaderKey Reason = "jwtgrant.header_key"
+	// ReasonJWTGrantIssuerUnknown: no keys are configured for iss (RFC 7523
+	// §3 item 9: signed by the issuer, with keys agreed out of band, §5).
+	ReasonJWTGrantIssuerUnknown Reason = "jwtgrant.issuer_unknown"
+	// ReasonJWTGrantTrustDomain: the trust domain of a JWT-SVID's sub has no
+	// JWT bundle (spiffe-client-auth-02 §3.1, §6: keys per trust domain).
+	ReasonJWTGrantTrustDomain Reason = "jwtgrant.trust_domain"
+	// ReasonJWTGrantKeyUnknown: no configured key of the issuer has the
+	// header's kid, or the header has no kid and the issuer has several keys
+	// (a JWT-SVID must have a kid: SPIFFE JWT-SVID §2).
+	ReasonJWTGrantKeyUnknown Reason = "jwtgrant.key_unknown"
+	// ReasonJWTGrantSignature: the signature does not verify with the
+	// issuer's key (RFC 7523 §3 item 9).
+	ReasonJWTGrantSignature Reason = "jwtgrant.signature"
+	// ReasonJWTGrantClaimType: a registered claim has the wrong JSON type
+	// (RFC 7519 §4.1).
+	ReasonJWTGrantClaimType Reason = "jwtgrant.claim_type"
+	// ReasonJWTGrantIssMissing: iss is absent or empty (RFC 7523 §3 item 1).
+	ReasonJWTGrantIssMissing Reason = "jwtgrant.iss_missing"
+	// ReasonJWTGrantSubMissing: sub is absent or empty (RFC 7523 §3 item 2;
+	// spiffe-client-auth-02 §3.1).
+	ReasonJWTGrantSubMissing Reason = "jwtgrant.sub_missing"
+	// ReasonJWTGrantSubInvalid: a JWT-SVID's sub is not a SPIFFE ID of a
+	// workload (spiffe-client-auth-02 §3.1; SPIFFE JWT-SVID §3).
+	ReasonJWTGrantSubInvalid Reason = "jwtgrant.sub_invalid"
+	// ReasonJWTGrantIssSubMismatch: a client assertion's iss and sub are not
+	// the same client_id (RFC 7521 §5.2, RFC 7523 §3 item 2).
+	ReasonJWTGrantIssSubMismatch Reason = "jwtgrant.iss_sub_mismatch"
+	// ReasonJWTGrantClientIDMismatch: the client_id request parameter does
+	// not identify the client the assertion authenticates (RFC 7521 §4.2;
+	// spiffe-client-auth-02 §3.1: the SPIFFE ID).
+	ReasonJWTGrantClientIDMismatch Reason = "jwtgrant.client_id_mismatch"
+	// ReasonJWTGrantAudMissing: aud is absent (RFC 7523 §3 item 3).
+	ReasonJWTGrantAudMissing Reason = "jwtgrant.aud_missing"
+	// ReasonJWTGrantAudMismatch: aud does not identify this authorization
+	// server: for a client assertion or JWT-SVID it is not the issuer
+	// identifier (rfc7523bis: the token endpoint URL MUST NOT be used),
+	// for a grant not the issuer identifier nor a configured alias (RFC 7523
+	// §3 item 3).
+	ReasonJWTGrantAudMismatch Reason = "jwtgrant.aud_mismatch"
+	// ReasonJWTGrantAudMultiple: aud has more than one value; rfc7523bis
+	// requires the issuer identifier as the sole audience of a client
+	// assertion (spiffe-client-auth-02 §3.1 likewise), and this
+	// implementation extends the rule to grants (identity-chaining-17 §2.3.3
+	// RECOMMENDS a single audience).
+	ReasonJWTGrantAudMultiple Reason = "jwtgrant.aud_multiple"
+	// ReasonJWTGrantExpMissing: exp is absent (RFC 7523 §3 item 4).
+	ReasonJWTGrantExpMissing Reason = "jwtgrant.exp_missing"
+	// ReasonJWTGrantExpired: exp has passed, beyond the clock skew (RFC 7523
+	// §3 item 4).
+	ReasonJWTGrantExpired Reason = "jwtgrant.expired"
+	// ReasonJWTGrantNotYetValid: nbf or iat lies in the future beyond the
+	// clock skew (RFC 7523 §3 items 5 and 6).
+	ReasonJWTGrantNotYetValid Reason = "jwtgrant.not_yet_valid"
+	// ReasonJWTGrantLifetime: exp is further ahead than the verifier's
+	// maximum lifetime, or exp - iat exceeds it (RFC 7523 §3 items 4 and 6:
+	// the AS may reject an unreasonably far exp or old iat).
+	ReasonJWTGrantLifetime Reason = "jwtgrant.lifetime"
+	// ReasonJWTGrantJTIMissing: a client assertion has no jti (RFC 7523 §3
+	// item 7 makes it optional; this implementation requires it so that
+	// every client assertion is single-use).
+	ReasonJWTGrantJTIMissing Reason = "jwtgrant.jti_missing"
+	// ReasonJWTGrantReplayed: the (iss, jti) pair was already used within
+	// its validity window (RFC 7523 §3 item 7).
+	ReasonJWTGrantReplayed Reason = "jwtgrant.replayed"
+)
+
 // Request-level reasons, not about one credential.
 const (
 	// ReasonRequestMixedCarriage: a request carries both a wpt-01

@@ -98,6 +98,9 @@ func statusText(r Reason) string {
 	if strings.HasPrefix(string(r), "httpsig.") {
 		return "400 (HTTP signatures)"
 	}
+	if strings.HasPrefix(string(r), "jwtgrant.") {
+		return "token endpoint: 400 invalid_grant (grant) / 401 or 400 invalid_client (client assertion)"
+	}
 	if strings.HasPrefix(string(r), "mtls.") {
 		return "TLS handshake fails / 400 from the middleware"
 	}
