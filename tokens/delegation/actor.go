@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/wimse-wg/wimse/internal/jose"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
@@ -81,7 +82,7 @@ func ParseChain(raw []byte, maxDepth int) (Chain, error) {
 	if maxDepth <= 0 {
 		maxDepth = MaxDepth
 	}
-	if err := checkJSON(raw); err != nil {
+	if err := jose.CheckObject(raw); err != nil {
 		return nil, wimse.Errorf(wimse.ReasonActMalformed, "act: %s", err.Error())
 	}
 	var chain Chain

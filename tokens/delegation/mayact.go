@@ -3,6 +3,7 @@ package delegation
 import (
 	"encoding/json"
 
+	"github.com/wimse-wg/wimse/internal/jose"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
@@ -17,7 +18,7 @@ type MayAct struct {
 // non-empty sub, an optional iss, and no exp, nbf, aud or act. Failures
 // are *wimse.Error with a may_act.* reason.
 func ParseMayAct(raw []byte) (MayAct, error) {
-	if err := checkJSON(raw); err != nil {
+	if err := jose.CheckObject(raw); err != nil {
 		return MayAct{}, wimse.Errorf(wimse.ReasonMayActMalformed, "may_act: %s", err.Error())
 	}
 	a, _, err := parseActor(raw, mayActReasons, 0)
