@@ -188,6 +188,16 @@ func Verify(ctx context.Context, entries iter.Seq2[Entry, error], opts VerifyOpt
 	return rep, nil
 }
 
+// ReasonOf returns the Reason of the first *VerifyError in err's chain,
+// or "" if there is none.
+func ReasonOf(err error) Reason {
+	var ve *VerifyError
+	if errors.As(err, &ve) {
+		return ve.Reason
+	}
+	return ""
+}
+
 func checkpointReason(err error) Reason {
 	if errors.Is(err, errKeyUnknown) {
 		return ReasonCheckpointKey
