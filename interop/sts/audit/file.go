@@ -162,7 +162,9 @@ func (s *FileStore) Append(ctx context.Context, e Entry) error {
 }
 
 // Range implements Store. It reads the entries acknowledged when it is
-// called, through its own file descriptor, without blocking Append.
+// called, through its own file descriptor, without blocking Append. It
+// reads the whole file: a FileStore has no index (the STS's SQLite store
+// has one).
 func (s *FileStore) Range(ctx context.Context, f Filter) iter.Seq2[Entry, error] {
 	return func(yield func(Entry, error) bool) {
 		s.mu.Lock()

@@ -28,7 +28,11 @@ type config struct {
 func WithSigner(s crypto.Signer) Option { return func(c *config) { c.signer = s } }
 
 // WithCheckpointEvery makes Append write a checkpoint after every n
-// records. Zero (the default) means only on demand (Log.Checkpoint).
+// records. Zero (the default) means only on demand (Log.Checkpoint). A
+// Log counts its own records: a Log started on a log that ends in records
+// writes a checkpoint after its first one, so at most n records follow a
+// checkpoint; with w Logs (replicas) writing to one Store, up to w×n can.
+// Give VerifyOptions.MaxUnprotected that bound.
 func WithCheckpointEvery(n int) Option { return func(c *config) { c.every = n } }
 
 // WithNow sets the clock that stamps entries. Nil (the default) means
@@ -44,7 +48,8 @@ type Log struct {
 	cfg   config
 
 	mu      sync.Mutex
-	pending int // records since the last checkpoint, as this process knows
+	pending int  // records since the last checkpoint, as this process knows
+	started bool // the first Append has looked at the store's head
 }
 
 // New returns a Log that appends to store.
@@ -82,6 +87,19 @@ func (l *Log) Append(ctx context.Context, r Record) (Entry, error) {
 	r = r.clone()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if !l.started && l.cfg.every > 0 {
+		// A log reopened on a tail of records (up to every-1 of them when
+		// the previous writer was healthy) gets its checkpoint right after
+		// this record, so the tail never exceeds the interval.
+		head, ok, err := l.store.Head(ctx)
+		if err != nil {
+			return Entry{}, err
+		}
+		if ok && head.Record != nil {
+			l.pending = l.cfg.every - 1
+		}
+	}
+	l.started = true
 	e, err := l.appendLocked(ctx, func(*Entry) error { return nil }, &r)
 	if err != nil {
 		return Entry{}, err
