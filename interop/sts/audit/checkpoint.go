@@ -29,7 +29,8 @@ const (
 // right after entry Seq), so deleting one breaks the chain like deleting a
 // record. Keep the latest checkpoint somewhere the log's writer cannot
 // rewrite too: only a checkpoint held outside the log detects that the
-// log was cut short (VerifyOptions.Anchor).
+// log was cut short (VerifyOptions.Anchor). To store one, keep the line of
+// its entry (Entry.MarshalText) and read it back with ParseEntry.
 type Checkpoint struct {
 	// Seq is the sequence number of the last entry covered.
 	Seq uint64
@@ -115,14 +116,16 @@ func (c *Checkpoint) sign(s crypto.Signer) error {
 	return nil
 }
 
-// errKeyUnknown and errSignature tell Verify which reason to report.
+// The errors of Checkpoint.Verify: no trusted key has the checkpoint's
+// KeyID, or the signature does not verify with it.
 var (
-	errKeyUnknown = errors.New("audit: checkpoint key is not trusted")
-	errSignature  = errors.New("audit: checkpoint signature does not verify")
+	ErrCheckpointKey       = errors.New("audit: checkpoint key is not trusted")
+	ErrCheckpointSignature = errors.New("audit: checkpoint signature does not verify")
 )
 
 // Verify checks c's signature with the key among keys whose KeyID is
-// c.KeyID; the key's algorithm must be c.Alg.
+// c.KeyID; the key's algorithm must be c.Alg. It returns
+// ErrCheckpointKey or ErrCheckpointSignature.
 func (c Checkpoint) Verify(keys ...crypto.PublicKey) error {
 	for _, k := range keys {
 		kid, err := KeyID(k)
@@ -131,7 +134,7 @@ func (c Checkpoint) Verify(keys ...crypto.PublicKey) error {
 		}
 		alg, err := algOf(k)
 		if err != nil || alg != c.Alg {
-			return errSignature
+			return ErrCheckpointSignature
 		}
 		msg := c.SignedBytes()
 		ok := false
@@ -143,9 +146,9 @@ func (c Checkpoint) Verify(keys ...crypto.PublicKey) error {
 			ok = ecdsa.VerifyASN1(k.(*ecdsa.PublicKey), d[:], c.Signature)
 		}
 		if !ok {
-			return errSignature
+			return ErrCheckpointSignature
 		}
 		return nil
 	}
-	return errKeyUnknown
+	return ErrCheckpointKey
 }

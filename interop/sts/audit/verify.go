@@ -199,7 +199,7 @@ func ReasonOf(err error) Reason {
 }
 
 func checkpointReason(err error) Reason {
-	if errors.Is(err, errKeyUnknown) {
+	if errors.Is(err, ErrCheckpointKey) {
 		return ReasonCheckpointKey
 	}
 	return ReasonCheckpointSignature
