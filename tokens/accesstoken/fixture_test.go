@@ -3,7 +3,6 @@ package accesstoken_test
 import (
 	"crypto"
 	"crypto/elliptic"
-	"encoding/json"
 	"testing"
 
 	"github.com/wimse-wg/wimse/internal/jose"
@@ -85,5 +84,3 @@ func setClaim(k string, v any) mutator {
 		}
 	}
 }
-
-func rawJSON(s string) json.RawMessage { return json.RawMessage(s) }
