@@ -149,6 +149,8 @@ var known = func() map[Reason]struct{} {
 		ReasonActMalformed, ReasonActSubMissing, ReasonActForbiddenMember, ReasonActTooDeep,
 		ReasonMayActMalformed, ReasonMayActSubMissing, ReasonMayActForbiddenMember, ReasonMayActMismatch,
 		ReasonScopeMalformed, ReasonScopeDuplicate, ReasonScopeExceeds,
+		ReasonPolicyMalformed, ReasonPolicyNoRule, ReasonPolicySubject, ReasonPolicyDelegation,
+		ReasonPolicyImpersonation, ReasonPolicyTarget, ReasonPolicyScope,
 		ReasonCnfMalformed, ReasonCnfAmbiguous, ReasonCnfMethod, ReasonCnfMissing, ReasonCnfUnconfirmed,
 		ReasonCnfMismatch,
 	} {

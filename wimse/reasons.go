@@ -444,6 +444,40 @@ const (
 	ReasonScopeExceeds Reason = "scope.exceeds"
 )
 
+// Token exchange policy reasons: the reference STS's authorization of an
+// exchange (RFC 8693 §2.1, §5: "who may exchange which subject token for
+// which target"; interop/sts/policy). Each denial names the rule it came
+// from; the OAuth error code a token endpoint answers is given per reason.
+const (
+	// ReasonPolicyMalformed: the policy file is not a valid policy: not one
+	// JSON object, an unknown or repeated member, or an invalid value (the
+	// detail names the rule index and field).
+	ReasonPolicyMalformed Reason = "policy.malformed"
+	// ReasonPolicyNoRule: no rule names the client (and its authentication
+	// method): denied by default (unauthorized_client, RFC 6749 §5.2).
+	ReasonPolicyNoRule Reason = "policy.no_rule"
+	// ReasonPolicySubject: the subject token's issuer or type is not one the
+	// client may present (invalid_request, RFC 8693 §2.2.2: a subject token
+	// unacceptable by policy).
+	ReasonPolicySubject Reason = "policy.subject"
+	// ReasonPolicyDelegation: the request names an actor (RFC 8693 §1.1
+	// delegation) and no rule lets the client act for others, or not with an
+	// actor token of that issuer (invalid_request, RFC 8693 §2.2.2).
+	ReasonPolicyDelegation Reason = "policy.delegation"
+	// ReasonPolicyImpersonation: the subject is not the client and no actor
+	// is named (RFC 8693 §1.1 impersonation), which no rule permits the
+	// client (invalid_request, RFC 8693 §2.2.2).
+	ReasonPolicyImpersonation Reason = "policy.impersonation"
+	// ReasonPolicyTarget: a requested resource or audience is malformed or
+	// not permitted, none is named, or too many are (invalid_target, RFC
+	// 8693 §2.2.2, RFC 8707 §2).
+	ReasonPolicyTarget Reason = "policy.target"
+	// ReasonPolicyScope: the requested scope exceeds the rule's ceiling
+	// (invalid_scope, RFC 6749 §5.2); the policy refuses rather than
+	// silently narrowing.
+	ReasonPolicyScope Reason = "policy.scope"
+)
+
 // Confirmation reasons: the cnf claim of sender-constrained access tokens
 // (RFC 7800 §3; jwk, RFC 9449 §6.1 jkt, RFC 8705 §3.1 x5t#S256;
 // tokens/confirmation).
