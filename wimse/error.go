@@ -151,6 +151,11 @@ var known = func() map[Reason]struct{} {
 		ReasonScopeMalformed, ReasonScopeDuplicate, ReasonScopeExceeds,
 		ReasonPolicyMalformed, ReasonPolicyNoRule, ReasonPolicySubject, ReasonPolicyDelegation,
 		ReasonPolicyImpersonation, ReasonPolicyTarget, ReasonPolicyScope,
+		ReasonExchangeMethod, ReasonExchangeContentType, ReasonExchangeRequest, ReasonExchangeGrantType,
+		ReasonExchangeResourceMalformed, ReasonExchangeTooManyTargets, ReasonExchangeTarget, ReasonExchangeClient,
+		ReasonExchangeTokenType, ReasonExchangeRequestedTokenType, ReasonExchangeProofMissing,
+		ReasonExchangeActorDelegated, ReasonExchangeDenied, ReasonExchangeDelegation, ReasonExchangeImpersonation,
+		ReasonExchangeLifetime,
 		ReasonCnfMalformed, ReasonCnfAmbiguous, ReasonCnfMethod, ReasonCnfMissing, ReasonCnfUnconfirmed,
 		ReasonCnfMismatch,
 	} {

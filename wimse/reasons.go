@@ -478,6 +478,76 @@ const (
 	ReasonPolicyScope Reason = "policy.scope"
 )
 
+// Token endpoint reasons: the RFC 8693 token exchange handler
+// (profiles/exchange.Handler). Each names the OAuth error code the endpoint
+// answers (RFC 6749 §5.2, RFC 8693 §2.2.2, RFC 8707 §2).
+const (
+	// ReasonExchangeMethod: the token endpoint was called with a method other
+	// than POST (RFC 6749 §3.2): 405 with invalid_request.
+	ReasonExchangeMethod Reason = "exchange.method"
+	// ReasonExchangeContentType: the body is not
+	// application/x-www-form-urlencoded in UTF-8 (RFC 6749 §3.2, Appendix B;
+	// RFC 8693 §2.1): invalid_request.
+	ReasonExchangeContentType Reason = "exchange.content_type"
+	// ReasonExchangeRequest: the form is not a token exchange request: a
+	// required parameter is missing, a parameter other than resource and
+	// audience is repeated, actor_token and actor_token_type do not come
+	// together, or the body cannot be read (RFC 6749 §3.2, RFC 8693 §2.1):
+	// invalid_request.
+	ReasonExchangeRequest Reason = "exchange.request"
+	// ReasonExchangeGrantType: grant_type is not token exchange (RFC 6749
+	// §5.2): unsupported_grant_type.
+	ReasonExchangeGrantType Reason = "exchange.grant_type"
+	// ReasonExchangeResourceMalformed: a resource is not an absolute URI, or
+	// has a fragment, or an audience is empty (RFC 8707 §2): invalid_target.
+	ReasonExchangeResourceMalformed Reason = "exchange.resource_malformed"
+	// ReasonExchangeTooManyTargets: the request names more resources and
+	// audiences together than the endpoint issues one token for (RFC 8693
+	// §2.1.1, RFC 8707 §3: one by default): invalid_target.
+	ReasonExchangeTooManyTargets Reason = "exchange.too_many_targets"
+	// ReasonExchangeTarget: the policy granted no audience for the request:
+	// its targets are unknown or not permitted, or none was named and there
+	// is no default (RFC 8693 §2.2.2, RFC 8707 §2): invalid_target.
+	ReasonExchangeTarget Reason = "exchange.target"
+	// ReasonExchangeClient: client authentication failed, or none was
+	// presented where it is required (RFC 6749 §5.2, RFC 8693 §2.1):
+	// invalid_client, 401 with WWW-Authenticate when the client used the
+	// Authorization field.
+	ReasonExchangeClient Reason = "exchange.client"
+	// ReasonExchangeTokenType: subject_token_type or actor_token_type names a
+	// token type the endpoint does not accept (RFC 8693 §2.2.2):
+	// invalid_request.
+	ReasonExchangeTokenType Reason = "exchange.token_type"
+	// ReasonExchangeRequestedTokenType: requested_token_type names a type the
+	// endpoint does not issue (RFC 8693 §2.2.2): invalid_request.
+	ReasonExchangeRequestedTokenType Reason = "exchange.requested_token_type"
+	// ReasonExchangeProofMissing: a WIT was presented as a subject or actor
+	// token without proof that the caller holds its key: no
+	// Workload-Proof-Token for the token endpoint and no client
+	// authentication with that key (draft-ietf-wimse-workload-creds-02 §5.1:
+	// a WIT is never accepted alone): invalid_request.
+	ReasonExchangeProofMissing Reason = "exchange.proof_missing"
+	// ReasonExchangeActorDelegated: the actor token itself carries act: the
+	// actor would be a party acting for another, which this endpoint does
+	// not chain from the actor side (RFC 8693 §4.1): invalid_request.
+	ReasonExchangeActorDelegated Reason = "exchange.actor_delegated"
+	// ReasonExchangeDenied: no policy authorizes exchanges (the handler has
+	// no Authorizer): unauthorized_client, default deny.
+	ReasonExchangeDenied Reason = "exchange.denied"
+	// ReasonExchangeDelegation: an actor token was sent and the policy's
+	// grant does not allow delegation (RFC 8693 §1.1, §2.2.2):
+	// invalid_request.
+	ReasonExchangeDelegation Reason = "exchange.delegation"
+	// ReasonExchangeImpersonation: no actor token was sent, the subject is
+	// not the client, and the policy's grant does not allow impersonation
+	// (RFC 8693 §1.1, §2.2.2): invalid_request.
+	ReasonExchangeImpersonation Reason = "exchange.impersonation"
+	// ReasonExchangeLifetime: the issued token would have no lifetime left:
+	// the subject or actor token expires within the second (a token never
+	// outlives its inputs, RFC 8693 §5): invalid_request.
+	ReasonExchangeLifetime Reason = "exchange.lifetime"
+)
+
 // Confirmation reasons: the cnf claim of sender-constrained access tokens
 // (RFC 7800 §3; jwk, RFC 9449 §6.1 jkt, RFC 8705 §3.1 x5t#S256;
 // tokens/confirmation).
