@@ -1,6 +1,6 @@
 module github.com/wimse-wg/wimse
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/dunglas/httpsfv v1.1.2
@@ -13,6 +13,7 @@ require (
 	github.com/spf13/cobra v1.10.2
 	github.com/spiffe/go-spiffe/v2 v2.9.0
 	golang.org/x/net v0.56.0
+	golang.org/x/oauth2 v0.38.0
 )
 
 require (

@@ -31,6 +31,9 @@ type Error struct {
 	Status int `json:"-"`
 	// Err is the cause, for the server's logs; it is never sent.
 	Err error `json:"-"`
+
+	// dpopNonce is the DPoP-Nonce header received with it (RFC 9449 §8).
+	dpopNonce string
 }
 
 // Errorf returns an *Error with the given code and a description formatted
@@ -41,6 +44,11 @@ func Errorf(code, format string, args ...any) *Error {
 	err := fmt.Errorf(format, args...)
 	return &Error{Code: code, Description: err.Error(), Err: errors.Unwrap(err)}
 }
+
+// DPoPNonce returns the DPoP-Nonce header the server sent with the error,
+// or "": with use_dpop_nonce, the nonce to put in the next proof (RFC 9449
+// §8).
+func (e *Error) DPoPNonce() string { return e.dpopNonce }
 
 // Error returns "exchange: CODE: DESCRIPTION", with the HTTP status when
 // known.
@@ -118,8 +126,11 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 // %x23-5B / %x5D-7E: a double quote, a backslash, control and non-ASCII
 // characters) replaced, so any description can be sent.
 func (e Error) MarshalJSON() ([]byte, error) {
-	type wire Error
-	return json.Marshal(&wire{Code: sanitize(e.Code), Description: sanitize(e.Description), URI: e.URI})
+	return json.Marshal(&struct {
+		Code        string `json:"error"`
+		Description string `json:"error_description,omitempty"`
+		URI         string `json:"error_uri,omitempty"`
+	}{sanitize(e.Code), sanitize(e.Description), e.URI})
 }
 
 // UnmarshalJSON reads an error object; the error member must be a
@@ -141,7 +152,8 @@ func (e *Error) UnmarshalJSON(data []byte) error {
 }
 
 // sanitize maps the characters RFC 6749 §5.2 excludes from error and
-// error_description: '"' to '\”, '\\' to '/', anything else to '?'.
+// error_description: a double quote to an apostrophe, a backslash to a slash,
+// anything else to a question mark.
 func sanitize(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
