@@ -15,10 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spiffe/go-spiffe/v2/bundle/jwtbundle"
+	"github.com/spiffe/go-spiffe/v2/spiffeid"
+
 	"github.com/wimse-wg/wimse/internal/wimsetest"
 	"github.com/wimse-wg/wimse/profiles/exchange"
 	"github.com/wimse-wg/wimse/tokens/accesstoken"
-	"github.com/wimse-wg/wimse/tokens/delegation"
+	"github.com/wimse-wg/wimse/tokens/jwtgrant"
 	"github.com/wimse-wg/wimse/tokens/oauth"
 	"github.com/wimse-wg/wimse/tokens/scope"
 	"github.com/wimse-wg/wimse/tokens/wit"
@@ -41,6 +44,20 @@ const (
 var hxTD = wimse.MustParseTrustDomain("sts.example.com")
 
 func hxClock() time.Time { return time.Unix(hxNow, 0) }
+
+func svidKey(t testing.TB) crypto.Signer { return wimsetest.EC(t, elliptic.P256(), "exchange svid") }
+
+// svid is a JWT-SVID of spiffe://example.org/workload for aud.
+func svid(t testing.TB, aud string) string {
+	t.Helper()
+	raw, err := (&jwtgrant.Signer{Key: svidKey(t), KeyID: "s1"}).SignGrant(jwtgrant.Claims{
+		Issuer: "https://oidc.example.org", Subject: "spiffe://example.org/workload", Audience: aud, Expiry: time.Unix(hxNow+300, 0),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
 
 func stsKey(t testing.TB) crypto.Signer { return wimsetest.EC(t, elliptic.P256(), "exchange sts") }
 
@@ -121,6 +138,11 @@ func newEnv(t testing.TB) *env {
 		Clients: exchange.ClientAuthenticatorFunc(clients),
 		Validators: map[string]exchange.TokenValidator{
 			oauth.TokenTypeAccessToken: &exchange.AccessTokenValidator{Verifier: &accesstoken.Verifier{Trust: own, AnyAudience: true, Policy: pol}},
+			oauth.TokenTypeJWT: &exchange.JWTSVIDValidator{Verifier: &jwtgrant.SPIFFEVerifier{
+				Issuer:  hxIssuer,
+				Bundles: jwtbundle.NewSet(jwtbundle.FromJWTAuthorities(spiffeid.RequireTrustDomainFromString("example.org"), map[string]crypto.PublicKey{"s1": svidKey(t).Public()})),
+				Policy:  pol,
+			}},
 			tokenTypeWIT: &exchange.WITValidator{
 				Verifier: &wit.Verifier{Trust: witTrust, Policy: pol},
 				Proof:    &wpt.Verifier{Policy: pol, Replay: wimse.NewMemoryReplayCache(0)},
@@ -281,5 +303,3 @@ func noAuth(r *http.Request) { r.Header.Del("Authorization") }
 func withHeader(k, v string) func(*http.Request) {
 	return func(r *http.Request) { r.Header.Add(k, v) }
 }
-
-var _ = delegation.MaxDepth

@@ -120,10 +120,14 @@ func TestHandlerRequest(t *testing.T) {
 			return []func(*http.Request){func(r *http.Request) { r.Header.Set("Content-Type", "application/json") }}
 		}, wantStatus: 400, wantCode: oauth.ErrorInvalidRequest, wantReason: wimse.ReasonExchangeContentType},
 		{name: "content type with charset utf-8", change: func(_ testing.TB, _ url.Values) []func(*http.Request) {
-			return []func(*http.Request){func(r *http.Request) { r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8") }}
+			return []func(*http.Request){func(r *http.Request) {
+				r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+			}}
 		}, wantStatus: 200},
 		{name: "content type charset latin1", change: func(_ testing.TB, _ url.Values) []func(*http.Request) {
-			return []func(*http.Request){func(r *http.Request) { r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=iso-8859-1") }}
+			return []func(*http.Request){func(r *http.Request) {
+				r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=iso-8859-1")
+			}}
 		}, wantStatus: 400, wantCode: oauth.ErrorInvalidRequest, wantReason: wimse.ReasonExchangeContentType},
 		{name: "repeated subject_token", change: func(t testing.TB, f url.Values) []func(*http.Request) {
 			f.Add("subject_token", subjectToken(t, nil))
@@ -569,4 +573,23 @@ func TestHandlerMisconfigured(t *testing.T) {
 	if a := post(t, e.h, form(t).Encode()); a.status != 500 || e.last(t).Reason != wimse.ReasonInternal {
 		t.Errorf("status %d reason %q", a.status, e.last(t).Reason)
 	}
+}
+
+func TestHandlerJWTSVID(t *testing.T) {
+	svidRequest := func(aud string) func(testing.TB, url.Values) []func(*http.Request) {
+		return func(t testing.TB, f url.Values) []func(*http.Request) {
+			f.Set("subject_token", svid(t, aud))
+			f.Set("subject_token_type", oauth.TokenTypeJWT)
+			return nil
+		}
+	}
+	runCases(t, []hxCase{
+		{name: "JWT-SVID for this STS", change: svidRequest(hxIssuer), wantStatus: 200, check: func(t *testing.T, a answer, _ exchange.Decision) {
+			if c := claimsOf(t, a.str("access_token")); c["sub"] != "spiffe://example.org/workload" {
+				t.Errorf("sub = %v", c["sub"])
+			}
+		}},
+		{name: "JWT-SVID for another service", change: svidRequest("https://backend.example.com"),
+			wantStatus: 400, wantCode: oauth.ErrorInvalidRequest, wantReason: wimse.ReasonJWTGrantAudMismatch},
+	})
 }
