@@ -2,7 +2,8 @@
 // Resource Indicators (RFC 8707): the wire format of the token request,
 // the success response and the error response (RFC 8693 §2.1-§2.2, RFC
 // 6749 §5.1-§5.2), a client that posts requests to a token endpoint, and an
-// oauth2.TokenSource that keeps an exchanged token fresh.
+// oauth2.TokenSource that keeps an exchanged token fresh, and the token
+// endpoint itself: Handler.
 //
 // The wire types are shared by both halves: a server parses a request with
 // ParseRequest and answers with Response.Write or Error.Write; a client
@@ -10,9 +11,11 @@
 // an error that is an *Error (the server's RFC 6749 §5.2 answer) or a
 // *ResponseError (an answer that is not one).
 //
-// It does not validate the subject or actor tokens, decide policy, or mint
-// tokens: those belong to the server handler and its policy. ParseRequest
-// checks only what the wire format itself requires.
+// ParseRequest checks only what the wire format itself requires; Handler
+// authenticates the client, validates the subject and actor tokens, asks
+// the policy and mints the token. It does not decide policy (an Authorizer
+// does: interop/sts/policy), authenticate clients by itself (a
+// ClientAuthenticator does) or keep an audit log (OnDecision feeds one).
 //
 //	c := &exchange.Client{
 //		TokenURL: "https://sts.example.com/token",
@@ -39,6 +42,104 @@
 //   - A resource that is not an absolute URI or carries a fragment is
 //     invalid_target (RFC 8707 §2), not invalid_request.
 //   - A malformed scope is invalid_scope (RFC 6749 §5.2).
+//
+// # Server: the token endpoint
+//
+// Handler answers each request in these steps, stopping at the first
+// failure with its OAuth error code (Error) and a wimse reason (recorded in
+// Decision.Reason, never sent):
+//
+//  1. POST only (405 invalid_request, exchange.method), body
+//     application/x-www-form-urlencoded in UTF-8 (exchange.content_type),
+//     at most MaxBodySize; parameters from the body only, never the query
+//     (RFC 6749 §3.2, Appendix B; RFC 8693 §2.1); ParseRequest.
+//  2. Client authentication through the ClientAuthenticator (RFC 6749
+//     §2.3): invalid_client, 401 with WWW-Authenticate when the client used
+//     the Authorization field (§5.2). No authenticator: every request is
+//     invalid_client (RFC 8693 §5: authenticate clients).
+//  3. The subject token, then the actor token, each by the TokenValidator
+//     of its declared type URI: an unknown type is exchange.token_type; a
+//     token that fails is invalid_request with the validator's reason (RFC
+//     8693 §2.2.2), so a token of another type than declared fails (its typ
+//     does not fit the validator).
+//  4. requested_token_type: access_token (the default) or jwt; else
+//     exchange.requested_token_type.
+//  5. Targets: at most MaxTargets resource and audience values together
+//     (exchange.too_many_targets); a resource must be an absolute URI
+//     without fragment (exchange.resource_malformed), both invalid_target
+//     (RFC 8707 §2).
+//  6. Delegation: with an actor token the issued act is the subject's chain
+//     with the actor pushed as the current, outermost actor (RFC 8693
+//     §4.1): sub and iss only, never exp, nbf or aud. A subject's may_act
+//     must name the actor (§4.4, may_act.mismatch); an actor token that
+//     itself carries act is refused (exchange.actor_delegated); a chain
+//     beyond delegation.MaxDepth is act.too_deep, never truncated. Without
+//     an actor token the subject's own chain is kept: an exchange never
+//     erases who acted.
+//  7. The Authorizer (nil: unauthorized_client, exchange.denied) returns
+//     a Grant or a denial. The grant must allow delegation when an actor
+//     token was sent (exchange.delegation) and impersonation when none was
+//     and the subject is not the client (exchange.impersonation), both
+//     invalid_request (RFC 8693 §1.1, §2.2.2).
+//  8. Issuance: aud is the grant's audience (none: invalid_target,
+//     exchange.target); scope as below; exp as below; a fresh 128-bit jti;
+//     signed with Signer as RFC 9068 at+jwt (issued_token_type access_token,
+//     token_type Bearer) or, for requested_token_type jwt, typ JWT
+//     (token_type N_A, RFC 8693 §2.2.1). client_id is the authenticated
+//     client (§4.3); may_act is not copied. The response carries scope
+//     whenever the token has one, and Cache-Control: no-store.
+//  9. OnDecision is called with the record; if it fails on an issuance the
+//     token is withheld and server_error answered.
+//
+// # Server decisions
+//
+// The questions RFC 8693 and RFC 8707 leave to the implementation, settled
+// for Handler:
+//
+//   - Error code for bad tokens: an invalid or unacceptable subject or
+//     actor token is invalid_request, as RFC 8693 §2.2.2 requires, never
+//     invalid_grant.
+//   - Malformed resource: invalid_target (RFC 8707 §2), not
+//     invalid_request.
+//   - Scope overreach: scope only narrows, by refusal: the issued scope is the
+//     requested one when it lies within the grant's Scope and, for a
+//     scoped subject token (an access token: its scope claim, empty when
+//     absent), within that token's scope; otherwise invalid_scope
+//     (scope.exceeds), never a silently narrowed token. Without a scope
+//     request the issued scope is the grant's Scope within the subject
+//     token's. Identity tokens (WIT, JWT-SVID) carry no scope: the grant
+//     alone bounds it.
+//   - No target: a request without resource or audience is passed to the
+//     Authorizer, which may grant a default audience; with none granted it
+//     is invalid_target.
+//   - Several targets: one target per request by default (MaxTargets 1);
+//     more is invalid_target (exchange.too_many_targets; RFC 8707 §3).
+//   - Client as actor: the client is never added as an actor on its own: act
+//     comes only from an actor token (and the subject's existing chain).
+//   - Lifetime: exp is the earliest of now + MaxLifetime (default one
+//     hour), now + Grant.Lifetime, the subject token's exp and the actor
+//     token's exp (RFC 8693 §5: an exchange never extends a credential); a
+//     token with no whole second left is exchange.lifetime.
+//   - No passthrough: the answer is always a newly signed token with its own
+//     jti, checked never to equal an input (RFC 8693 §2.2.1).
+//   - A WIT is accepted as subject or actor token only with proof that the
+//     caller holds its key (draft-ietf-wimse-workload-creds-02 §5.1): the
+//     client authenticated with that very key (ClientIdentity.Key, e.g.
+//     spiffe_wit), or the request carries one Workload-Proof-Token field
+//     (draft-ietf-wimse-wpt-01 §3 carriage; the Authorization field belongs
+//     to client authentication) whose WPT has aud = the token endpoint URL
+//     from configuration and wth = the WIT's hash, single-use by its replay
+//     cache (WITValidator). No proof is exchange.proof_missing.
+//   - Access tokens this server issued are read with an accesstoken.Verifier
+//     that trusts only this server; a cnf-bound one needs the client's proof
+//     of that key or certificate. JWT-SVIDs must name this server as sole
+//     audience (jwtgrant.SPIFFEVerifier), the confused-deputy check of RFC
+//     8693 §5; for access tokens read with AnyAudience the Authorizer sees
+//     Party.Audience and decides whether this client may present them.
+//   - Failures of the server (a full replay cache, an audit log down, a
+//     policy that does not load) answer server_error (500, 503 or 429) with
+//     no description; client errors carry the detail of their reason, which
+//     never quotes a token.
 //
 // # Security considerations
 //
