@@ -12,6 +12,7 @@ import (
 
 	"github.com/wimse-wg/wimse/profiles/exchange"
 	"github.com/wimse-wg/wimse/tokens/accesstoken"
+	"github.com/wimse-wg/wimse/tokens/confirmation"
 	"github.com/wimse-wg/wimse/tokens/delegation"
 	"github.com/wimse-wg/wimse/tokens/oauth"
 	"github.com/wimse-wg/wimse/tokens/scope"
@@ -211,6 +212,14 @@ func TestHandlerSubjectToken(t *testing.T) {
 			f.Set("subject_token", subjectToken(t, func(c *accesstoken.Claims) { c.Issuer = "https://other-as.example" }))
 			return nil
 		}, wantStatus: 400, wantCode: oauth.ErrorInvalidRequest, wantReason: wimse.ReasonAccessTokenIssuer},
+		{name: "cnf-bound subject token with the client's proof", change: func(t testing.TB, f url.Values) []func(*http.Request) {
+			f.Set("subject_token", subjectToken(t, func(c *accesstoken.Claims) { c.Confirmation = jkt(t, workloadKey.Public()) }))
+			return []func(*http.Request){withBasic(hxWorkload, "pw-w")}
+		}, wantStatus: 200},
+		{name: "cnf-bound subject token without proof", change: func(t testing.TB, f url.Values) []func(*http.Request) {
+			f.Set("subject_token", subjectToken(t, func(c *accesstoken.Claims) { c.Confirmation = jkt(t, workloadKey.Public()) }))
+			return nil
+		}, wantStatus: 400, wantCode: oauth.ErrorInvalidRequest, wantReason: wimse.ReasonCnfUnconfirmed},
 		{name: "validator failure of the server", setup: func(e *env) {
 			e.h.Validators[oauth.TokenTypeAccessToken] = exchange.TokenValidatorFunc(func(context.Context, exchange.Presentation) (*exchange.Party, error) {
 				return nil, wimse.Errorf(wimse.ReasonInternal, "boom")
@@ -592,4 +601,13 @@ func TestHandlerJWTSVID(t *testing.T) {
 		{name: "JWT-SVID for another service", change: svidRequest("https://backend.example.com"),
 			wantStatus: 400, wantCode: oauth.ErrorInvalidRequest, wantReason: wimse.ReasonJWTGrantAudMismatch},
 	})
+}
+
+func jkt(t testing.TB, pub any) confirmation.Claim {
+	t.Helper()
+	c, err := confirmation.JKT(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
