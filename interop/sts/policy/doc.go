@@ -8,7 +8,9 @@
 // configuration, kept out of profiles/exchange so that the token endpoint
 // handler stays policy-agnostic: the core is a pure function,
 // Policy.Evaluate, from a description of the request (Input) to a
-// Decision, which a few lines adapt to the handler's authorization hook.
+// Decision; Policy.Authorizer adapts it to the handler's hook
+// (exchange.Authorizer), and InputOf builds the Input from an
+// exchange.Proposal.
 // It does not validate tokens, authenticate clients or check may_act:
 // Input holds what the handler has already verified.
 //
@@ -63,6 +65,10 @@
 // (wimse or spiffe), since the two name different identities. There is no
 // pattern syntax for scopes, issuers or audiences.
 //
-// Explanations name values from the request (identifiers, issuers,
-// targets), never tokens, so Decision.Explain may be logged.
+// Two audiences, two texts. Decision.Detail and Decision.Err name the
+// refused request value only, never a rule's name nor what it permits,
+// so they may become the client's error_description (RFC 8693 §6).
+// Decision.Explain lists every rule examined and what each permits: it is
+// for the operator (logs, wimse sts policy check). Neither ever holds a
+// token: Input has no field for one.
 package policy

@@ -105,7 +105,9 @@ type Decision struct {
 	RuleName string
 	// Reason is the policy.* reason of a denial, "" when allowed; Code is
 	// the OAuth error code a token endpoint answers with (CodeOf(Reason)),
-	// and Detail says why, naming the value refused.
+	// and Detail says why, naming the request value refused but never what
+	// the policy permits instead, so it may be sent to the client as the
+	// error_description (RFC 8693 §6: reveal no more than needed).
 	Reason wimse.Reason
 	Code   string
 	Detail string
@@ -132,7 +134,8 @@ type Step struct {
 	Name string
 	// Reason is "" when the rule permitted the request, policy.no_rule
 	// when it does not apply to the client, or the reason of its first
-	// failed check. Detail says why.
+	// failed check. Detail says why, and lists what the rule permits
+	// instead: it is for the operator, not for the client.
 	Reason wimse.Reason
 	Detail string
 }
@@ -154,12 +157,13 @@ func CodeOf(r wimse.Reason) string {
 }
 
 // Err returns nil for an allowed decision, and otherwise a *wimse.Error
-// with the decision's Reason and a detail that names the rule.
+// with the decision's Reason and Detail. Like Detail it names neither the
+// rule nor what the policy permits (Explain does, for the operator).
 func (d Decision) Err() error {
 	if d.Allowed {
 		return nil
 	}
-	return wimse.Errorf(d.Reason, "policy: %s", d.headline())
+	return wimse.Errorf(d.Reason, "policy: %s", d.Detail)
 }
 
 func (d Decision) headline() string {
@@ -249,10 +253,10 @@ func (p *Policy) Evaluate(in Input) Decision {
 			return deny(wimse.ReasonPolicyTarget, fmt.Sprintf("resource %q is malformed: %v", res, err))
 		}
 	}
-	best, bestStage := -1, stageClient
+	best, bestStage, bestDetail := -1, stageClient, ""
 	for i := range p.Rules {
 		r := &p.Rules[i]
-		st, reason, detail := r.evaluate(&in, d.Mode)
+		st, reason, detail, permitted := r.evaluate(&in, d.Mode)
 		if st == stagePermit {
 			d.Trace = append(d.Trace, Step{Rule: i, Name: r.Name})
 			d.Allowed, d.Rule, d.RuleName = true, i, r.Name
@@ -267,67 +271,72 @@ func (p *Policy) Evaluate(in Input) Decision {
 			}
 			return d
 		}
-		d.Trace = append(d.Trace, Step{Rule: i, Name: r.Name, Reason: reason, Detail: detail})
+		step := Step{Rule: i, Name: r.Name, Reason: reason, Detail: detail}
+		if permitted != "" {
+			step.Detail += " (the rule permits " + permitted + ")"
+		}
+		d.Trace = append(d.Trace, step)
 		if st > bestStage {
-			best, bestStage = i, st
+			best, bestStage, bestDetail = i, st, detail
 		}
 	}
 	if best < 0 {
 		return deny(wimse.ReasonPolicyNoRule, fmt.Sprintf("no rule applies to client %s (denied by default)", orNone(in.identity())))
 	}
 	d.Rule, d.RuleName = best, p.Rules[best].Name
-	s := d.Trace[best]
-	return deny(s.Reason, s.Detail)
+	return deny(d.Trace[best].Reason, bestDetail)
 }
 
 // evaluate runs a rule's checks in order and returns the stage reached:
-// stagePermit, or the stage whose check failed with its reason and detail.
-func (r *Rule) evaluate(in *Input, mode Mode) (stage, wimse.Reason, string) {
+// stagePermit, or the stage whose check failed with its reason, a detail
+// naming the refused request value, and what the rule permits instead
+// (for the operator's trace only; "" when there is nothing to list).
+func (r *Rule) evaluate(in *Input, mode Mode) (st stage, reason wimse.Reason, detail, permitted string) {
 	if !r.Client.matches(in) {
-		return stageClient, wimse.ReasonPolicyNoRule, fmt.Sprintf("client %s is not %s", orNone(in.identity()), r.Client)
+		return stageClient, wimse.ReasonPolicyNoRule, fmt.Sprintf("client %s is not %s", orNone(in.identity()), r.Client), ""
 	}
 	if len(r.AuthMethods) > 0 && !slices.Contains(r.AuthMethods, in.AuthMethod) {
-		return stageClient, wimse.ReasonPolicyNoRule, fmt.Sprintf("authentication method %q is not one of %s", in.AuthMethod, strings.Join(r.AuthMethods, ", "))
+		return stageClient, wimse.ReasonPolicyNoRule, fmt.Sprintf("authentication method %q is not permitted", in.AuthMethod), strings.Join(r.AuthMethods, ", ")
 	}
 	if !slices.Contains(r.SubjectIssuers, in.Subject.Issuer) {
-		return stageSubject, wimse.ReasonPolicySubject, fmt.Sprintf("subject token issuer %q is not one of %s", in.Subject.Issuer, strings.Join(r.SubjectIssuers, ", "))
+		return stageSubject, wimse.ReasonPolicySubject, fmt.Sprintf("subject token issuer %q is not permitted", in.Subject.Issuer), strings.Join(r.SubjectIssuers, ", ")
 	}
 	if len(r.SubjectTokenTypes) > 0 && !slices.Contains(r.SubjectTokenTypes, in.Subject.TokenType) {
-		return stageSubject, wimse.ReasonPolicySubject, fmt.Sprintf("subject token type %q is not one of %s", in.Subject.TokenType, strings.Join(r.SubjectTokenTypes, ", "))
+		return stageSubject, wimse.ReasonPolicySubject, fmt.Sprintf("subject token type %q is not permitted", in.Subject.TokenType), strings.Join(r.SubjectTokenTypes, ", ")
 	}
 	switch mode {
 	case ModeDelegation:
 		if !r.Delegation {
-			return stageMode, wimse.ReasonPolicyDelegation, fmt.Sprintf("delegation (actor %q) is not permitted", in.Actor.Subject)
+			return stageMode, wimse.ReasonPolicyDelegation, fmt.Sprintf("delegation (actor %q) is not permitted", in.Actor.Subject), ""
 		}
 		if !slices.Contains(r.ActorIssuers, in.Actor.Issuer) {
-			return stageMode, wimse.ReasonPolicyDelegation, fmt.Sprintf("actor token issuer %q is not one of %s", in.Actor.Issuer, strings.Join(r.ActorIssuers, ", "))
+			return stageMode, wimse.ReasonPolicyDelegation, fmt.Sprintf("actor token issuer %q is not permitted", in.Actor.Issuer), strings.Join(r.ActorIssuers, ", ")
 		}
 	case ModeImpersonation:
 		if !r.Impersonation {
-			return stageMode, wimse.ReasonPolicyImpersonation, fmt.Sprintf("impersonation of subject %q (no actor) is not permitted", in.Subject.Subject)
+			return stageMode, wimse.ReasonPolicyImpersonation, fmt.Sprintf("impersonation of subject %q (no actor) is not permitted", in.Subject.Subject), ""
 		}
 	}
 	n := len(in.Resources) + len(in.Audiences)
 	switch limit := max(r.MaxTargets, 1); {
 	case n == 0:
-		return stageTarget, wimse.ReasonPolicyTarget, "no resource or audience requested (a target is required)"
+		return stageTarget, wimse.ReasonPolicyTarget, "no resource or audience requested (a target is required)", ""
 	case n > limit:
-		return stageTarget, wimse.ReasonPolicyTarget, fmt.Sprintf("%d targets requested, at most %d permitted", n, limit)
+		return stageTarget, wimse.ReasonPolicyTarget, fmt.Sprintf("%d targets requested, at most %d permitted", n, limit), ""
 	}
 	for _, res := range in.Resources {
 		if !r.permitsResource(res) {
-			return stageTarget, wimse.ReasonPolicyTarget, fmt.Sprintf("resource %q is not permitted", res)
+			return stageTarget, wimse.ReasonPolicyTarget, fmt.Sprintf("resource %q is not permitted", res), strings.Join(append(slices.Clone(r.Resources), r.ResourcePrefixes...), ", ")
 		}
 	}
 	for _, aud := range in.Audiences {
 		if !slices.Contains(r.Audiences, aud) {
-			return stageTarget, wimse.ReasonPolicyTarget, fmt.Sprintf("audience %q is not permitted", aud)
+			return stageTarget, wimse.ReasonPolicyTarget, fmt.Sprintf("audience %q is not permitted", aud), strings.Join(r.Audiences, ", ")
 		}
 	}
 	if !r.Scopes.Covers(in.Scope) {
 		extra := slices.DeleteFunc(in.Scope.Tokens(), r.Scopes.Contains)
-		return stageScope, wimse.ReasonPolicyScope, fmt.Sprintf("scope %q exceeds the ceiling %q", strings.Join(extra, " "), r.Scopes.String())
+		return stageScope, wimse.ReasonPolicyScope, fmt.Sprintf("scope %q is not permitted", strings.Join(extra, " ")), orNone(r.Scopes.String())
 	}
-	return stagePermit, "", ""
+	return stagePermit, "", "", ""
 }

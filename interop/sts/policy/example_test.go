@@ -10,8 +10,9 @@ import (
 )
 
 // A policy lets the orders workloads obtain tokens for the payments API;
-// a request for another resource is denied, and the explanation says why
-// each rule did not permit it.
+// a request for another resource is denied. The explanation, for the
+// operator, says why each rule did not permit it; the error, for the
+// client, names only the refused value.
 func ExamplePolicy_Evaluate() {
 	pol, err := policy.Parse([]byte(`// Reference STS policy
 {"version": 1, "rules": [
@@ -39,13 +40,14 @@ func ExamplePolicy_Evaluate() {
 	in.Resources = []string{"https://payments.example.org/admin"}
 	d := pol.Evaluate(in)
 	fmt.Print(d.Explain())
-	fmt.Println(d.Code, wimse.ReasonOf(d.Err()))
+	// What the client may be told: the code and the refused value only.
+	fmt.Println(d.Code, d.Err())
 	// Output:
 	// allowed by rule 1 "orders-to-payments": mode self, audience https://payments.example.org/api, scope payments:read, lifetime 10m0s
 	//   rule 0 "batch": client wimse://example.org/orders/api is not client_id batch
 	//   rule 1 "orders-to-payments": permits
 	// denied (invalid_target, policy.target): rule 1 "orders-to-payments": resource "https://payments.example.org/admin" is not permitted
 	//   rule 0 "batch": client wimse://example.org/orders/api is not client_id batch
-	//   rule 1 "orders-to-payments": resource "https://payments.example.org/admin" is not permitted
-	// invalid_target policy.target
+	//   rule 1 "orders-to-payments": resource "https://payments.example.org/admin" is not permitted (the rule permits https://payments.example.org/api)
+	// invalid_target policy.target: policy: resource "https://payments.example.org/admin" is not permitted
 }
