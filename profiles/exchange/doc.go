@@ -31,8 +31,7 @@
 //
 // # Decisions
 //
-// These settle the questions RFC 8693 leaves open (shared spec
-// exchange-and-agents.md §14):
+// These settle the questions RFC 8693 and RFC 6749 leave open:
 //
 //   - A repeated parameter other than resource and audience is
 //     invalid_request (RFC 6749 §3.2), including client authentication

@@ -240,7 +240,7 @@ func (h *Handler) validate(ctx context.Context, r *http.Request, client ClientId
 		return nil, serverError(err)
 	case err != nil:
 		// RFC 8693 §2.2.2: an invalid subject or actor token is
-		// invalid_request (exchange-and-agents §14 item 1).
+		// invalid_request, never invalid_grant.
 		return nil, &Error{Code: oauth.ErrorInvalidRequest, Description: "the " + string(role) + " token is invalid: " + describe(err), Err: withReason(err, wimse.ReasonExchangeRequest)}
 	case p == nil || p.Subject == "":
 		return nil, serverError(wimse.Errorf(wimse.ReasonInternal, "exchange: the %s token validator returned no subject", role))

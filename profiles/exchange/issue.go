@@ -77,8 +77,8 @@ func (h *Handler) issue(req *Request, client ClientIdentity, subject, actor *Par
 // narrow returns the scope to issue: the requested scope when it lies
 // within the grant's scope and, for a scoped subject token, within that
 // token's scope; without a request, all of both (RFC 6749 §3.3: a
-// default). A request beyond them is refused, never silently narrowed
-// (exchange-and-agents §14 item 3): invalid_scope, scope.exceeds.
+// default). A request beyond them is refused, never silently narrowed:
+// invalid_scope, scope.exceeds (RFC 6749 §5.2).
 func (h *Handler) narrow(requested scope.Set, subject *Party, grant Grant) (scope.Set, error) {
 	ceiling := grant.Scope
 	if subject.Scoped {
