@@ -1,6 +1,6 @@
 module example.com/greeter
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/onsi/ginkgo/v2 v2.34.0
