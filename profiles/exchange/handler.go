@@ -35,8 +35,13 @@ type Handler struct {
 	// Issuer is this authorization server's issuer identifier: iss of every
 	// issued token. Required.
 	Issuer string
-	// Signer signs the issued tokens (RFC 9068 at+jwt). Required.
+	// Signer signs the issued tokens (RFC 9068 at+jwt). Signer or Keys
+	// is required.
 	Signer *accesstoken.Signer
+	// Keys, when set, supplies the signer for each issuance instead of
+	// Signer, so that a running handler follows a key rotation (a *KeySet
+	// is a SignerSource).
+	Keys SignerSource
 	// Clients authenticates the client of every request. Nil refuses every
 	// request with invalid_client: this endpoint serves no anonymous
 	// client (RFC 8693 §5).
@@ -112,7 +117,7 @@ func (h *Handler) now() time.Time {
 // serve runs the steps of the package documentation and returns the
 // response to send, or the error to answer.
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, d *Decision) (*Response, error) {
-	if h.Issuer == "" || h.Signer == nil {
+	if h.Issuer == "" || (h.Signer == nil && h.Keys == nil) {
 		return nil, serverError(wimse.Errorf(wimse.ReasonInternal, "exchange: handler has no Issuer or Signer"))
 	}
 	req, err := h.readRequest(w, r)

@@ -46,7 +46,11 @@ func (h *Handler) issue(req *Request, client ClientIdentity, subject, actor *Par
 	if err != nil {
 		return nil, serverError(&wimse.Error{Reason: wimse.ReasonInternal, Detail: "exchange: no randomness for jti", Err: err})
 	}
-	signer, tokenTypeUse := *h.Signer, oauth.AccessTokenTypeBearer
+	base := h.Signer
+	if h.Keys != nil {
+		base = h.Keys.Signer()
+	}
+	signer, tokenTypeUse := *base, oauth.AccessTokenTypeBearer
 	if tokenType != oauth.TokenTypeAccessToken {
 		signer.Type, tokenTypeUse = jwtType, oauth.AccessTokenTypeNA
 	}

@@ -157,10 +157,17 @@ func (s *KeySet) Next() SigningKey {
 	return s.next
 }
 
+// SignerSource supplies the current signer of issued tokens; it must be
+// safe for concurrent use. *KeySet implements it (Handler.Keys).
+type SignerSource interface {
+	Signer() *accesstoken.Signer
+}
+
 // Signer returns an accesstoken.Signer for the current key: a snapshot,
 // which keeps signing with that key after a Rotate (its tokens still
-// verify for the grace period). Take a new one after each Rotate, e.g. by
-// building the Handler anew; Sign always uses the current key.
+// verify for the grace period). Handler.Keys asks for a new one at every
+// issuance, so a handler given the KeySet follows rotations; Sign always
+// uses the current key.
 func (s *KeySet) Signer() *accesstoken.Signer {
 	k := s.Current()
 	return &accesstoken.Signer{Key: k.Key, Alg: k.Alg, KeyID: k.KeyID}
