@@ -34,6 +34,7 @@ func stsCmd(e *env) *cobra.Command {
 	}
 	pol.AddCommand(stsPolicyCheckCmd(e))
 	c.AddCommand(pol)
+	c.AddCommand(stsServeCmd(e))
 	return c
 }
 

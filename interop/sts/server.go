@@ -1,0 +1,306 @@
+// Package sts is the reference token exchange service (STS): it wires the
+// token endpoint of profiles/exchange to a configuration file (Config), the
+// exchange policy (interop/sts/policy) and the audit log
+// (interop/sts/audit), and serves
+//
+//   - POST /token: RFC 8693 token exchange (exchange.Handler), with the
+//     policy's Authorizer and an audit record appended, durably, before
+//     every answer;
+//   - GET /.well-known/oauth-authorization-server: RFC 8414 metadata naming
+//     exactly the enabled client authentication methods;
+//   - GET /jwks.json: the JWK Set of the token signing keys (current and
+//     next).
+//
+// It is what `wimse sts serve` runs.
+//
+// # Decisions
+//
+//   - WITs are accepted as subject tokens under the type URI
+//     urn:ietf:params:oauth:token-type:jwt (RFC 8693 §3: any JWT), since no
+//     WIT token type URI is registered; the WIT validator refuses a JWT
+//     whose typ is not wit+jwt, so the declared type and the token agree.
+//     A WIT needs a Workload-Proof-Token whose aud is the token endpoint URL
+//     from the configuration (Config.TokenEndpoint), never from Host.
+//   - The audit record is appended before the answer is sent; if that fails
+//     on an issuance, the token is withheld (server_error). A denial whose
+//     request carries a value the log refuses (a JWT as a resource, say) is
+//     recorded with that value replaced by "[redacted]", never dropped.
+//   - Client secrets come from environment variables named in the
+//     configuration; only their SHA-256 digests are kept
+//     (exchange.ClientSecrets).
+package sts
+
+import (
+	"context"
+	"crypto"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/wimse-wg/wimse/interop/sts/audit"
+	"github.com/wimse-wg/wimse/interop/sts/policy"
+	"github.com/wimse-wg/wimse/profiles/exchange"
+	"github.com/wimse-wg/wimse/tokens/oauth"
+	"github.com/wimse-wg/wimse/tokens/scope"
+	"github.com/wimse-wg/wimse/tokens/wit"
+	"github.com/wimse-wg/wimse/tokens/wpt"
+	"github.com/wimse-wg/wimse/wimse"
+)
+
+// The paths the server serves, besides the metadata's well-known path.
+const (
+	TokenPath = "/token"
+	JWKSPath  = "/jwks.json"
+)
+
+// TokenTypeWIT is the subject_token_type under which a WIT is accepted:
+// urn:ietf:params:oauth:token-type:jwt (see the package decisions).
+const TokenTypeWIT = oauth.TokenTypeJWT
+
+// DefaultCheckpointEvery is the audit checkpoint interval when
+// AuditConfig.CheckpointEvery is zero.
+const DefaultCheckpointEvery = 100
+
+// redacted replaces a value the audit log refuses in a denial's record.
+const redacted = "[redacted]"
+
+// Server is a running STS: an http.Handler for its endpoints. Close it to
+// release the audit log.
+type Server struct {
+	cfg      *Config
+	mux      *http.ServeMux
+	keys     *exchange.KeySet
+	store    *audit.FileStore
+	log      *audit.Log
+	metadata *exchange.Metadata
+}
+
+// New reads the files cfg names (keys, policy, trust bundles, audit log),
+// reads the client secrets from the environment and returns the server.
+func New(cfg *Config) (*Server, error) {
+	if cfg == nil {
+		return nil, errors.New("sts: no configuration")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cur, err := loadSigningKey(cfg.path(cfg.SigningKeys.Current))
+	if err != nil {
+		return nil, err
+	}
+	next, err := loadSigningKey(cfg.path(cfg.SigningKeys.Next))
+	if err != nil {
+		return nil, err
+	}
+	maxLifetime := time.Duration(cfg.MaxLifetime)
+	if maxLifetime == 0 {
+		maxLifetime = exchange.DefaultMaxLifetime
+	}
+	keys, err := exchange.NewKeySet(exchange.KeySetConfig{Current: cur, Next: next, Grace: maxLifetime + wimse.DefaultClockSkew})
+	if err != nil {
+		return nil, fmt.Errorf("sts: signing keys: %w", err)
+	}
+	pol, err := policy.Load(cfg.path(cfg.Policy))
+	if err != nil {
+		return nil, fmt.Errorf("sts: %w", err)
+	}
+	trust := wimse.NewTrustStore()
+	for td, file := range cfg.WITTrust {
+		b, err := os.ReadFile(cfg.path(file))
+		if err != nil {
+			return nil, fmt.Errorf("sts: witTrust %s: %w", td, err)
+		}
+		ks, err := wimse.ParseJWKSet(b)
+		if err != nil {
+			return nil, fmt.Errorf("sts: witTrust %s: %w", td, err)
+		}
+		trust.Set(wimse.MustParseTrustDomain(td), wimse.Anchors{Keys: ks})
+	}
+	secrets := make(map[string]string, len(cfg.ClientSecrets))
+	for id, s := range cfg.ClientSecrets {
+		v, ok := os.LookupEnv(s.SecretEnv)
+		if !ok || v == "" {
+			return nil, fmt.Errorf("sts: client %q: environment variable %s is not set", id, s.SecretEnv)
+		}
+		secrets[id] = v
+	}
+	cs := exchange.NewClientSecrets(secrets)
+	methods := exchange.Methods{}
+	for _, m := range cfg.AuthMethods {
+		switch m {
+		case oauth.AuthMethodClientSecretBasic, oauth.AuthMethodClientSecretPost:
+			methods[m] = cs
+		default:
+			return nil, fmt.Errorf("sts: auth method %q is not supported", m)
+		}
+	}
+	ckey, err := wimse.LoadPrivateJWK(cfg.path(cfg.Audit.CheckpointKey))
+	if err != nil {
+		return nil, fmt.Errorf("sts: audit checkpoint key: %w", err)
+	}
+	store, err := audit.OpenFile(context.Background(), cfg.path(cfg.Audit.Log))
+	if err != nil {
+		return nil, fmt.Errorf("sts: audit log: %w", err)
+	}
+	every := cfg.Audit.CheckpointEvery
+	if every == 0 {
+		every = DefaultCheckpointEvery
+	}
+	alog, err := audit.New(store, audit.WithSigner(ckey.Signer), audit.WithCheckpointEvery(every))
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("sts: audit log: %w", err)
+	}
+	md := &exchange.Metadata{
+		Issuer:                            cfg.Issuer,
+		TokenEndpoint:                     cfg.TokenEndpoint(),
+		JWKSURI:                           cfg.JWKSURI(),
+		GrantTypesSupported:               []string{oauth.GrantTypeTokenExchange},
+		TokenEndpointAuthMethodsSupported: methods.Names(),
+	}
+	mdh, err := exchange.MetadataHandler(md)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("sts: metadata: %w", err)
+	}
+	wk, err := md.WellKnownURL()
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("sts: metadata: %w", err)
+	}
+	wku, err := url.Parse(wk)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("sts: metadata: %w", err)
+	}
+	s := &Server{cfg: cfg, keys: keys, store: store, log: alog, metadata: md}
+	h := &exchange.Handler{
+		Issuer:  cfg.Issuer,
+		Keys:    keys,
+		Clients: methods,
+		Validators: map[string]exchange.TokenValidator{
+			TokenTypeWIT: &exchange.WITValidator{
+				Verifier: &wit.Verifier{Trust: trust},
+				Proof:    &wpt.Verifier{Replay: wimse.NewMemoryReplayCache(0)},
+				Audience: cfg.TokenEndpoint(),
+			},
+		},
+		Authorize:   pol.Authorizer(),
+		OnDecision:  s.record,
+		MaxLifetime: maxLifetime,
+	}
+	mux := http.NewServeMux()
+	mux.Handle(TokenPath, h)
+	mux.Handle(wku.Path, mdh)
+	mux.Handle(JWKSPath, keys.JWKSHandler())
+	s.mux = mux
+	return s, nil
+}
+
+// ServeHTTP routes a request to its endpoint.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Keys returns the token signing keys.
+func (s *Server) Keys() *exchange.KeySet { return s.keys }
+
+// Metadata returns the published metadata; do not modify it.
+func (s *Server) Metadata() *exchange.Metadata { return s.metadata }
+
+// Config returns the configuration the server was built from.
+func (s *Server) Config() *Config { return s.cfg }
+
+// Close writes a final audit checkpoint and closes the audit log.
+func (s *Server) Close() error {
+	_, cerr := s.log.Checkpoint(context.Background())
+	return errors.Join(cerr, s.store.Close())
+}
+
+// loadSigningKey reads a private JWK as a token signing key; it must have
+// a kid.
+func loadSigningKey(path string) (exchange.SigningKey, error) {
+	k, err := wimse.LoadPrivateJWK(path)
+	if err != nil {
+		return exchange.SigningKey{}, fmt.Errorf("sts: signing key: %w", err)
+	}
+	if k.KeyID == "" {
+		return exchange.SigningKey{}, fmt.Errorf("sts: signing key %s: no kid", path)
+	}
+	return exchange.SigningKey{Key: k.Signer, Alg: k.Algorithm, KeyID: k.KeyID}, nil
+}
+
+// record appends the audit record of d. It is the Handler's OnDecision:
+// an error on an issuance withholds the token.
+func (s *Server) record(ctx context.Context, d exchange.Decision) error {
+	r, err := Record(d)
+	if err != nil {
+		return err
+	}
+	_, err = s.log.Append(ctx, r)
+	if errors.Is(err, audit.ErrCheckpoint) {
+		// The record itself is durable; the checkpoint is retried after
+		// the next interval.
+		return nil
+	}
+	return err
+}
+
+// Record converts a token endpoint decision to its audit record. For an
+// issuance every value must be a valid audit.Label (an error otherwise);
+// for a denial a value that is not one is replaced by "[redacted]".
+func Record(d exchange.Decision) (audit.Record, error) {
+	var errs []error
+	label := func(v string) audit.Label {
+		l, err := audit.ParseLabel(v)
+		if err != nil {
+			if d.Issued {
+				errs = append(errs, err)
+			}
+			return audit.MustParseLabel(redacted)
+		}
+		return l
+	}
+	labels := func(vs []string) []audit.Label {
+		var out []audit.Label
+		for _, v := range vs {
+			out = append(out, label(v))
+		}
+		return out
+	}
+	scopes := func(s scope.Set) []audit.Label { return labels(s.Tokens()) }
+	r := audit.Record{
+		Decision: audit.Denied,
+		Reason:   d.Reason,
+		Client:   audit.Client{ID: label(d.Client.ID), Method: label(d.Client.Method)},
+		Subject:  audit.Subject{Issuer: label(d.SubjectIssuer), Sub: label(d.Subject)},
+		Requested: audit.Grant{
+			Audience: labels(d.RequestedAudiences),
+			Resource: labels(d.RequestedResources),
+			Scope:    scopes(d.RequestedScope),
+		},
+		Granted: audit.Grant{Audience: labels(d.GrantedAudience), Scope: scopes(d.GrantedScope)},
+		JTI:     label(d.TokenID),
+	}
+	for _, a := range d.Actors {
+		r.Actors = append(r.Actors, label(a.Subject))
+	}
+	if d.Issued {
+		r.Decision, r.Reason, r.Lifetime = audit.Issued, "", d.Lifetime
+	}
+	if r.Decision == audit.Denied && r.Reason == "" {
+		r.Reason = wimse.ReasonExchangeDenied
+	}
+	return r, errors.Join(errs...)
+}
+
+// CheckpointPublic returns the public key of the checkpoint key file of
+// cfg, for audit.Verify.
+func CheckpointPublic(cfg *Config) (crypto.PublicKey, error) {
+	k, err := wimse.LoadPrivateJWK(cfg.path(cfg.Audit.CheckpointKey))
+	if err != nil {
+		return nil, err
+	}
+	return k.Signer.Public(), nil
+}
