@@ -113,6 +113,7 @@ var known = func() map[Reason]struct{} {
 		ReasonWITExpired, ReasonWITNotYetValid, ReasonWITCnfMissing, ReasonWITCnfKey, ReasonWITCnfAlg,
 		ReasonWITCnfKeySmallOrder, ReasonWITCnfKeyNonCanonical, ReasonWITCnfKeyUse, ReasonWITCnfAmbiguous,
 		ReasonWITSignatureNonCanonical, ReasonWPTSignatureNonCanonical, ReasonHTTPSigSignatureNonCanonical,
+		ReasonWITSVIDKidMissing, ReasonWITSVIDAlg, ReasonWITSVIDCnfAlg, ReasonWITSVIDSub, ReasonWITSVIDAud,
 		ReasonWPTMissing, ReasonWPTMultiple, ReasonWPTOversized, ReasonWPTMalformed,
 		ReasonWPTDuplicateMember, ReasonWPTTyp, ReasonWPTAlg, ReasonWPTAlgMismatch, ReasonWPTCrit,
 		ReasonWPTHeaderKey, ReasonWPTSignature, ReasonWPTClaimType, ReasonWPTAudMissing,

@@ -123,6 +123,25 @@ const (
 	// point: the signature is invalid (RFC 8032 §5.1.7), although a verifier
 	// that reduces S would accept it.
 	ReasonWITSignatureNonCanonical Reason = "wit.signature_non_canonical"
+	// ReasonWITSVIDKidMissing: under the WIT-SVID profile the header has no
+	// kid, or an empty one (SPIFFE WIT-SVID standard, "JOSE Header": kid
+	// MUST be present).
+	ReasonWITSVIDKidMissing Reason = "wit.svid_kid_missing"
+	// ReasonWITSVIDAlg: under the WIT-SVID profile alg is not one of RS256,
+	// RS384, RS512, ES256, ES384, ES512, PS256, PS384, PS512 (SPIFFE WIT-SVID
+	// standard, "JOSE Header": validators MUST reject others, EdDSA
+	// included).
+	ReasonWITSVIDAlg Reason = "wit.svid_alg"
+	// ReasonWITSVIDCnfAlg: under the WIT-SVID profile cnf.jwk.alg is not one
+	// of the nine RS/ES/PS algorithms (SPIFFE WIT-SVID standard, "cnf").
+	ReasonWITSVIDCnfAlg Reason = "wit.svid_cnf_alg"
+	// ReasonWITSVIDSub: under the WIT-SVID profile sub is not a SPIFFE ID
+	// (spiffe://; SPIFFE WIT-SVID standard, "sub").
+	ReasonWITSVIDSub Reason = "wit.svid_sub"
+	// ReasonWITSVIDAud: under the WIT-SVID profile the claims carry aud, of
+	// any value, null and [] included (SPIFFE WIT-SVID standard, "aud": MUST
+	// NOT be present; the audience belongs in the proof of possession).
+	ReasonWITSVIDAud Reason = "wit.svid_aud"
 )
 
 // Workload Proof Token reasons (draft-ietf-wimse-wpt-01 §3 and

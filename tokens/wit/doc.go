@@ -59,6 +59,21 @@
 // wimse.RevisionS2S06. iat is accepted (creds-02's examples carry it, issue
 // #257) and, like nbf, must not lie in the future.
 //
+// # WIT-SVID profile
+//
+// Signer.Profile and Verifier.Profile set to ProfileSVID switch to the
+// SPIFFE WIT-SVID (spiffe/spiffe standards/WIT-SVID.md), a sub-profile of
+// the WIT, so it lives here rather than in a sibling package: every WIT
+// rule above still holds, and the profile adds typ exactly wit+jwt (no
+// application/ prefix, case-sensitive, as go-spiffe compares it), kid
+// present (wit.svid_kid_missing), alg RS/ES/PS (wit.svid_alg), sub a SPIFFE
+// ID (wit.svid_sub, checked before sub is parsed), no aud of any value
+// (wit.svid_aud) and cnf.jwk.alg RS/ES/PS (wit.svid_cnf_alg). RS384,
+// RS512, PS384 and PS512 are WIT-SVID algorithms internal/jose does not
+// implement; they fail as wit.alg. A Signer in this profile refuses to
+// issue what the Verifier would reject. The tests cross-check with
+// go-spiffe's exp/svid/witsvid.
+//
 // # Security considerations
 //
 // Only asymmetric algorithms from a closed list verify (never none or HMAC),

@@ -41,6 +41,10 @@ type Signer struct {
 	// Deterministic makes ECDSA signatures reproducible (RFC 6979), for
 	// test vectors and examples.
 	Deterministic bool
+	// Profile ProfileSVID issues SPIFFE WIT-SVIDs: Sign then fails unless
+	// KeyID is set, alg and cnf.jwk.alg are RS/ES/PS, the subject is a
+	// SPIFFE ID and Extra has no aud. The zero value issues WIMSE WITs.
+	Profile Profile
 }
 
 // Sign issues a WIT for c.
@@ -64,6 +68,13 @@ func (s *Signer) Sign(c Claims) (string, error) {
 	if err := jose.CheckKey(keyAlg, c.Key); err != nil {
 		return "", err
 	}
+	alg := s.Alg
+	if alg == "" {
+		alg = jose.AlgForKey(s.Key.Public())
+	}
+	if err := s.checkSVIDSign(c, alg, keyAlg); err != nil {
+		return "", err
+	}
 	jwk, err := jose.PublicJWKJSON(c.Key, keyAlg, "")
 	if err != nil {
 		return "", err
@@ -83,10 +94,6 @@ func (s *Signer) Sign(c Claims) (string, error) {
 	}
 	if !c.IssuedAt.IsZero() {
 		m["iat"] = c.IssuedAt.Unix()
-	}
-	alg := s.Alg
-	if alg == "" {
-		alg = jose.AlgForKey(s.Key.Public())
 	}
 	typ := s.Type
 	if typ == "" {

@@ -25,6 +25,12 @@ type Verifier struct {
 	// Cache, if non-nil, remembers fully verified WITs by hash so a WIT
 	// reused across requests costs no second signature check.
 	Cache *Cache
+	// Profile ProfileSVID accepts only SPIFFE WIT-SVIDs: typ exactly
+	// wit+jwt, kid present (wit.svid_kid_missing), alg and cnf.jwk.alg
+	// RS/ES/PS (wit.svid_alg, wit.svid_cnf_alg), sub a SPIFFE ID
+	// (wit.svid_sub), no aud (wit.svid_aud). The zero value accepts WIMSE
+	// WITs.
+	Profile Profile
 }
 
 var joseToReason = map[jose.Code]wimse.Reason{
@@ -81,6 +87,9 @@ func (v *Verifier) Verify(raw string) (*Token, error) {
 	hash := Hash(raw)
 	if v.Cache != nil {
 		if t, ok := v.Cache.get(hash); ok {
+			if err := v.recheckSVID(t); err != nil {
+				return nil, err
+			}
 			if err := v.recheck(t, now); err != nil {
 				return nil, err
 			}
@@ -184,6 +193,9 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 	if err := jose.CheckHeader(&jt.Header, MediaType, v.legacy(), v.Policy.AlgorithmAllowed, skip); err != nil {
 		return nil, fromJOSE(err, joseToReason)
 	}
+	if err := v.checkSVIDHeader(jt.Alg, jt.Kid, jt.Typ, jt.HasKid); err != nil {
+		return nil, err
+	}
 	claims, err := jose.ParseClaims(jt.Payload)
 	if err != nil {
 		return nil, fromJOSE(err, joseToReason)
@@ -197,6 +209,9 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 		return nil, fail(wimse.ReasonWITSubMissing, "sub is missing")
 	case !ok && !v.off(wimse.ReasonWITClaimType):
 		return nil, fail(wimse.ReasonWITClaimType, "sub is not a string")
+	}
+	if err := v.checkSVIDSub(sub); err != nil {
+		return nil, err
 	}
 	id, err := wimse.ParseIDWithSchemes(sub, v.Schemes...)
 	if err != nil {
@@ -258,6 +273,11 @@ func (v *Verifier) verify(raw, hash string, now time.Time) (*Token, error) {
 		return nil, err
 	}
 	if err := v.checkProofAlgorithm(anchors, t); err != nil {
+		return nil, err
+	}
+
+	// The WIT-SVID profile's claim rules (aud, cnf.jwk.alg).
+	if err := v.checkSVIDClaims(t); err != nil {
 		return nil, err
 	}
 
