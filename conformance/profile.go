@@ -1,10 +1,9 @@
 package conformance
 
 import (
-	"bytes"
+	"github.com/wimse-wg/wimse/internal/strictjson"
+
 	"cmp"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -57,25 +56,10 @@ func LoadProfile(path string) (*Profile, error) {
 
 // ParseProfile is LoadProfile on bytes.
 func ParseProfile(b []byte) (*Profile, error) {
-	var lines [][]byte
-	for _, l := range bytes.Split(b, []byte("\n")) {
-		if bytes.HasPrefix(bytes.TrimSpace(l), []byte("//")) {
-			l = nil // keep the line count for error offsets
-		}
-		lines = append(lines, l)
-	}
-	dec := json.NewDecoder(bytes.NewReader(bytes.Join(lines, []byte("\n"))))
-	dec.DisallowUnknownFields()
+	b = strictjson.WithoutComments(b)
 	p := &Profile{}
-	if err := dec.Decode(p); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return nil, fmt.Errorf("line %d: %w", 1+bytes.Count(bytes.Join(lines, []byte("\n"))[:se.Offset], []byte("\n")), err)
-		}
-		return nil, err
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("trailing data after the JSON object")
+	if err := strictjson.Decode(b, p); err != nil {
+		return nil, strictjson.WithLine(b, err)
 	}
 	if err := p.check(); err != nil {
 		return nil, err

@@ -1,11 +1,11 @@
 package vectors
 
 import (
-	"bytes"
+	"github.com/wimse-wg/wimse/internal/strictjson"
+
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path"
@@ -94,17 +94,7 @@ func (s *Set) Find(id string) (*Vector, bool) {
 	return nil, false
 }
 
-func decodeStrict(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return fmt.Errorf("trailing data")
-	}
-	return nil
-}
+func decodeStrict(b []byte, v any) error { return strictjson.Decode(b, v) }
 
 // IsNegative reports whether a vector expects a rejection.
 func (v *Vector) IsNegative() bool { return v.Expect.Verdict == "reject" }

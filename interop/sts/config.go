@@ -1,7 +1,8 @@
 package sts
 
 import (
-	"bytes"
+	"github.com/wimse-wg/wimse/internal/strictjson"
+
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -136,17 +137,9 @@ func LoadConfig(path string) (*Config, error) {
 // data and a configuration that Validate rejects are errors. Relative file
 // names are resolved against the working directory.
 func ParseConfig(b []byte) (*Config, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
 	var c Config
-	if err := dec.Decode(&c); err != nil {
+	if err := strictjson.Decode(b, &c); err != nil {
 		return nil, fmt.Errorf("sts: config: %w", err)
-	}
-	if dec.More() {
-		return nil, errors.New("sts: config: data after the JSON object")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("sts: config: data after the JSON object")
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err

@@ -1,11 +1,11 @@
 package policy
 
 import (
-	"bytes"
+	"github.com/wimse-wg/wimse/internal/strictjson"
+
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"slices"
@@ -88,19 +88,11 @@ func Parse(b []byte) (*Policy, error) {
 	if len(b) > MaxFileSize {
 		return nil, malformed("file is %d bytes, larger than %d", len(b), MaxFileSize)
 	}
-	lines := bytes.Split(b, []byte("\n"))
-	for i, l := range lines {
-		if bytes.HasPrefix(bytes.TrimSpace(l), []byte("//")) {
-			lines[i] = nil // keep the line count for error positions
-		}
-	}
-	b = bytes.Join(lines, []byte("\n"))
-
+	b = strictjson.WithoutComments(b)
 	var f file
-	if err := decodeStrict(b, &f); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return nil, malformed("line %d: %s", 1+bytes.Count(b[:se.Offset], []byte("\n")), jsonMessage(err))
+	if err := strictjson.Decode(b, &f); err != nil {
+		if line, ok := strictjson.Line(b, err); ok {
+			return nil, malformed("line %d: %s", line, jsonMessage(err))
 		}
 		return nil, malformed("%s", jsonMessage(err))
 	}
@@ -118,7 +110,7 @@ func Parse(b []byte) (*Policy, error) {
 	p := &Policy{Rules: make([]Rule, 0, len(f.Rules))}
 	for i, raw := range f.Rules {
 		var fr fileRule
-		if err := decodeStrict(raw, &fr); err != nil {
+		if err := strictjson.Decode(raw, &fr); err != nil {
 			return nil, malformed("rule %d: %s", i, jsonMessage(err))
 		}
 		r, err := fr.rule()
@@ -142,18 +134,6 @@ func quoteName(name string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (%q)", name)
-}
-
-func decodeStrict(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("trailing data after the JSON object")
-	}
-	return nil
 }
 
 // jsonMessage rewrites encoding/json's errors to name the field.
