@@ -1,9 +1,8 @@
 package exchange
 
 import (
-	"crypto/rand"
-	"encoding/base64"
-	"io"
+	"github.com/wimse-wg/wimse/tokens/jwtgrant"
+
 	"time"
 
 	"github.com/wimse-wg/wimse/tokens/accesstoken"
@@ -42,7 +41,7 @@ func (h *Handler) issue(req *Request, client ClientIdentity, subject, actor *Par
 		return nil, invalid(oauth.ErrorInvalidRequest, wimse.ReasonExchangeLifetime, "the subject or actor token expires before a token could be used")
 	}
 
-	jti, err := newID(h.Rand)
+	jti, err := jwtgrant.NewID(h.Rand)
 	if err != nil {
 		return nil, serverError(&wimse.Error{Reason: wimse.ReasonInternal, Detail: "exchange: no randomness for jti", Err: err})
 	}
@@ -113,16 +112,4 @@ func (h *Handler) expiry(now time.Time, grant Grant, subject, actor *Party) time
 		}
 	}
 	return time.Unix(exp.Unix(), 0)
-}
-
-// newID returns a jti: 128 random bits, base64url.
-func newID(r io.Reader) (string, error) {
-	if r == nil {
-		r = rand.Reader
-	}
-	var b [16]byte
-	if _, err := io.ReadFull(r, b[:]); err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }

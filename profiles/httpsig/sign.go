@@ -1,9 +1,9 @@
 package httpsig
 
 import (
+	"github.com/wimse-wg/wimse/internal/jose"
+
 	"crypto"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -47,15 +47,11 @@ func (s *Signer) now() time.Time {
 
 // nonce returns 128 random bits, base64url (-07 §3.4: negligible collisions).
 func (s *Signer) nonce() (string, error) {
-	r := s.Rand
-	if r == nil {
-		r = rand.Reader
-	}
-	var b [16]byte
-	if _, err := io.ReadFull(r, b[:]); err != nil {
+	n, err := jose.NewID(s.Rand)
+	if err != nil {
 		return "", fmt.Errorf("httpsig: nonce: %w", err)
 	}
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+	return n, nil
 }
 
 func (s *Signer) revision() wimse.Revision {

@@ -1,8 +1,8 @@
 package jwtgrant
 
 import (
-	"crypto/rand"
-	"encoding/base64"
+	"github.com/wimse-wg/wimse/internal/jose"
+
 	"encoding/json"
 	"io"
 	"time"
@@ -59,13 +59,4 @@ func (a *Assertion) ClientID() string {
 
 // NewID returns a jti of 128 random bits, base64url-encoded (RFC 7519
 // §4.1.7: negligible collision probability). Nil r means crypto/rand.
-func NewID(r io.Reader) (string, error) {
-	if r == nil {
-		r = rand.Reader
-	}
-	var b [16]byte
-	if _, err := io.ReadFull(r, b[:]); err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
-}
+func NewID(r io.Reader) (string, error) { return jose.NewID(r) }

@@ -1,8 +1,8 @@
 package wpt
 
 import (
-	"crypto/rand"
-	"encoding/base64"
+	"github.com/wimse-wg/wimse/internal/jose"
+
 	"encoding/json"
 	"io"
 	"time"
@@ -34,13 +34,4 @@ type Token struct {
 
 // NewID returns a jti of 128 random bits, base64url-encoded (wpt-01 §3.1:
 // negligible collision probability). Nil r means crypto/rand.
-func NewID(r io.Reader) (string, error) {
-	if r == nil {
-		r = rand.Reader
-	}
-	var b [16]byte
-	if _, err := io.ReadFull(r, b[:]); err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
-}
+func NewID(r io.Reader) (string, error) { return jose.NewID(r) }
