@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/wimse-wg/wimse/conformance"
@@ -207,23 +206,10 @@ func FalsePositiveTest(ctx context.Context, base conformance.Config) ([]VariantR
 			return nil, err
 		}
 	}
-	out := make([]VariantResult, len(conformantVariants))
-	errs := make([]error, len(conformantVariants))
-	sem := make(chan struct{}, 2) // variants in flight; each runs its own server
-	var wg sync.WaitGroup
-	for i, v := range conformantVariants {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			out[i], errs[i] = playConformantVariant(ctx, base, v)
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return out, nil
+	// Two variants in flight; each runs its own server.
+	return inParallel(len(conformantVariants), 2, func(i int) (VariantResult, error) {
+		return playConformantVariant(ctx, base, conformantVariants[i])
+	})
 }
 
 func playConformantVariant(ctx context.Context, base conformance.Config, v conformantVariant) (VariantResult, error) {

@@ -105,23 +105,10 @@ func SelfTest(ctx context.Context, base conformance.Config) ([]MutantResult, err
 	base.FailFast = true
 	expecting := expectingReason(base.Set)
 	checks := mutant.Checks()
-	out := make([]MutantResult, len(checks))
-	errs := make([]error, len(checks))
-	sem := make(chan struct{}, 4) // mutants in flight; each runs its own servers
-	var wg sync.WaitGroup
-	for i, c := range checks {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			out[i], errs[i] = playMutant(ctx, base, c, expecting[c.Reason], off)
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return out, nil
+	// Four mutants in flight; each runs its own servers.
+	return inParallel(len(checks), 4, func(i int) (MutantResult, error) {
+		return playMutant(ctx, base, checks[i], expecting[checks[i].Reason], off)
+	})
 }
 
 // expectingReason maps a reason code to the request vectors that expect
@@ -309,4 +296,26 @@ func (o *offlineMTLS) passes(v *vectors.Vector, m *mutant.Set) bool {
 		verdict = "reject"
 	}
 	return verdict == v.Expect.Verdict && string(wimse.ReasonOf(err)) == v.Expect.Reason
+}
+
+// inParallel runs f(0) ... f(n-1) with at most limit in flight and returns
+// their results in order, or the errors joined.
+func inParallel[T any](n, limit int, f func(i int) (T, error)) ([]T, error) {
+	out := make([]T, n)
+	errs := make([]error, n)
+	sem := make(chan struct{}, limit)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out[i], errs[i] = f(i)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
