@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/eddsa"
 	"github.com/wimse-wg/wimse/internal/reasontest"
 	"github.com/wimse-wg/wimse/internal/wimsetest"
 	"github.com/wimse-wg/wimse/profiles/httpsig"
@@ -45,23 +46,10 @@ func TestVerifyEd25519SNotReduced(t *testing.T) {
 			if err != nil || len(sig) != 64 {
 				t.Fatalf("signature %q: %v", value, err)
 			}
-			r.Header.Set("Signature", label+"=:"+base64.StdEncoding.EncodeToString(plusL(sig))+":")
+			r.Header.Set("Signature", label+"=:"+base64.StdEncoding.EncodeToString(eddsa.AddL(sig))+":")
 			v := &httpsig.Verifier{Trust: store, Policy: wimse.Policy{Now: func() time.Time { return now }}, Audience: httpsig.AudienceFromBase("https://svc.example")}
 			_, err = v.Verify(r, []byte(body))
 			reasontest.CheckReason(t, err, "httpsig.signature_non_canonical", "")
 		})
 	}
-}
-
-// plusL adds L, the order of the edwards25519 base point, to the S half of
-// an Ed25519 signature (little-endian).
-func plusL(sig []byte) []byte {
-	l := [32]byte{0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 31: 0x10}
-	out := append([]byte(nil), sig...)
-	carry := 0
-	for i := 0; i < 32; i++ {
-		v := int(out[32+i]) + int(l[i]) + carry
-		out[32+i], carry = byte(v), v>>8
-	}
-	return out
 }

@@ -4,9 +4,9 @@ import (
 	"crypto"
 	"crypto/ed25519"
 	"encoding/hex"
-	"math/big"
 	"testing"
 
+	"github.com/wimse-wg/wimse/internal/eddsa"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
@@ -110,28 +110,6 @@ func TestCnfOneConfirmationMethod(t *testing.T) {
 	})
 }
 
-// order is the order L of the edwards25519 prime-order subgroup.
-var order, _ = new(big.Int).SetString("7237005577332262213973186563042994240857116359379907606001950938285454250989", 10)
-
-// plusL returns sig with L added to its S half (little-endian): the same
-// signature to a verifier that reduces S, invalid by RFC 8032 §5.1.7.
-func plusL(sig []byte) []byte {
-	le := func(b []byte) *big.Int {
-		r := make([]byte, len(b))
-		for i := range b {
-			r[len(b)-1-i] = b[i]
-		}
-		return new(big.Int).SetBytes(r)
-	}
-	s := new(big.Int).Add(le(sig[32:]), order)
-	be := s.FillBytes(make([]byte, 32))
-	out := append([]byte(nil), sig[:32]...)
-	for i := range be {
-		out = append(out, be[31-i])
-	}
-	return out
-}
-
 // TestIssuerEd25519 covers the issuer side: an EdDSA WIT whose S is not
 // reduced (S + L) is rejected with its own reason; a trust anchor of small
 // order built in code (not through wimse.ParseJWKSet, which refuses it)
@@ -149,10 +127,10 @@ func TestIssuerEd25519(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !ed25519.Verify(key.Public().(ed25519.PublicKey), []byte(input), sig) || ed25519.Verify(key.Public().(ed25519.PublicKey), []byte(input), plusL(sig)) {
+				if !ed25519.Verify(key.Public().(ed25519.PublicKey), []byte(input), sig) || ed25519.Verify(key.Public().(ed25519.PublicKey), []byte(input), eddsa.AddL(sig)) {
 					t.Fatal("crypto/ed25519 accepts S + L, or the base signature is wrong")
 				}
-				return plusL(sig)
+				return eddsa.AddL(sig)
 			}
 		}, want: "wit.signature_non_canonical"},
 		{name: "small-order anchor", mutate: func(t testing.TB, f *witFixture) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/eddsa"
 	"github.com/wimse-wg/wimse/internal/jose"
 	"github.com/wimse-wg/wimse/internal/reasontest"
 	"github.com/wimse-wg/wimse/tokens/wit"
@@ -69,20 +70,6 @@ func TestSmallOrderConfirmationKeyAtUse(t *testing.T) {
 	reasontest.CheckReason(t, err, "wit.cnf_key_small_order", "")
 }
 
-// plusL returns an Ed25519 signature with L added to its S half: the same
-// signature to a verifier that reduces S mod L, invalid under RFC 8032
-// §5.1.7 (S must lie in [0, L)).
-func plusL(sig []byte) []byte {
-	l := [32]byte{0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 31: 0x10}
-	out := append([]byte(nil), sig...)
-	carry := 0
-	for i := 0; i < 32; i++ {
-		v := int(out[32+i]) + int(l[i]) + carry
-		out[32+i], carry = byte(v), v>>8
-	}
-	return out
-}
-
 // TestWPTSignatureNotReduced: an EdDSA or Ed25519 WPT whose S is not
 // reduced (S + L) is rejected with its own reason, although the same
 // signature with S reduced verifies.
@@ -97,10 +84,10 @@ func TestWPTSignatureNotReduced(t *testing.T) {
 					t.Fatal(err)
 				}
 				pub := key.Public().(ed25519.PublicKey)
-				if !ed25519.Verify(pub, []byte(input), sig) || ed25519.Verify(pub, []byte(input), plusL(sig)) {
+				if !ed25519.Verify(pub, []byte(input), sig) || ed25519.Verify(pub, []byte(input), eddsa.AddL(sig)) {
 					t.Fatal("crypto/ed25519 accepts S + L, or the base signature is wrong")
 				}
-				return plusL(sig)
+				return eddsa.AddL(sig)
 			}
 		}
 	}
