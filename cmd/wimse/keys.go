@@ -2,11 +2,6 @@ package main
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"os"
@@ -67,20 +62,11 @@ Set, the trust bundle format of 'wimse serve'.`,
 }
 
 func generateKey(alg string) (crypto.Signer, error) {
-	switch strings.ToUpper(alg) {
-	case "ES256":
-		return ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	case "ES384":
-		return ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	case "ES512":
-		return ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
-	case "EDDSA", "ED25519":
-		_, k, err := ed25519.GenerateKey(rand.Reader)
-		return k, err
-	case "RS256", "PS256":
-		return rsa.GenerateKey(rand.Reader, 2048)
+	k, err := jose.GenerateKey(alg, nil)
+	if err != nil {
+		return nil, usageErr("--alg %q is not one of ES256, ES384, ES512, EdDSA, Ed25519, RS256, PS256", alg)
 	}
-	return nil, usageErr("--alg %q is not one of ES256, ES384, ES512, EdDSA, Ed25519, RS256, PS256", alg)
+	return k, nil
 }
 
 // loadPrivateKey reads the private JWK file of flag with

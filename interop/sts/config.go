@@ -66,6 +66,10 @@ type Config struct {
 type SigningKeys struct {
 	Current string `json:"current"`
 	Next    string `json:"next"`
+	// Retired is the file of the retired keys' public halves, published
+	// until the tokens they signed have expired (RotateKeys writes it). ""
+	// means none, and RotateKeys refuses to run.
+	Retired string `json:"retired,omitempty"`
 }
 
 // AuditConfig configures the audit log (interop/sts/audit).

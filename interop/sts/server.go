@@ -87,11 +87,7 @@ func New(cfg *Config) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	cur, err := loadSigningKey(cfg.path(cfg.SigningKeys.Current))
-	if err != nil {
-		return nil, err
-	}
-	next, err := loadSigningKey(cfg.path(cfg.SigningKeys.Next))
+	cur, next, retired, err := loadKeys(cfg, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +95,7 @@ func New(cfg *Config) (*Server, error) {
 	if maxLifetime == 0 {
 		maxLifetime = exchange.DefaultMaxLifetime
 	}
-	keys, err := exchange.NewKeySet(exchange.KeySetConfig{Current: cur, Next: next, Grace: maxLifetime + wimse.DefaultClockSkew})
+	keys, err := exchange.NewKeySet(exchange.KeySetConfig{Current: cur, Next: next, Retired: retired, Grace: maxLifetime + wimse.DefaultClockSkew})
 	if err != nil {
 		return nil, fmt.Errorf("sts: signing keys: %w", err)
 	}

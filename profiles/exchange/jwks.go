@@ -61,6 +61,21 @@ type KeySetConfig struct {
 	MinPublish time.Duration
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time
+	// Retired are keys retired before this set was built (by an earlier
+	// process: `wimse sts keys rotate`), published until their Until.
+	// Only their public halves are kept.
+	Retired []RetiredKey
+}
+
+// RetiredKey is a key that no longer signs but stays published until
+// Until, so that the tokens it signed verify until they expire.
+type RetiredKey struct {
+	// Public is the public key; Alg its JWS algorithm; KeyID its kid.
+	Public crypto.PublicKey
+	Alg    string
+	KeyID  string
+	// Until is when it stops being published.
+	Until time.Time
 }
 
 // KeySet holds the STS's token signing keys for rotation: the current key,
@@ -88,12 +103,14 @@ type KeySet struct {
 	current   SigningKey
 	next      SigningKey
 	nextSince time.Time
-	retired   []retiredKey // newest first
+	retired   []RetiredKey // newest first
 }
 
-type retiredKey struct {
-	SigningKey
-	until time.Time
+// publicKey is a published key: its public half, alg and kid.
+type publicKey struct {
+	Public crypto.PublicKey
+	Alg    string
+	KeyID  string
 }
 
 // NewKeySet checks the keys (a private key, a kid, a supported algorithm
@@ -110,7 +127,11 @@ func NewKeySet(cfg KeySetConfig) (*KeySet, error) {
 	if cur.KeyID == next.KeyID {
 		return nil, fmt.Errorf("exchange: current and next key share kid %q", cur.KeyID)
 	}
-	s := &KeySet{generate: cfg.Generate, grace: cfg.Grace, minPublish: cfg.MinPublish, now: cfg.Now, current: cur, next: next}
+	retired, err := checkRetired(cur, next, cfg.Retired)
+	if err != nil {
+		return nil, err
+	}
+	s := &KeySet{generate: cfg.Generate, grace: cfg.Grace, minPublish: cfg.MinPublish, now: cfg.Now, current: cur, next: next, retired: retired}
 	if s.grace <= 0 {
 		s.grace = DefaultKeyGrace
 	}
@@ -122,6 +143,52 @@ func NewKeySet(cfg KeySetConfig) (*KeySet, error) {
 	}
 	s.nextSince = s.now()
 	return s, nil
+}
+
+// checkRetired checks that each retired key has a public key and a kid
+// that no other published key has.
+func checkRetired(cur, next SigningKey, retired []RetiredKey) ([]RetiredKey, error) {
+	kids := []string{cur.KeyID, next.KeyID}
+	out := make([]RetiredKey, 0, len(retired))
+	for _, r := range retired {
+		if r.Public == nil || r.KeyID == "" {
+			return nil, errors.New("exchange: a retired key has no public key or kid")
+		}
+		if slices.Contains(kids, r.KeyID) {
+			return nil, fmt.Errorf("exchange: retired key kid %q is published twice", r.KeyID)
+		}
+		kids = append(kids, r.KeyID)
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Load replaces the keys of a running set, as NewKeySet checks them: the
+// STS calls it when its key files changed (a rotation by another process).
+// On an error nothing changes. The next key counts as published from now.
+func (s *KeySet) Load(current, next SigningKey, retired []RetiredKey) error {
+	cur, err := checkSigningKey(current)
+	if err != nil {
+		return fmt.Errorf("exchange: current key: %w", err)
+	}
+	nxt, err := checkSigningKey(next)
+	if err != nil {
+		return fmt.Errorf("exchange: next key: %w", err)
+	}
+	if cur.KeyID == nxt.KeyID {
+		return fmt.Errorf("exchange: current and next key share kid %q", cur.KeyID)
+	}
+	r, err := checkRetired(cur, nxt, retired)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if nxt.KeyID != s.next.KeyID {
+		s.nextSince = s.now()
+	}
+	s.current, s.next, s.retired = cur, nxt, r
+	return nil
 }
 
 func checkSigningKey(k SigningKey) (SigningKey, error) {
@@ -210,40 +277,55 @@ func (s *KeySet) Rotate() error {
 		return ErrRotateTooSoon
 	}
 	live := s.liveRetired(now)
-	for _, p := range append([]SigningKey{s.current, s.next}, keysOf(live)...) {
-		if p.KeyID == k.KeyID {
+	kids := []string{s.current.KeyID, s.next.KeyID}
+	for _, r := range live {
+		kids = append(kids, r.KeyID)
+	}
+	for _, kid := range kids {
+		if kid == k.KeyID {
 			return fmt.Errorf("exchange: generated key reuses the published kid %q", k.KeyID)
 		}
 	}
-	s.retired = append([]retiredKey{{s.current, now.Add(s.grace)}}, live...)
+	s.retired = append([]RetiredKey{s.current.retire(now.Add(s.grace))}, live...)
 	s.current, s.next, s.nextSince = s.next, k, now
 	return nil
 }
 
 // liveRetired returns the retired keys still in their grace period.
-func (s *KeySet) liveRetired(now time.Time) []retiredKey {
-	var out []retiredKey
+func (s *KeySet) liveRetired(now time.Time) []RetiredKey {
+	var out []RetiredKey
 	for _, r := range s.retired {
-		if now.Before(r.until) {
+		if now.Before(r.Until) {
 			out = append(out, r)
 		}
 	}
 	return out
 }
 
-func keysOf(rs []retiredKey) []SigningKey {
-	out := make([]SigningKey, len(rs))
-	for i, r := range rs {
-		out[i] = r.SigningKey
-	}
-	return out
+// retire returns k as a retired key published until until.
+func (k SigningKey) retire(until time.Time) RetiredKey {
+	return RetiredKey{Public: k.Key.Public(), Alg: k.Alg, KeyID: k.KeyID, Until: until}
+}
+
+// Retired returns the retired keys still published, newest first.
+func (s *KeySet) Retired() []RetiredKey {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.liveRetired(s.now())
 }
 
 // published returns the published keys in order: current, next, retired.
-func (s *KeySet) published() []SigningKey {
+func (s *KeySet) published() []publicKey {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return append([]SigningKey{s.current, s.next}, keysOf(s.liveRetired(s.now()))...)
+	out := []publicKey{
+		{s.current.Key.Public(), s.current.Alg, s.current.KeyID},
+		{s.next.Key.Public(), s.next.Alg, s.next.KeyID},
+	}
+	for _, r := range s.liveRetired(s.now()) {
+		out = append(out, publicKey{r.Public, r.Alg, r.KeyID})
+	}
+	return out
 }
 
 // IssuerKeys returns the public keys of the published set, for the
@@ -253,7 +335,7 @@ func (s *KeySet) IssuerKeys() []wimse.IssuerKey {
 	ks := s.published()
 	out := make([]wimse.IssuerKey, len(ks))
 	for i, k := range ks {
-		out[i] = wimse.IssuerKey{KeyID: k.KeyID, Algorithm: k.Alg, Public: k.Key.Public()}
+		out[i] = wimse.IssuerKey{KeyID: k.KeyID, Algorithm: k.Alg, Public: k.Public}
 	}
 	return out
 }
@@ -264,7 +346,7 @@ func (s *KeySet) JWKS() ([]byte, error) {
 	ks := s.published()
 	out := make([]map[string]any, 0, len(ks))
 	for _, k := range ks {
-		m, err := jose.PublicJWKJSON(k.Key.Public(), k.Alg, k.KeyID)
+		m, err := jose.PublicJWKJSON(k.Public, k.Alg, k.KeyID)
 		if err != nil {
 			return nil, fmt.Errorf("exchange: jwks: %w", err)
 		}
