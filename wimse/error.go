@@ -81,6 +81,9 @@ func ClassOf(r Reason) Class {
 		return ClassRateLimited
 	case ReasonInternal:
 		return ClassInternal
+	case ReasonRevocationUnavailable, ReasonOIDCFetch, ReasonOIDCDiscoveryIssuer, ReasonOIDCJWKSURI,
+		ReasonOIDCDocumentOversized, ReasonOIDCDocumentMalformed:
+		return ClassUnavailable
 	}
 	if _, ok := known[r]; ok {
 		return ClassCredential
@@ -159,6 +162,9 @@ var known = func() map[Reason]struct{} {
 		ReasonExchangeLifetime,
 		ReasonCnfMalformed, ReasonCnfAmbiguous, ReasonCnfMethod, ReasonCnfMissing, ReasonCnfUnconfirmed,
 		ReasonCnfMismatch,
+		ReasonDPoPMultiple, ReasonDPoPOversized, ReasonDPoPMalformed, ReasonDPoPDuplicateMember, ReasonDPoPTyp, ReasonDPoPAlg, ReasonDPoPCrit, ReasonDPoPHeaderKey, ReasonDPoPJWK, ReasonDPoPJWKPrivate, ReasonDPoPAlgMismatch, ReasonDPoPSignature, ReasonDPoPClaimType, ReasonDPoPClaimMissing, ReasonDPoPHTMMismatch, ReasonDPoPHTUMismatch, ReasonDPoPIatStale, ReasonDPoPIatFuture, ReasonDPoPATHMissing, ReasonDPoPATHMismatch, ReasonDPoPNonceMissing, ReasonDPoPNonceInvalid, ReasonDPoPReplayed,
+		ReasonAttestationMissing, ReasonAttestationMultiple, ReasonAttestationMalformed, ReasonAttestationHeader, ReasonAttestationTyp, ReasonAttestationAlg, ReasonAttestationKeyUnknown, ReasonAttestationSignature, ReasonAttestationClaimType, ReasonAttestationSubMissing, ReasonAttestationExpMissing, ReasonAttestationExpired, ReasonAttestationNotYetValid, ReasonAttestationCnf, ReasonAttestationPoPMissing, ReasonAttestationPoPMultiple, ReasonAttestationPoPMalformed, ReasonAttestationPoPHeader, ReasonAttestationPoPTyp, ReasonAttestationPoPAlg, ReasonAttestationPoPAlgMismatch, ReasonAttestationPoPSignature, ReasonAttestationPoPClaimType, ReasonAttestationPoPAudMissing, ReasonAttestationPoPAudMismatch, ReasonAttestationPoPJTIMissing, ReasonAttestationPoPIatMissing, ReasonAttestationPoPIatWindow, ReasonAttestationPoPReplayed, ReasonAttestationChallengeMissing, ReasonAttestationChallengeInvalid, ReasonExchangeClientIDMismatch, ReasonExchangeClientCertificate,
+		ReasonRevocationTokenMissing, ReasonRevocationUnsupportedTokenType, ReasonRevocationClientMismatch, ReasonRevocationRevoked, ReasonRevocationUnavailable, ReasonIntrospectionTokenMissing, ReasonIntrospectionNotAllowed, ReasonOIDCOversized, ReasonOIDCMalformed, ReasonOIDCDuplicateMember, ReasonOIDCTyp, ReasonOIDCAlg, ReasonOIDCCrit, ReasonOIDCHeaderKey, ReasonOIDCIssuer, ReasonOIDCKeyUnknown, ReasonOIDCSignature, ReasonOIDCClaimType, ReasonOIDCSubMissing, ReasonOIDCAudMismatch, ReasonOIDCExpMissing, ReasonOIDCIatMissing, ReasonOIDCExpired, ReasonOIDCNotYetValid, ReasonOIDCLifetime, ReasonOIDCFetch, ReasonOIDCDiscoveryIssuer, ReasonOIDCJWKSURI, ReasonOIDCDocumentOversized, ReasonOIDCDocumentMalformed,
 	} {
 		m[r] = struct{}{}
 	}

@@ -599,6 +599,87 @@ const (
 	ReasonCnfMismatch Reason = "cnf.mismatch"
 )
 
+// DPoP reasons: proofs of possession of RFC 9449 (tokens/dpop), checked at
+// the token endpoint (profiles/exchange). A token endpoint answers the
+// dpop.nonce_* reasons with use_dpop_nonce (§8) and the others with
+// invalid_dpop_proof (§5), both 400.
+const (
+	// ReasonDPoPMultiple: the request carries more than one DPoP header
+	// field, or one with several values (RFC 9449 §4.3 check 1).
+	ReasonDPoPMultiple Reason = "dpop.multiple"
+	// ReasonDPoPOversized: the proof exceeds the verifier's size limit.
+	ReasonDPoPOversized Reason = "dpop.oversized"
+	// ReasonDPoPMalformed: not a single JWS in compact serialization of JSON
+	// objects (RFC 9449 §4.3 check 2).
+	ReasonDPoPMalformed Reason = "dpop.malformed"
+	// ReasonDPoPDuplicateMember: a JSON object in the header or claims
+	// repeats a member name (RFC 7515 §5.2, RFC 7519 §4).
+	ReasonDPoPDuplicateMember Reason = "dpop.duplicate_member"
+	// ReasonDPoPTyp: typ is absent or not exactly dpop+jwt (RFC 9449 §4.2,
+	// §4.3 check 4).
+	ReasonDPoPTyp Reason = "dpop.typ"
+	// ReasonDPoPAlg: alg is absent, none, symmetric, not supported or not
+	// on the verifier's allow-list (RFC 9449 §4.2, §4.3 check 5).
+	ReasonDPoPAlg Reason = "dpop.alg"
+	// ReasonDPoPCrit: the header carries crit, which is never understood
+	// (RFC 7515 §4.1.11).
+	ReasonDPoPCrit Reason = "dpop.crit"
+	// ReasonDPoPHeaderKey: the header names a key by reference (jku, x5u,
+	// x5c) besides or instead of jwk; the key comes only from jwk (RFC 9449
+	// §4.2).
+	ReasonDPoPHeaderKey Reason = "dpop.header_key"
+	// ReasonDPoPJWK: jwk is absent or not a usable public key: not a JWK
+	// object, an unsupported key type or curve, an RSA key below 2048 bits,
+	// or an Ed25519 key of small order or not canonically encoded (RFC 9449
+	// §4.2, §4.3 check 7).
+	ReasonDPoPJWK Reason = "dpop.jwk"
+	// ReasonDPoPJWKPrivate: jwk carries private key material, or is a
+	// symmetric key (RFC 9449 §4.2, §4.3 check 7).
+	ReasonDPoPJWKPrivate Reason = "dpop.jwk_private"
+	// ReasonDPoPAlgMismatch: alg does not fit the jwk's key type or curve,
+	// or differs from the jwk's own alg member (RFC 9449 §4.3 check 5).
+	ReasonDPoPAlgMismatch Reason = "dpop.alg_mismatch"
+	// ReasonDPoPSignature: the signature does not verify with jwk, or an
+	// Ed25519 signature's S is not below L (RFC 9449 §4.3 check 6; RFC 8032
+	// §5.1.7).
+	ReasonDPoPSignature Reason = "dpop.signature"
+	// ReasonDPoPClaimType: a claim has the wrong JSON type: jti, htm, htu,
+	// ath or nonce not a string, iat not a NumericDate (RFC 9449 §4.2).
+	ReasonDPoPClaimType Reason = "dpop.claim_type"
+	// ReasonDPoPClaimMissing: jti, htm, htu or iat is absent or empty (RFC
+	// 9449 §4.2, §4.3 check 3).
+	ReasonDPoPClaimMissing Reason = "dpop.claim_missing"
+	// ReasonDPoPHTMMismatch: htm is not the request's method (RFC 9449 §4.3
+	// check 8; methods are case-sensitive, RFC 9110 §9.1).
+	ReasonDPoPHTMMismatch Reason = "dpop.htm_mismatch"
+	// ReasonDPoPHTUMismatch: htu, after RFC 3986 §6.2.2 and §6.2.3
+	// normalization and without query and fragment, is not the request's
+	// target URI (RFC 9449 §4.3 check 9), or is not an absolute http(s) URI.
+	ReasonDPoPHTUMismatch Reason = "dpop.htu_mismatch"
+	// ReasonDPoPIatStale: iat is older than the verifier's maximum age plus
+	// the clock skew (RFC 9449 §4.3 check 11, §11.1).
+	ReasonDPoPIatStale Reason = "dpop.iat_stale"
+	// ReasonDPoPIatFuture: iat lies in the future beyond the clock skew (RFC
+	// 9449 §4.3 check 11).
+	ReasonDPoPIatFuture Reason = "dpop.iat_future"
+	// ReasonDPoPATHMissing: an access token was presented and the proof has
+	// no ath (RFC 9449 §4.3 check 12, §7.1).
+	ReasonDPoPATHMissing Reason = "dpop.ath_missing"
+	// ReasonDPoPATHMismatch: ath is not base64url(SHA-256) of the access
+	// token presented (RFC 9449 §4.3 check 12, §7.1).
+	ReasonDPoPATHMismatch Reason = "dpop.ath_mismatch"
+	// ReasonDPoPNonceMissing: the server requires a nonce and the proof has
+	// none (RFC 9449 §8: answered with use_dpop_nonce and a DPoP-Nonce).
+	ReasonDPoPNonceMissing Reason = "dpop.nonce_missing"
+	// ReasonDPoPNonceInvalid: the proof's nonce is not one the server issued
+	// recently: stale, forged or malformed (RFC 9449 §4.3 check 10, §8:
+	// answered with use_dpop_nonce and a fresh DPoP-Nonce).
+	ReasonDPoPNonceInvalid Reason = "dpop.nonce_invalid"
+	// ReasonDPoPReplayed: a proof with this jti was already accepted for this
+	// key (jkt) within its acceptance window (RFC 9449 §11.1).
+	ReasonDPoPReplayed Reason = "dpop.replayed"
+)
+
 // JWT assertion reasons: RFC 7523 JWTs used as authorization grants (§2.1)
 // and for client authentication (§2.2), with RFC 7521 and
 // draft-ietf-oauth-rfc7523bis, and JWT-SVIDs used as client assertions
@@ -735,4 +816,240 @@ const (
 	ReasonReplaySenderQuota Reason = "server.replay_sender_quota"
 	// ReasonInternal: an unexpected internal failure.
 	ReasonInternal Reason = "server.internal"
+)
+
+// Attestation-based client authentication reasons
+// (draft-ietf-oauth-attestation-based-client-auth-11, tokens/attestation):
+// the OAuth-Client-Attestation and OAuth-Client-Attestation-PoP fields, the
+// Client Attestation JWT (§4; a WIT-SVID's own failures keep their wit.*
+// reasons) and the Client Attestation PoP JWT (§5.1), checked as §7.1 and
+// §7.2 list. A token endpoint answers the attestation.challenge_* reasons
+// with 400 use_attestation_challenge and a fresh
+// OAuth-Client-Attestation-Challenge field (§6, §7.4), the others with
+// invalid_client (§7.4 allows invalid_client_attestation "in addition";
+// profiles/exchange sends the RFC 6749 code).
+const (
+	// ReasonAttestationMissing: the request has a PoP field but no
+	// OAuth-Client-Attestation field (§7.1 step 1).
+	ReasonAttestationMissing Reason = "attestation.missing"
+	// ReasonAttestationMultiple: more than one OAuth-Client-Attestation
+	// field, or one with several comma-separated values (§7.1 step 1).
+	ReasonAttestationMultiple Reason = "attestation.multiple"
+	// ReasonAttestationMalformed: the field value is not a token68 (§5.1,
+	// RFC 9110 §11.2), or the attestation is not a JWS in compact
+	// serialization of JSON objects with unique members, or is too large
+	// (§4, RFC 7519).
+	ReasonAttestationMalformed Reason = "attestation.malformed"
+	// ReasonAttestationHeader: the attestation's header carries crit or
+	// names a key by reference (jku, x5u, jwk, x5c), which this
+	// implementation never follows (RFC 8725 §3.10).
+	ReasonAttestationHeader Reason = "attestation.header"
+	// ReasonAttestationTyp: typ is not oauth-client-attestation+jwt (§4,
+	// §7.1 step 2).
+	ReasonAttestationTyp Reason = "attestation.typ"
+	// ReasonAttestationAlg: alg is absent, none, symmetric or not supported
+	// (§7.1 step 3).
+	ReasonAttestationAlg Reason = "attestation.alg"
+	// ReasonAttestationKeyUnknown: no trusted attester key has the header's
+	// kid (§7.1 step 4).
+	ReasonAttestationKeyUnknown Reason = "attestation.key_unknown"
+	// ReasonAttestationSignature: the signature does not verify with the
+	// attester's key, or alg does not fit it (§7.1 step 4).
+	ReasonAttestationSignature Reason = "attestation.signature"
+	// ReasonAttestationClaimType: a claim has the wrong JSON type (sub not a
+	// string, exp or iat not a NumericDate, cnf not an object) (RFC 7519).
+	ReasonAttestationClaimType Reason = "attestation.claim_type"
+	// ReasonAttestationSubMissing: sub is absent or empty (§4, §7.1 step 2).
+	ReasonAttestationSubMissing Reason = "attestation.sub_missing"
+	// ReasonAttestationExpMissing: exp is absent (§4, §7.1 step 2).
+	ReasonAttestationExpMissing Reason = "attestation.exp_missing"
+	// ReasonAttestationExpired: exp has passed beyond the clock skew (§4,
+	// §7.1 step 6).
+	ReasonAttestationExpired Reason = "attestation.expired"
+	// ReasonAttestationNotYetValid: nbf or iat lies in the future beyond the
+	// clock skew (§7.1 step 6, RFC 7519 §4.1.5).
+	ReasonAttestationNotYetValid Reason = "attestation.not_yet_valid"
+	// ReasonAttestationCnf: cnf is absent, has no jwk, or its jwk is not a
+	// supported public key (a private key, a symmetric key, alg unfit for
+	// the key) (§4, RFC 7800 §3.2, §7.1 step 5).
+	ReasonAttestationCnf Reason = "attestation.cnf"
+	// ReasonAttestationPoPMissing: an OAuth-Client-Attestation field came
+	// without an OAuth-Client-Attestation-PoP field (§7 dispatch: combined
+	// DPoP mode, attest_jwt_client_auth_dpop, is not supported).
+	ReasonAttestationPoPMissing Reason = "attestation.pop_missing"
+	// ReasonAttestationPoPMultiple: more than one
+	// OAuth-Client-Attestation-PoP field, or one with several values (§7.2
+	// step 1).
+	ReasonAttestationPoPMultiple Reason = "attestation.pop_multiple"
+	// ReasonAttestationPoPMalformed: the PoP field value is not a token68,
+	// or the PoP is not a JWS in compact serialization of JSON objects with
+	// unique members, or is too large (§5.1, RFC 7519).
+	ReasonAttestationPoPMalformed Reason = "attestation.pop_malformed"
+	// ReasonAttestationPoPHeader: the PoP header carries crit or names a key
+	// by reference (jku, x5u, jwk, x5c): its key is the attestation's cnf
+	// key, never one it names (§5.1).
+	ReasonAttestationPoPHeader Reason = "attestation.pop_header"
+	// ReasonAttestationPoPTyp: typ is not oauth-client-attestation-pop+jwt
+	// (§5.1, §7.2 step 2).
+	ReasonAttestationPoPTyp Reason = "attestation.pop_typ"
+	// ReasonAttestationPoPAlg: alg is absent, none, symmetric, not supported
+	// or not allowed by the verifier (§5.1: asymmetric only; §7.2 step 3).
+	ReasonAttestationPoPAlg Reason = "attestation.pop_alg"
+	// ReasonAttestationPoPAlgMismatch: alg is not the cnf.jwk's alg member,
+	// or does not fit the cnf key's type or curve (§7.2 step 4; the WIT's
+	// cnf.jwk.alg is the algorithm of every proof, workload-creds-02 §5.1).
+	ReasonAttestationPoPAlgMismatch Reason = "attestation.pop_alg_mismatch"
+	// ReasonAttestationPoPSignature: the signature does not verify with the
+	// attestation's cnf key (§5.1, §7.2 step 4).
+	ReasonAttestationPoPSignature Reason = "attestation.pop_signature"
+	// ReasonAttestationPoPClaimType: a claim has the wrong JSON type (aud
+	// not a string or array of strings, jti or challenge not a string, iat,
+	// exp or nbf not a NumericDate) (RFC 7519).
+	ReasonAttestationPoPClaimType Reason = "attestation.pop_claim_type"
+	// ReasonAttestationPoPAudMissing: aud is absent (§5.1).
+	ReasonAttestationPoPAudMissing Reason = "attestation.pop_aud_missing"
+	// ReasonAttestationPoPAudMismatch: aud is not exactly the server's
+	// issuer (or resource) identifier, or holds more than one value (§5.1:
+	// one audience per PoP; §7.2 step 7).
+	ReasonAttestationPoPAudMismatch Reason = "attestation.pop_aud_mismatch"
+	// ReasonAttestationPoPJTIMissing: jti is absent or empty (§5.1).
+	ReasonAttestationPoPJTIMissing Reason = "attestation.pop_jti_missing"
+	// ReasonAttestationPoPIatMissing: iat is absent (§5.1, required since
+	// -07).
+	ReasonAttestationPoPIatMissing Reason = "attestation.pop_iat_missing"
+	// ReasonAttestationPoPIatWindow: iat (or nbf) lies outside the
+	// verifier's window: older than its maximum age, or in the future,
+	// beyond the clock skew; or an exp the PoP carries has passed (§7.2
+	// step 6, §12.1).
+	ReasonAttestationPoPIatWindow Reason = "attestation.pop_iat_window"
+	// ReasonAttestationPoPReplayed: a PoP with this jti was already accepted
+	// from this client within the window (§7.2 step 8, §12.1).
+	ReasonAttestationPoPReplayed Reason = "attestation.pop_replayed"
+	// ReasonAttestationChallengeMissing: the server uses challenges and the
+	// PoP has none (§6, §7.4: use_attestation_challenge).
+	ReasonAttestationChallengeMissing Reason = "attestation.challenge_missing"
+	// ReasonAttestationChallengeInvalid: the PoP's challenge is not one the
+	// server issued, or no longer valid (§7.2 step 5, §7.4:
+	// use_attestation_challenge).
+	ReasonAttestationChallengeInvalid Reason = "attestation.challenge_invalid"
+	// ReasonExchangeClientIDMismatch: the client_id parameter names another
+	// client than the credential authenticated: the attestation's sub
+	// (attestation-based-client-auth-11 §7.5) or the client certificate's
+	// SPIFFE ID (spiffe-client-auth-02 §3.2): invalid_client.
+	ReasonExchangeClientIDMismatch Reason = "exchange.client_id_mismatch"
+	// ReasonExchangeClientCertificate: the verified TLS client certificate
+	// does not identify a SPIFFE client: its identifier is not a spiffe://
+	// ID (spiffe-client-auth-02 §3.2), or not a known client: invalid_client.
+	ReasonExchangeClientCertificate Reason = "exchange.client_certificate"
+)
+
+// Revocation and introspection reasons: the RFC 7009 revocation and RFC
+// 7662 introspection endpoints of the reference STS (profiles/exchange),
+// and the revocation check of the access tokens it reads back.
+const (
+	// ReasonRevocationTokenMissing: the revocation request has no token
+	// parameter (RFC 7009 §2.1: REQUIRED): invalid_request.
+	ReasonRevocationTokenMissing Reason = "revocation.token_missing"
+	// ReasonRevocationUnsupportedTokenType: the token is a JWT whose typ is
+	// not at+jwt: not an access token this server can revoke (RFC 7009
+	// §2.2.1): unsupported_token_type.
+	ReasonRevocationUnsupportedTokenType Reason = "revocation.unsupported_token_type"
+	// ReasonRevocationClientMismatch: the token was issued to another client
+	// (RFC 7009 §2.1: the server verifies that the token was issued to the
+	// requesting client): the request is refused, the token stays valid.
+	ReasonRevocationClientMismatch Reason = "revocation.client_mismatch"
+	// ReasonRevocationRevoked: the access token's jti has been revoked (RFC
+	// 7009 §2): refused as subject or actor token, inactive at
+	// introspection (RFC 7662 §2.2).
+	ReasonRevocationRevoked Reason = "revocation.revoked"
+	// ReasonRevocationUnavailable: the revocation list cannot be read or
+	// written, is full, or a revocation cannot be recorded: 503, and the
+	// client must assume the token still exists (RFC 7009 §2.2.1).
+	ReasonRevocationUnavailable Reason = "revocation.unavailable"
+	// ReasonIntrospectionTokenMissing: the introspection request has no
+	// token parameter (RFC 7662 §2.1: REQUIRED): invalid_request.
+	ReasonIntrospectionTokenMissing Reason = "introspection.token_missing"
+	// ReasonIntrospectionNotAllowed: the client may not learn about this
+	// token (RFC 7662 §4: the server decides who may introspect which
+	// token): answered {"active":false}.
+	ReasonIntrospectionNotAllowed Reason = "introspection.not_allowed"
+)
+
+// Federated OIDC token reasons: ID tokens and platform JWTs from configured
+// OpenID Connect issuers (workload identity federation), presented as
+// subject or actor tokens (profiles/exchange OIDCValidator; OpenID Connect
+// Core 1.0 §3.1.3.7, RFC 7519 §7.2, RFC 8725).
+const (
+	// ReasonOIDCOversized: the token exceeds Policy.MaxTokenSize.
+	ReasonOIDCOversized Reason = "oidc.oversized"
+	// ReasonOIDCMalformed: not three base64url segments of JSON objects
+	// (RFC 7515 §7.1).
+	ReasonOIDCMalformed Reason = "oidc.malformed"
+	// ReasonOIDCDuplicateMember: a JSON object in the header or claims
+	// repeats a member name (RFC 7515 §5.2, RFC 7519 §4).
+	ReasonOIDCDuplicateMember Reason = "oidc.duplicate_member"
+	// ReasonOIDCTyp: typ is present and not JWT: a token of another kind
+	// (at+jwt, wit+jwt, ...) cannot pass as an ID token (RFC 8725 §3.11).
+	ReasonOIDCTyp Reason = "oidc.typ"
+	// ReasonOIDCAlg: alg is absent, none, symmetric or not on the issuer's
+	// allow-list (RFC 8725 §3.1).
+	ReasonOIDCAlg Reason = "oidc.alg"
+	// ReasonOIDCCrit: the header carries crit, never understood (RFC 7515
+	// §4.1.11).
+	ReasonOIDCCrit Reason = "oidc.crit"
+	// ReasonOIDCHeaderKey: the header names its own key (jku, x5u, jwk,
+	// x5c); keys come only from configuration or discovery (RFC 8725 §3.10).
+	ReasonOIDCHeaderKey Reason = "oidc.header_key"
+	// ReasonOIDCIssuer: iss is absent, not a string, or not exactly a
+	// configured issuer (OIDC Core §3.1.3.7 step 2); nothing is fetched for
+	// it.
+	ReasonOIDCIssuer Reason = "oidc.issuer"
+	// ReasonOIDCKeyUnknown: no key of the issuer fits kid (after at most one
+	// refetch per minimum interval), or the token has no kid and the issuer
+	// more than one key.
+	ReasonOIDCKeyUnknown Reason = "oidc.key_unknown"
+	// ReasonOIDCSignature: the signature does not verify with the issuer's
+	// key, or the key does not fit alg (OIDC Core §3.1.3.7 step 6).
+	ReasonOIDCSignature Reason = "oidc.signature"
+	// ReasonOIDCClaimType: a claim has the wrong JSON type (iss, sub, jti
+	// not strings; exp, iat, nbf not NumericDates; aud neither a string nor
+	// an array of strings).
+	ReasonOIDCClaimType Reason = "oidc.claim_type"
+	// ReasonOIDCSubMissing: sub is absent or empty (OIDC Core §2: REQUIRED).
+	ReasonOIDCSubMissing Reason = "oidc.sub_missing"
+	// ReasonOIDCAudMismatch: aud is absent or names none of the issuer's
+	// accepted audiences (OIDC Core §3.1.3.7 step 3).
+	ReasonOIDCAudMismatch Reason = "oidc.aud_mismatch"
+	// ReasonOIDCExpMissing: exp is absent (OIDC Core §2: REQUIRED).
+	ReasonOIDCExpMissing Reason = "oidc.exp_missing"
+	// ReasonOIDCIatMissing: iat is absent (OIDC Core §2: REQUIRED).
+	ReasonOIDCIatMissing Reason = "oidc.iat_missing"
+	// ReasonOIDCExpired: exp has passed, beyond the clock skew (OIDC Core
+	// §3.1.3.7 step 9).
+	ReasonOIDCExpired Reason = "oidc.expired"
+	// ReasonOIDCNotYetValid: nbf or iat lies in the future beyond the clock
+	// skew (RFC 7519 §4.1.5).
+	ReasonOIDCNotYetValid Reason = "oidc.not_yet_valid"
+	// ReasonOIDCLifetime: exp - iat is not positive or exceeds the
+	// validator's maximum lifetime (Google STS: under 48 hours; OIDC Core
+	// §3.1.3.7 step 10 lets the client limit it).
+	ReasonOIDCLifetime Reason = "oidc.lifetime"
+	// ReasonOIDCFetch: the discovery document or JWK Set could not be
+	// fetched (network failure, status other than 200): 503, retried no
+	// sooner than the minimum refetch interval.
+	ReasonOIDCFetch Reason = "oidc.fetch"
+	// ReasonOIDCDiscoveryIssuer: the discovery document's issuer is not
+	// exactly the configured issuer (OpenID Connect Discovery 1.0 §4.3:
+	// MUST be identical): 503.
+	ReasonOIDCDiscoveryIssuer Reason = "oidc.discovery_issuer"
+	// ReasonOIDCJWKSURI: the discovery document's jwks_uri is absent or not
+	// an https URL (OpenID Connect Discovery 1.0 §3: REQUIRED, https): 503.
+	ReasonOIDCJWKSURI Reason = "oidc.jwks_uri"
+	// ReasonOIDCDocumentOversized: the discovery document or JWK Set exceeds
+	// the validator's size limit (bounded read): 503.
+	ReasonOIDCDocumentOversized Reason = "oidc.document_oversized"
+	// ReasonOIDCDocumentMalformed: the discovery document or JWK Set is not
+	// a JSON object with unique members of the expected types, the JWK Set
+	// holds a private key, repeats a kid or has no usable signing key: 503.
+	ReasonOIDCDocumentMalformed Reason = "oidc.document_malformed"
 )
