@@ -34,7 +34,7 @@ func stsCmd(e *env) *cobra.Command {
 	}
 	pol.AddCommand(stsPolicyCheckCmd(e))
 	c.AddCommand(pol)
-	c.AddCommand(stsServeCmd(e))
+	c.AddCommand(stsServeCmd(e), stsKeysCmd(e))
 	return c
 }
 

@@ -22,7 +22,8 @@ POST /token (RFC 8693 token exchange), GET /.well-known/oauth-authorization-serv
 issuance and denial is appended to the audit log before the answer is sent.
 Client secrets are read from the environment variables the configuration names.
 
---listen overrides the configuration's listen address.`,
+--listen overrides the configuration's listen address. On SIGHUP the server
+reloads its signing key files (after 'wimse sts keys rotate').`,
 		Example: `  STS_SECRET_ORDERS=... wimse sts serve --config sts.json --listen 127.0.0.1:8443`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -44,6 +45,8 @@ Client secrets are read from the environment variables the configuration names.
 				return usageErr("%v", err)
 			}
 			defer srv.Close()
+			stopReload := reloadOnHangup(srv, e)
+			defer stopReload()
 			ln, err := net.Listen("tcp", cfg.Listen)
 			if err != nil {
 				return failErr("listen: %v", err)

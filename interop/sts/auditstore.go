@@ -20,3 +20,13 @@ func OpenAudit(ctx context.Context, cfg *Config) (audit.Store, func() error, err
 	}
 	return s, s.Close, nil
 }
+
+// CheckpointInterval is the number of records between audit checkpoints:
+// audit.checkpointEvery, or DefaultCheckpointEvery. `wimse audit verify`
+// allows no more unsigned records than this between checkpoints.
+func (c *Config) CheckpointInterval() int {
+	if c.Audit.CheckpointEvery > 0 {
+		return c.Audit.CheckpointEvery
+	}
+	return DefaultCheckpointEvery
+}
