@@ -29,10 +29,15 @@ type Client struct {
 	// answer is a *ResponseError.
 	HTTPClient *http.Client
 	// DPoP, when set, returns a DPoP proof (RFC 9449 §4) for a POST to
-	// TokenURL, with the server's nonce when it gave one ("" otherwise).
-	// The Client sends it in the DPoP header and retries once when the
-	// server answers use_dpop_nonce with a DPoP-Nonce header (RFC 9449 §8).
-	DPoP func(ctx context.Context, htm, htu, nonce string) (string, error)
+	// TokenURL, with the server's nonce when it gave one ("" otherwise),
+	// and with accessToken the request's subject token when that is an
+	// access token (ath: the proof then also proves a DPoP-bound subject
+	// token, see AccessTokenValidator), "" otherwise. DPoPSigner(s) signs
+	// with a dpop.Signer. The Client sends a fresh proof with every
+	// request and retries once, never more, when the server answers
+	// use_dpop_nonce with a DPoP-Nonce header (RFC 9449 §8); the issued
+	// token is then token_type DPoP.
+	DPoP DPoPFunc
 }
 
 // maxBody bounds the response body read from the token endpoint.
@@ -80,7 +85,11 @@ func (c *Client) post(ctx context.Context, req Request, nonce string) (*Response
 		}
 	}
 	if c.DPoP != nil {
-		proof, err := c.DPoP(ctx, http.MethodPost, c.TokenURL, nonce)
+		bound := ""
+		if req.SubjectTokenType == oauth.TokenTypeAccessToken {
+			bound = req.SubjectToken
+		}
+		proof, err := c.DPoP(ctx, http.MethodPost, c.TokenURL, bound, nonce)
 		if err != nil {
 			return nil, fmt.Errorf("exchange: dpop proof: %w", err)
 		}

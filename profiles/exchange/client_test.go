@@ -368,7 +368,7 @@ func TestExchangeDPoPNonceRetry(t *testing.T) {
 		issue(60)(w, r, n)
 	})
 	c := sts.client(nil)
-	c.DPoP = func(_ context.Context, htm, htu, nonce string) (string, error) {
+	c.DPoP = func(_ context.Context, htm, htu, _, nonce string) (string, error) {
 		if htm != "POST" || htu != c.TokenURL {
 			t.Errorf("htm %s htu %s", htm, htu)
 		}
@@ -389,7 +389,7 @@ func TestExchangeDPoPNonceRetry(t *testing.T) {
 		(&Error{Code: oauth.ErrorUseDPoPNonce}).Write(w, r)
 	})
 	c2 := stubborn.client(nil)
-	c2.DPoP = func(context.Context, string, string, string) (string, error) { return "p", nil }
+	c2.DPoP = func(context.Context, string, string, string, string) (string, error) { return "p", nil }
 	_, err := c2.Exchange(t.Context(), minimalRequest())
 	var e *Error
 	if !errors.As(err, &e) || e.Code != oauth.ErrorUseDPoPNonce || e.DPoPNonce() != "again" || stubborn.calls() != 2 {

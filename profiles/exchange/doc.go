@@ -135,6 +135,21 @@
 //     audience (jwtgrant.SPIFFEVerifier), the confused-deputy check of RFC
 //     8693 §5; for access tokens read with AnyAudience the Authorizer sees
 //     Party.Audience and decides whether this client may present them.
+//   - Sender-constrained results (RFC 9449 §5, RFC 8705 §3): with
+//     Handler.DPoP set, a request's DPoP proof is verified after client
+//     authentication (htm POST, htu DPoPConfig.TokenURL from
+//     configuration; dpop.* reasons, invalid_dpop_proof; a missing or
+//     stale nonce is use_dpop_nonce with a fresh DPoP-Nonce) and the
+//     issued token carries cnf.jkt of its key, token_type DPoP. With
+//     BindCertificate, a client that authenticated with mutual TLS gets
+//     cnf x5t#S256 of its certificate, token_type Bearer. A DPoP proof
+//     wins over a certificate (the client asked for it; cnf has one
+//     method); Decision.Binding records dpop, mtls or "". Without
+//     Handler.DPoP a DPoP header is ignored, as RFC 9449 §5 allows. A
+//     DPoP-bound subject token needs the request's proof with its key and
+//     ath = its hash (the Client sends ath for an access-token subject);
+//     an issued token never extends a binding on its own: the Authorizer
+//     sees the subject's cnf in Party.Claims.
 //   - Failures of the server (a full replay cache, an audit log down, a
 //     policy that does not load) answer server_error (500, 503 or 429) with
 //     no description; client errors carry the detail of their reason, which

@@ -12,6 +12,7 @@ import (
 
 	"github.com/wimse-wg/wimse/tokens/accesstoken"
 	"github.com/wimse-wg/wimse/tokens/delegation"
+	"github.com/wimse-wg/wimse/tokens/dpop"
 	"github.com/wimse-wg/wimse/tokens/oauth"
 	"github.com/wimse-wg/wimse/wimse"
 )
@@ -73,6 +74,18 @@ type Handler struct {
 	Now func() time.Time
 	// Rand is the source of jti values. Nil means crypto/rand.
 	Rand io.Reader
+	// DPoP, when set, verifies the DPoP proof of a request that has one
+	// and binds the issued token to its key (cnf.jkt, token_type DPoP; RFC
+	// 9449 §5): a bad proof is invalid_dpop_proof, a missing or stale
+	// nonce use_dpop_nonce with a fresh DPoP-Nonce. Nil ignores DPoP
+	// headers (RFC 9449 §5 lets a server without DPoP do so): the token
+	// issued is then token_type Bearer.
+	DPoP *DPoPConfig
+	// BindCertificate binds the issued token to the client certificate of
+	// a client that authenticated with mutual TLS (ClientIdentity.Certificate;
+	// cnf x5t#S256, token_type Bearer; RFC 8705 §3), unless the request
+	// carries a DPoP proof, which wins: cnf has one method only.
+	BindCertificate bool
 }
 
 // formType is the only media type of a token request (RFC 6749 §3.2,
@@ -92,7 +105,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		err = serverError(wimse.Errorf(wimse.ReasonInternal, "exchange: the decision could not be recorded: %w", err))
-		d.TokenID, d.IssuedTokenType, d.Lifetime, d.Expiry = "", "", 0, time.Time{}
+		d.TokenID, d.IssuedTokenType, d.Lifetime, d.Expiry, d.Binding = "", "", 0, time.Time{}, ""
 	}
 	e := asWire(err)
 	d.Issued, d.Error, d.Reason, d.Status = false, e.Code, reasonOf(e), e.StatusCode(r)
@@ -134,14 +147,21 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, d *Decision) (*R
 	}
 	d.Client = ClientIdentity{ID: client.ID, Method: client.Method}
 
-	subject, err := h.validate(ctx, r, client, RoleSubject, req.SubjectToken, req.SubjectTokenType)
+	// DPoP after client authentication: proofs from unknown clients never
+	// reach the replay cache.
+	proof, err := h.proveDPoP(w, r)
+	if err != nil {
+		return nil, err
+	}
+
+	subject, err := h.validate(ctx, r, client, proof, RoleSubject, req.SubjectToken, req.SubjectTokenType)
 	if err != nil {
 		return nil, err
 	}
 	d.SubjectIssuer, d.Subject = subject.Issuer, subject.Subject
 	var actor *Party
 	if req.ActorToken != "" {
-		if actor, err = h.validate(ctx, r, client, RoleActor, req.ActorToken, req.ActorTokenType); err != nil {
+		if actor, err = h.validate(ctx, r, client, proof, RoleActor, req.ActorToken, req.ActorTokenType); err != nil {
 			return nil, err
 		}
 	}
@@ -179,7 +199,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, d *Decision) (*R
 	case actor == nil && subject.Subject != client.ID && !grant.Impersonate:
 		return nil, invalid(oauth.ErrorInvalidRequest, wimse.ReasonExchangeImpersonation, "the client may not obtain a token for this subject without an actor")
 	}
-	return h.issue(req, client, subject, actor, chain, grant, tokenType, d)
+	b, err := h.bind(proof, client)
+	if err != nil {
+		return nil, err
+	}
+	return h.issue(req, client, subject, actor, chain, grant, tokenType, b, d)
 }
 
 // readRequest checks the method, the media type and the form, and parses
@@ -234,12 +258,12 @@ func (h *Handler) authenticate(ctx context.Context, r *http.Request) (ClientIden
 }
 
 // validate runs the validator of the token's declared type.
-func (h *Handler) validate(ctx context.Context, r *http.Request, client ClientIdentity, role Role, token, tokenType string) (*Party, error) {
+func (h *Handler) validate(ctx context.Context, r *http.Request, client ClientIdentity, proof *dpop.Proof, role Role, token, tokenType string) (*Party, error) {
 	v := h.Validators[tokenType]
 	if v == nil {
 		return nil, invalid(oauth.ErrorInvalidRequest, wimse.ReasonExchangeTokenType, "%s_token_type %q is not accepted here", role, truncate(tokenType))
 	}
-	p, err := v.ValidateToken(ctx, Presentation{Token: token, TokenType: tokenType, Role: role, Client: client, Header: r.Header})
+	p, err := v.ValidateToken(ctx, Presentation{Token: token, TokenType: tokenType, Role: role, Client: client, Header: r.Header, DPoP: proof})
 	switch {
 	case err != nil && serverFailure(err):
 		return nil, serverError(err)

@@ -141,6 +141,9 @@ type Decision struct {
 	TokenID, IssuedTokenType string
 	Lifetime                 time.Duration
 	Expiry                   time.Time
+	// Binding is how the issued token is sender-constrained: BindingDPoP,
+	// BindingMTLS, or "" for a bearer token (and for a refusal).
+	Binding string
 	// Issued says a token was issued. Otherwise Error is the OAuth error
 	// code answered and Reason the wimse reason.
 	Issued bool

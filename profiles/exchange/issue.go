@@ -20,7 +20,7 @@ const jwtType = "JWT"
 // issue applies the grant: audience (RFC 8707 §2), scope (only narrows),
 // lifetime (never beyond the inputs nor the maximum), then signs a new
 // token and builds the response.
-func (h *Handler) issue(req *Request, client ClientIdentity, subject, actor *Party, chain delegation.Chain, grant Grant, tokenType string, d *Decision) (*Response, error) {
+func (h *Handler) issue(req *Request, client ClientIdentity, subject, actor *Party, chain delegation.Chain, grant Grant, tokenType string, b binding, d *Decision) (*Response, error) {
 	if len(grant.Audience) == 0 {
 		return nil, invalid(oauth.ErrorInvalidTarget, wimse.ReasonExchangeTarget, "no permitted audience for the requested targets")
 	}
@@ -49,14 +49,16 @@ func (h *Handler) issue(req *Request, client ClientIdentity, subject, actor *Par
 	if h.Keys != nil {
 		base = h.Keys.Signer()
 	}
-	signer, tokenTypeUse := *base, oauth.AccessTokenTypeBearer
+	// A JWT that is not an access token keeps its cnf (its consumers may
+	// check it) but is N_A: DPoP and Bearer are ways to use access tokens.
+	signer, tokenTypeUse := *base, b.tokenType()
 	if tokenType != oauth.TokenTypeAccessToken {
 		signer.Type, tokenTypeUse = jwtType, oauth.AccessTokenTypeNA
 	}
 	raw, err := signer.Sign(accesstoken.Claims{
 		Issuer: h.Issuer, Subject: subject.Subject, ClientID: client.ID, ID: jti,
 		Audience: grant.Audience, IssuedAt: now, Expiry: exp,
-		Scope: issued, Act: chain,
+		Scope: issued, Act: chain, Confirmation: b.cnf,
 	})
 	if err != nil {
 		return nil, serverError(&wimse.Error{Reason: wimse.ReasonInternal, Detail: "exchange: signing failed", Err: err})
@@ -69,7 +71,7 @@ func (h *Handler) issue(req *Request, client ClientIdentity, subject, actor *Par
 	}
 
 	d.GrantedAudience, d.GrantedScope = grant.Audience, issued
-	d.TokenID, d.IssuedTokenType = jti, tokenType
+	d.TokenID, d.IssuedTokenType, d.Binding = jti, tokenType, b.method
 	d.Lifetime, d.Expiry = exp.Sub(now), exp
 	return &Response{
 		AccessToken: raw, IssuedTokenType: tokenType, TokenType: tokenTypeUse,

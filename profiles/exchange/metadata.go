@@ -79,7 +79,8 @@ type Metadata struct {
 	RevocationEndpointAuthMethodsSupported    []string `json:"revocation_endpoint_auth_methods_supported,omitempty"`
 	IntrospectionEndpointAuthMethodsSupported []string `json:"introspection_endpoint_auth_methods_supported,omitempty"`
 	// DPoPSigningAlgValuesSupported lists the DPoP proof algorithms (RFC
-	// 9449 §5.1): asymmetric only, never "none".
+	// 9449 §5.1): asymmetric only, never "none". With Handler.DPoP set,
+	// publish Handler.DPoP.SigningAlgValues(); without it, leave it empty.
 	DPoPSigningAlgValuesSupported []string `json:"dpop_signing_alg_values_supported,omitempty"`
 	// ClientAttestationSigningAlgValuesSupported and
 	// ClientAttestationPoPSigningAlgValuesSupported list the algorithms of
@@ -89,7 +90,8 @@ type Metadata struct {
 	ClientAttestationSigningAlgValuesSupported    []string `json:"client_attestation_signing_alg_values_supported,omitempty"`
 	ClientAttestationPoPSigningAlgValuesSupported []string `json:"client_attestation_pop_signing_alg_values_supported,omitempty"`
 	// TLSClientCertificateBoundAccessTokens says the server issues
-	// certificate-bound tokens to mTLS clients (RFC 8705 §3.3).
+	// certificate-bound tokens to mTLS clients (RFC 8705 §3.3):
+	// Handler.BindCertificate.
 	TLSClientCertificateBoundAccessTokens bool `json:"tls_client_certificate_bound_access_tokens,omitempty"`
 }
 

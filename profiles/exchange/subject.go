@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wimse-wg/wimse/tokens/delegation"
+	"github.com/wimse-wg/wimse/tokens/dpop"
 	"github.com/wimse-wg/wimse/tokens/scope"
 )
 
@@ -37,6 +38,11 @@ type Presentation struct {
 	Client ClientIdentity
 	// Header is the request's header fields.
 	Header http.Header
+	// DPoP is the request's DPoP proof, verified by the Handler for the
+	// token endpoint (htm POST, htu DPoPConfig.TokenURL, no access token);
+	// nil without one. For a DPoP-bound token its key must match cnf.jkt
+	// and its ath the token (Proof.BindsAccessToken).
+	DPoP *dpop.Proof
 }
 
 // Party is a validated subject or actor token: the party it identifies and

@@ -27,9 +27,11 @@ const DefaultEarlyRefresh = time.Minute
 // Callers that have a context call TokenContext, or adapt with
 // WithContext, whose Token passes a fixed context.
 //
-// The token's type is the response's token_type: with N_A (the issued
-// token is not an access token) or DPoP (oauth2.Transport sends no DPoP
-// proof), use TokenContext directly rather than oauth2.Transport.
+// The token's type is the response's token_type: DPoP when the Client
+// has a DPoP key (Client.DPoP) and the server bound the token to it. With
+// N_A (the issued token is not an access token) or DPoP (oauth2.Transport
+// sends no DPoP proof), use TokenContext directly rather than
+// oauth2.Transport.
 //
 // It is safe for concurrent use: callers that find no fresh token share
 // one exchange. The zero value is not usable: set Client and SubjectToken.
