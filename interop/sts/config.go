@@ -41,6 +41,11 @@ type Config struct {
 	SigningKeys SigningKeys `json:"signingKeys"`
 	// Audit configures the audit log. Required.
 	Audit AuditConfig `json:"audit"`
+	// Store configures the durable state (interop/sts/store): the audit
+	// log, revocations and replay caches in one SQLite database. Its zero
+	// value means none: the audit log is the file audit.log and the
+	// replay cache lives in memory.
+	Store StoreConfig `json:"store,omitzero"`
 	// Policy is the exchange policy file (interop/sts/policy). Required.
 	Policy string `json:"policy"`
 	// WITTrust maps each trust domain to the JWK Set file of its WIT
@@ -74,14 +79,25 @@ type SigningKeys struct {
 
 // AuditConfig configures the audit log (interop/sts/audit).
 type AuditConfig struct {
-	// Log is the log file (JSON Lines), created if missing. Required.
-	Log string `json:"log"`
+	// Log is the log file (JSON Lines), created if missing. Exactly one
+	// of Log and Store.SQLite must be set: with a store, the audit log is
+	// in its database.
+	Log string `json:"log,omitempty"`
 	// CheckpointKey is the private JWK file (Ed25519 or P-256) that signs
 	// checkpoints; keep it apart from the signing keys. Required.
 	CheckpointKey string `json:"checkpointKey"`
 	// CheckpointEvery is the number of records between checkpoints; 0
 	// means 100.
 	CheckpointEvery int `json:"checkpointEvery,omitempty"`
+}
+
+// StoreConfig configures the STS's durable state (interop/sts/store).
+type StoreConfig struct {
+	// SQLite is the SQLite database file, created if missing. When set,
+	// the audit log lives in it (audit.log must then be empty), and the
+	// replay cache of Workload Proof Tokens too, so a replay is refused
+	// across restarts. "" means no store.
+	SQLite string `json:"sqlite"`
 }
 
 // ClientSecret says where a client's secret is: the environment variable
@@ -167,8 +183,11 @@ func (c *Config) Validate() error {
 	if c.SigningKeys.Current == "" || c.SigningKeys.Next == "" {
 		bad("signingKeys: current and next are required")
 	}
-	if c.Audit.Log == "" || c.Audit.CheckpointKey == "" {
-		bad("audit: log and checkpointKey are required")
+	if c.Audit.CheckpointKey == "" {
+		bad("audit: checkpointKey is required")
+	}
+	if (c.Audit.Log == "") == (c.Store.SQLite == "") {
+		bad("audit.log and store.sqlite: exactly one is required (the audit log is the file, or in the store)")
 	}
 	if c.Audit.CheckpointEvery < 0 {
 		bad("audit: checkpointEvery must not be negative")
@@ -234,5 +253,19 @@ func (c *Config) TokenEndpoint() string { return c.baseURL() + TokenPath }
 // JWKSURI is the URL of the JWK Set of the token signing keys.
 func (c *Config) JWKSURI() string { return c.baseURL() + JWKSPath }
 
-// AuditLogPath is the path of the audit log file.
-func (c *Config) AuditLogPath() string { return c.path(c.Audit.Log) }
+// AuditLogPath is the path of the audit log file ("" when the audit log
+// is in the store).
+func (c *Config) AuditLogPath() string {
+	if c.Audit.Log == "" {
+		return ""
+	}
+	return c.path(c.Audit.Log)
+}
+
+// StorePath is the path of the SQLite store ("" when there is none).
+func (c *Config) StorePath() string {
+	if c.Store.SQLite == "" {
+		return ""
+	}
+	return c.path(c.Store.SQLite)
+}

@@ -25,6 +25,11 @@
 //     on an issuance, the token is withheld (server_error). A denial whose
 //     request carries a value the log refuses (a JWT as a resource, say) is
 //     recorded with that value replaced by "[redacted]", never dropped.
+//   - With store.sqlite (interop/sts/store), the audit log and the replay
+//     cache of Workload Proof Tokens live in one SQLite database, written
+//     durably (WAL, synchronous=FULL) before the answer; Server.Store
+//     exposes it for revocation and introspection. Without it, the audit
+//     log is the file audit.log and the replay cache is in memory.
 //   - Client secrets come from environment variables named in the
 //     configuration; only their SHA-256 digests are kept
 //     (exchange.ClientSecrets).
@@ -42,6 +47,7 @@ import (
 
 	"github.com/wimse-wg/wimse/interop/sts/audit"
 	"github.com/wimse-wg/wimse/interop/sts/policy"
+	"github.com/wimse-wg/wimse/interop/sts/store"
 	"github.com/wimse-wg/wimse/profiles/exchange"
 	"github.com/wimse-wg/wimse/tokens/oauth"
 	"github.com/wimse-wg/wimse/tokens/scope"
@@ -73,9 +79,13 @@ type Server struct {
 	cfg      *Config
 	mux      *http.ServeMux
 	keys     *exchange.KeySet
-	store    *audit.FileStore
 	log      *audit.Log
 	metadata *exchange.Metadata
+
+	// closeAudit closes the audit log's store: the file, or state.
+	closeAudit func() error
+	// state is the SQLite store (store.sqlite), nil without one.
+	state store.Store
 }
 
 // New reads the files cfg names (keys, policy, trust bundles, audit log),
@@ -137,17 +147,17 @@ func New(cfg *Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sts: audit checkpoint key: %w", err)
 	}
-	store, err := audit.OpenFile(context.Background(), cfg.path(cfg.Audit.Log))
+	astore, closeAudit, state, err := openState(context.Background(), cfg)
 	if err != nil {
-		return nil, fmt.Errorf("sts: audit log: %w", err)
+		return nil, err
 	}
 	every := cfg.Audit.CheckpointEvery
 	if every == 0 {
 		every = DefaultCheckpointEvery
 	}
-	alog, err := audit.New(store, audit.WithSigner(ckey.Signer), audit.WithCheckpointEvery(every))
+	alog, err := audit.New(astore, audit.WithSigner(ckey.Signer), audit.WithCheckpointEvery(every))
 	if err != nil {
-		store.Close()
+		closeAudit()
 		return nil, fmt.Errorf("sts: audit log: %w", err)
 	}
 	md := &exchange.Metadata{
@@ -159,20 +169,26 @@ func New(cfg *Config) (*Server, error) {
 	}
 	mdh, err := exchange.MetadataHandler(md)
 	if err != nil {
-		store.Close()
+		closeAudit()
 		return nil, fmt.Errorf("sts: metadata: %w", err)
 	}
 	wk, err := md.WellKnownURL()
 	if err != nil {
-		store.Close()
+		closeAudit()
 		return nil, fmt.Errorf("sts: metadata: %w", err)
 	}
 	wku, err := url.Parse(wk)
 	if err != nil {
-		store.Close()
+		closeAudit()
 		return nil, fmt.Errorf("sts: metadata: %w", err)
 	}
-	s := &Server{cfg: cfg, keys: keys, store: store, log: alog, metadata: md}
+	s := &Server{cfg: cfg, keys: keys, closeAudit: closeAudit, state: state, log: alog, metadata: md}
+	// With a store, a proof's jti stays recorded across restarts (and
+	// replicas sharing the database).
+	var proofReplay wimse.ReplayCache = wimse.NewMemoryReplayCache(0)
+	if state != nil {
+		proofReplay = state.Replay(store.ReplayProof)
+	}
 	h := &exchange.Handler{
 		Issuer:  cfg.Issuer,
 		Keys:    keys,
@@ -180,7 +196,7 @@ func New(cfg *Config) (*Server, error) {
 		Validators: map[string]exchange.TokenValidator{
 			TokenTypeWIT: &exchange.WITValidator{
 				Verifier: &wit.Verifier{Trust: trust},
-				Proof:    &wpt.Verifier{Replay: wimse.NewMemoryReplayCache(0)},
+				Proof:    &wpt.Verifier{Replay: proofReplay},
 				Audience: cfg.TokenEndpoint(),
 			},
 		},
@@ -208,10 +224,47 @@ func (s *Server) Metadata() *exchange.Metadata { return s.metadata }
 // Config returns the configuration the server was built from.
 func (s *Server) Config() *Config { return s.cfg }
 
-// Close writes a final audit checkpoint and closes the audit log.
+// Store returns the durable state (store.sqlite): revocations, replay
+// caches, key state and the audit log; nil when the configuration has no
+// store. The server closes it in Close.
+func (s *Server) Store() store.Store { return s.state }
+
+// Close writes a final audit checkpoint and closes the audit log (and the
+// store).
 func (s *Server) Close() error {
 	_, cerr := s.log.Checkpoint(context.Background())
-	return errors.Join(cerr, s.store.Close())
+	return errors.Join(cerr, s.closeAudit())
+}
+
+// OpenStore opens the SQLite store cfg names (store.sqlite); an error if
+// it names none. The caller closes it.
+func OpenStore(ctx context.Context, cfg *Config) (store.Store, error) {
+	if cfg.Store.SQLite == "" {
+		return nil, errors.New("sts: config: no store.sqlite")
+	}
+	st, err := store.OpenSQLite(ctx, cfg.StorePath())
+	if err != nil {
+		return nil, fmt.Errorf("sts: store: %w", err)
+	}
+	return st, nil
+}
+
+// openState opens the audit log's store and its closer: the SQLite
+// store's audit log when store.sqlite is set (state is then that store),
+// else the file audit.log (state nil).
+func openState(ctx context.Context, cfg *Config) (astore audit.Store, closeAudit func() error, state store.Store, err error) {
+	if cfg.Store.SQLite == "" {
+		fs, err := audit.OpenFile(ctx, cfg.path(cfg.Audit.Log))
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("sts: audit log: %w", err)
+		}
+		return fs, fs.Close, nil, nil
+	}
+	st, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return st.Audit(), st.Close, st, nil
 }
 
 // loadSigningKey reads a private JWK as a token signing key; it must have
