@@ -11,6 +11,7 @@ import (
 
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
+	"github.com/wimse-wg/wimse/tokens/attestation"
 	"github.com/wimse-wg/wimse/tokens/jwtgrant"
 	"github.com/wimse-wg/wimse/tokens/oauth"
 	"github.com/wimse-wg/wimse/wimse"
@@ -19,9 +20,11 @@ import (
 // Server-side client authentication at the token endpoint (RFC 6749 §2.3):
 // ClientAuthenticator implementations for client_secret_basic and
 // client_secret_post (ClientSecrets), private_key_jwt
-// (PrivateKeyJWTAuthenticator), spiffe_jwt (JWTSPIFFEAuthenticator), and
-// Methods, which combines them. The client-side counterparts are
-// ClientSecretBasic, ClientSecretPost, PrivateKeyJWT and JWTSPIFFE.
+// (PrivateKeyJWTAuthenticator), spiffe_jwt (JWTSPIFFEAuthenticator),
+// spiffe_wit (AttestationAuthenticator), spiffe_x509
+// (X509SVIDAuthenticator), and Methods, which combines them. The
+// client-side counterparts are ClientSecretBasic, ClientSecretPost,
+// PrivateKeyJWT, JWTSPIFFE, SPIFFEWIT and SPIFFEX509.
 //
 // Every one of them first looks at which methods the request presents and
 // refuses a request that presents more than one (RFC 6749 §2.3: "MUST NOT
@@ -33,8 +36,9 @@ import (
 //     client_secret_basic (even when malformed); a client_secret parameter
 //     is client_secret_post; client_assertion or client_assertion_type is an
 //     assertion method named by the type (jwt-bearer: private_key_jwt,
-//     jwt-spiffe: spiffe_jwt); an OAuth-Client-Attestation field is
-//     spiffe_wit. A TLS client certificate is spiffe_x509 only when the
+//     jwt-spiffe: spiffe_jwt); an OAuth-Client-Attestation or
+//     OAuth-Client-Attestation-PoP field, even empty, is spiffe_wit. A
+//     TLS client certificate is spiffe_x509 only when the
 //     request presents no other method: a certificate may be sent for other
 //     reasons (RFC 8705 certificate-bound tokens with another method).
 //   - Another Authorization scheme (Bearer, DPoP) is not client
@@ -51,7 +55,7 @@ import (
 // HeaderClientAttestation is the field carrying a client attestation
 // (draft-ietf-oauth-attestation-based-client-auth §5.1): spiffe_wit's
 // WIT-SVID.
-const HeaderClientAttestation = "OAuth-Client-Attestation"
+const HeaderClientAttestation = attestation.HeaderAttestation
 
 // failedClientAuth is the description of every secret failure.
 const failedClientAuth = "client authentication failed"
@@ -87,7 +91,7 @@ func presented(r *http.Request) ([]string, error) {
 	default:
 		m = append(m, "client_assertion_type:"+truncate(typ))
 	}
-	if r.Header.Get(HeaderClientAttestation) != "" {
+	if len(r.Header.Values(HeaderClientAttestation)) > 0 || len(r.Header.Values(attestation.HeaderPoP)) > 0 {
 		m = append(m, oauth.AuthMethodSPIFFEWIT)
 	}
 	if len(m) == 0 && r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {

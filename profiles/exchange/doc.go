@@ -155,6 +155,30 @@
 //     no description; client errors carry the detail of their reason, which
 //     never quotes a token.
 //
+// # SPIFFE client authentication
+//
+// draft-ietf-oauth-spiffe-client-auth-02 names three methods, each with a
+// server half (a ClientAuthenticator for Methods) and a client half (a
+// ClientAuth): spiffe_jwt, a JWT-SVID as client assertion
+// (JWTSPIFFEAuthenticator, JWTSPIFFE); spiffe_x509, mutual TLS with an
+// X.509-SVID (X509SVIDAuthenticator, which re-verifies the peer chain with
+// profiles/mtls against the trust domain's own roots; SPIFFEX509, whose TLS
+// is the http.Client's); and spiffe_wit, a WIT-SVID as the client
+// attestation of draft-ietf-oauth-attestation-based-client-auth-11 with a
+// PoP signed by its cnf key (AttestationAuthenticator, SPIFFEWIT; the JWT
+// rules are in tokens/attestation). The client is the SVID's SPIFFE ID; a
+// client_id, when sent (required with spiffe_x509), must be that ID
+// (exchange.client_id_mismatch). spiffe_wit can require attestation
+// challenges (ChallengeSource, ChallengeHandler for the challenge
+// endpoint): a PoP without a valid one is answered 400
+// use_attestation_challenge with a fresh challenge in
+// OAuth-Client-Attestation-Challenge (Error.Header), which
+// SPIFFEWIT.Transport uses to retry once. Every other failure is
+// invalid_client with the reason recorded (wit.*, attestation.*, mtls.*).
+// Metadata lists the methods (Methods.Names) and, with spiffe_wit, the
+// attestation algorithms (WITSVIDAlgorithms) and challenge_endpoint.
+// Experimental: both drafts may change.
+//
 // # Security considerations
 //
 // Tokens and client secrets are never part of an Error's description or of

@@ -31,6 +31,12 @@ type Error struct {
 	Status int `json:"-"`
 	// Err is the cause, for the server's logs; it is never sent.
 	Err error `json:"-"`
+	// Header holds header fields a server sends with the error, added by
+	// Write: the fresh OAuth-Client-Attestation-Challenge of
+	// use_attestation_challenge (attestation-based-client-auth-11 §6.2,
+	// §7.4). Write's own fields (Content-Type, Cache-Control, Pragma,
+	// WWW-Authenticate) take precedence. The Client does not fill it.
+	Header http.Header `json:"-"`
 
 	// dpopNonce is the DPoP-Nonce header received with it (RFC 9449 §8).
 	dpopNonce string
@@ -105,6 +111,13 @@ func (e *Error) Write(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		h.Set("WWW-Authenticate", fmt.Sprintf(`%s realm=%q, error=%q`, scheme, Realm, sanitize(e.Code)))
+	}
+	for k, vs := range e.Header {
+		if h.Get(k) == "" {
+			for _, v := range vs {
+				h.Add(k, v)
+			}
+		}
 	}
 	body, _ := json.Marshal(e) // cannot fail: three strings
 	writeJSON(w, status, body)
