@@ -22,28 +22,31 @@ import (
 // exchange the token it received (RFC 8693 §2.3); the Authorizer then sees
 // the token's audience and decides whether this client may present it.
 //
-// A sender-constrained token (cnf) is accepted only with the client's proof
-// of its key: ClientIdentity.Key for jwk and jkt, Certificate for x5t#S256
-// (tokens/confirmation); a bearer token needs none.
+// A sender-constrained token (cnf) is accepted only with the request's
+// proof of its key: for jkt and jwk the DPoP proof's key, whose ath must
+// then be the token's hash (dpop.ath_missing, dpop.ath_mismatch), or
+// ClientIdentity.Key; for x5t#S256 the client's mutual TLS Certificate
+// (tokens/confirmation: cnf.unconfirmed without one, cnf.mismatch for
+// another). A bearer token needs none, whatever the request proves.
 type AccessTokenValidator struct {
 	Verifier *accesstoken.Verifier
+	// Revocations, if set, refuses tokens revoked at the RevocationHandler
+	// (revocation.revoked); a failure to read it is server_error
+	// (revocation.unavailable). Nil checks no revocation.
+	Revocations Revocations
 }
 
 // ValidateToken verifies the token; failures carry accesstoken.* (or act.*,
-// may_act.*, scope.*, cnf.*) reasons.
-func (v *AccessTokenValidator) ValidateToken(_ context.Context, p Presentation) (*Party, error) {
+// may_act.*, scope.*, cnf.*, revocation.*) reasons.
+func (v *AccessTokenValidator) ValidateToken(ctx context.Context, p Presentation) (*Party, error) {
 	if v.Verifier == nil {
 		return nil, wimse.Errorf(wimse.ReasonInternal, "exchange: access token validator has no verifier")
 	}
-	var proof confirmation.Proof
-	switch {
-	case p.Client.Key != nil:
-		proof = confirmation.Key(p.Client.Key)
-	case p.Client.Certificate != nil:
-		proof = confirmation.Certificate(p.Client.Certificate)
-	}
-	t, err := v.Verifier.Verify(p.Token, proof)
+	t, err := v.Verifier.Verify(p.Token, presentationProof(p))
 	if err != nil {
+		return nil, err
+	}
+	if err := checkRevoked(ctx, v.Revocations, t.ID, p.Role); err != nil {
 		return nil, err
 	}
 	return &Party{
