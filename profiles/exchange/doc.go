@@ -83,8 +83,9 @@
 //  8. Issuance: aud is the grant's audience (none: invalid_target,
 //     exchange.target); scope as below; exp as below; a fresh 128-bit jti;
 //     signed with Signer as RFC 9068 at+jwt (issued_token_type access_token,
-//     token_type Bearer) or, for requested_token_type jwt, typ JWT
-//     (token_type N_A, RFC 8693 §2.2.1). client_id is the authenticated
+//     token_type Bearer, or DPoP when bound to a DPoP key: see
+//     sender-constrained results below) or, for requested_token_type jwt,
+//     typ JWT (token_type N_A, RFC 8693 §2.2.1). client_id is the authenticated
 //     client (§4.3); may_act is not copied. The response carries scope
 //     whenever the token has one, and Cache-Control: no-store.
 //  9. OnDecision is called with the record; if it fails on an issuance the

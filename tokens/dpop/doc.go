@@ -34,9 +34,9 @@
 //     fragment. The target URI is the caller's configuration, never built
 //     from Host.
 //   - iat is accepted while now < iat + MaxAge + skew and iat <= now +
-//     skew; the replay cache keeps (jkt, jti) until the first of those
-//     instants, so a jti is single-use per key for as long as the proof
-//     could be accepted.
+//     skew; the replay cache keeps (jkt, jti) until iat + MaxAge + skew,
+//     so a jti is single-use per key for as long as the proof could be
+//     accepted.
 //   - Without an access token (a token endpoint) an ath claim is read but
 //     not checked: Proof.BindsAccessToken checks it when the caller binds
 //     a token later (a DPoP-bound subject token in token exchange).

@@ -83,7 +83,11 @@ func (v *Verifier) SupportedAlgorithms() []string {
 }
 
 func (v *Verifier) allowed(alg string) bool {
-	return slices.ContainsFunc(v.SupportedAlgorithms(), func(a string) bool { return jose.SameAlgorithm(a, alg) })
+	list := v.Algorithms
+	if list == nil {
+		list = defaultAlgorithms
+	}
+	return slices.ContainsFunc(list, func(a string) bool { return jose.IsSupported(a) && jose.SameAlgorithm(a, alg) })
 }
 
 func (v *Verifier) now() time.Time {
