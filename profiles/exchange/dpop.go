@@ -14,6 +14,7 @@ import (
 // DPoP-Nonce header (RFC 9449 §8). It must be safe for concurrent use;
 // *dpop.NonceSource is one, and also checks them (dpop.NonceChecker).
 type NonceIssuer interface {
+	// NewNonce returns the nonce to send at now.
 	NewNonce(now time.Time) (string, error)
 }
 
