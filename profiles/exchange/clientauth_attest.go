@@ -32,11 +32,12 @@ import (
 // replay last).
 //
 // Decisions:
-//   - typ: the attestation must be typed wit+jwt. SCA-12 lets a server
-//     also accept oauth-client-attestation+jwt, but a WIT-SVID is
-//     recognised by its typ (ABCA-11 §13 profiling: the profile applies
-//     when typ is wit+jwt), and accepting a WIT-SVID under the generic typ
-//     would let one token pass as either kind. Such an attestation fails as
+//   - typ: the attestation must be typed wit+jwt. -02 §3.3 has the server
+//     accept wit+jwt "besides" oauth-client-attestation+jwt, but a
+//     WIT-SVID is recognised by its typ (attestation-based-client-auth-11
+//     §13: a profile says how the server knows it applies; here, typ
+//     wit+jwt), and accepting a WIT-SVID under the generic typ would let
+//     one token pass as either kind. Such an attestation fails as
 //     wit.typ.
 //   - Errors: every failure is invalid_client with the reason recorded;
 //     invalid_client_attestation (§7.4, MAY "in addition") is not sent,

@@ -28,12 +28,14 @@ import (
 // may change.
 //
 // The TLS server must ask for a client certificate without verifying it
-// against one root pool (Go's verification ignores trust domains):
-// mtls.ServerConfig does, but requires a certificate from every client,
-// so a token endpoint that also serves other methods sets ClientAuth to
-// tls.RequestClientCert on it. A request without a certificate does not
-// present this method (Methods sends it elsewhere), and a certificate
-// beside another method is not spiffe_x509 (see presented).
+// against one root pool, which ignores trust domains: ClientAuth
+// tls.RequestClientCert (not VerifyClientCertIfGiven or
+// RequireAndVerifyClientCert). mtls.ServerConfig also fits, but it refuses
+// in the handshake every client without a valid Workload Identity
+// Certificate, so it suits only an endpoint that serves spiffe_x509
+// alone. A request without a certificate does not present this method
+// (Methods sends it elsewhere), and a certificate beside another method is
+// not spiffe_x509 (see presented).
 //
 // Decisions:
 //   - client_id is required and must equal the SPIFFE ID (-02 §3.2, RFC
