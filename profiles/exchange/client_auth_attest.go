@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wimse-wg/wimse/internal/jose"
@@ -32,7 +33,11 @@ import (
 // use_attestation_challenge needs the answer, which a ClientAuth does not
 // see: send the requests through Transport, which retries once with the
 // challenge of the OAuth-Client-Attestation-Challenge field and never
-// more (§6: MUST NOT loop).
+// more (§6: MUST NOT loop). Without ChallengeURL, the PoPs then carry the
+// most recent challenge Transport saw in any answer (§6: the client MUST
+// use the most recent one and MAY reuse it), so a reusable challenge costs
+// one retry, not one per request. A SPIFFEWIT must not be copied after
+// first use.
 //
 //	auth := &exchange.SPIFFEWIT{Audience: issuer, Source: fetchWITSVID}
 //	c := &exchange.Client{TokenURL: issuer + "/token", Auth: auth,
@@ -65,12 +70,29 @@ type SPIFFEWIT struct {
 	Now func() time.Time
 	// Rand is the source of jti; nil means crypto/rand.
 	Rand io.Reader
+
+	mu   sync.Mutex
+	last string // the most recent challenge an answer carried
+}
+
+// recent returns the most recent challenge Transport saw, "" for none.
+func (a *SPIFFEWIT) recent() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.last
+}
+
+// remember keeps c as the most recent challenge.
+func (a *SPIFFEWIT) remember(c string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.last = c
 }
 
 // Authenticate sets the two fields, after fetching a challenge when
 // ChallengeURL is set, and client_id when ClientID is set.
 func (a *SPIFFEWIT) Authenticate(ctx context.Context, r *http.Request, form url.Values) error {
-	challenge := ""
+	challenge := a.recent()
 	if a.ChallengeURL != "" {
 		c, err := FetchChallenge(ctx, a.HTTPClient, a.ChallengeURL)
 		if err != nil {
@@ -149,11 +171,15 @@ const maxChallengeBody = 64 << 10
 // for a challenge.
 func (t *challengeRetry) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.base.RoundTrip(req)
-	if err != nil || resp.StatusCode != http.StatusBadRequest || req.Header.Get(attestation.HeaderPoP) == "" || req.GetBody == nil {
+	if err != nil || req.Header.Get(attestation.HeaderPoP) == "" {
 		return resp, err
 	}
 	challenge := resp.Header.Get(attestation.HeaderChallenge)
 	if challenge == "" {
+		return resp, nil
+	}
+	t.auth.remember(challenge)
+	if resp.StatusCode != http.StatusBadRequest || req.GetBody == nil {
 		return resp, nil
 	}
 	data, rerr := io.ReadAll(io.LimitReader(resp.Body, maxChallengeBody))

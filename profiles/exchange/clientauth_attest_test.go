@@ -308,12 +308,14 @@ func TestSPIFFEWITClient(t *testing.T) {
 		transport  bool
 		wantCode   string
 		wantCalls  int
+		// againCalls is the number of calls after a second exchange.
+		againCalls int
 	}{
-		{name: "no challenges", wantCalls: 1},
-		{name: "challenge endpoint", challenges: waChallenges(), endpoint: true, wantCalls: 1},
-		{name: "retry with the answer's challenge", challenges: waChallenges(), transport: true, wantCalls: 2},
-		{name: "one retry only", challenges: rejectAll{waChallenges()}, transport: true, wantCode: attestation.ErrorUseAttestationChallenge, wantCalls: 2},
-		{name: "no retry without the transport", challenges: waChallenges(), wantCode: attestation.ErrorUseAttestationChallenge, wantCalls: 1},
+		{name: "no challenges", wantCalls: 1, againCalls: 2},
+		{name: "challenge endpoint", challenges: waChallenges(), endpoint: true, wantCalls: 1, againCalls: 2},
+		{name: "retry with the answer's challenge, then reuse it", challenges: waChallenges(), transport: true, wantCalls: 2, againCalls: 3},
+		{name: "one retry only", challenges: rejectAll{waChallenges()}, transport: true, wantCode: attestation.ErrorUseAttestationChallenge, wantCalls: 2, againCalls: 4},
+		{name: "no retry without the transport", challenges: waChallenges(), wantCode: attestation.ErrorUseAttestationChallenge, wantCalls: 1, againCalls: 2},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -336,6 +338,10 @@ func TestSPIFFEWITClient(t *testing.T) {
 			}
 			if err == nil && resp.AccessToken == "" {
 				t.Fatal("no access token")
+			}
+			_, err = c.Exchange(context.Background(), req)
+			if code, _ := outcome(err); code != tc.wantCode || sts.calls != tc.againCalls {
+				t.Fatalf("again: got %q after %d calls, want %q after %d; err = %v", code, sts.calls, tc.wantCode, tc.againCalls, err)
 			}
 		})
 	}
