@@ -67,3 +67,46 @@ func BenchmarkSQLiteReplayCheck(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSQLiteVsFileStoreAppend alternates one Log.Append on each
+// store, both in the same directory, so that both see the same disk load,
+// and reports each mean and their ratio (sqlite/file).
+func BenchmarkSQLiteVsFileStoreAppend(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	sq, err := store.OpenSQLite(ctx, filepath.Join(dir, "state.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sq.Close()
+	fs, err := audit.OpenFile(ctx, filepath.Join(dir, "audit.jsonl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer fs.Close()
+	sl, err := audit.New(sq.Audit(), audit.WithNow(stepClock()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	fl, err := audit.New(fs, audit.WithNow(stepClock()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := record("wimse://example.com/client", "user-a", 0)
+	var sqlNS, fileNS time.Duration
+	for b.Loop() {
+		t := time.Now()
+		if _, err := sl.Append(ctx, r); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if _, err := fl.Append(ctx, r); err != nil {
+			b.Fatal(err)
+		}
+		sqlNS += t1.Sub(t)
+		fileNS += time.Since(t1)
+	}
+	b.ReportMetric(float64(sqlNS)/float64(b.N), "sqlite-ns/op")
+	b.ReportMetric(float64(fileNS)/float64(b.N), "file-ns/op")
+	b.ReportMetric(float64(sqlNS)/float64(fileNS), "ratio")
+}

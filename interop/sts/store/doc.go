@@ -69,11 +69,22 @@
 // replay namespace holds at most WithReplayLimit unexpired entries
 // (DefaultReplayLimit); a new key beyond that fails closed with
 // wimse.ReasonReplayCacheFull, as wimse.MemoryReplayCache does, and never
-// evicts a live entry. Every Check deletes the namespace's expired
+// evicts a live entry; each sender is held to a quota of them (see the
+// security considerations). Every Check deletes the namespace's expired
 // entries. Keys are stored as their SHA-256 digest, so an entry has a
-// fixed size whatever the sender sends (about 100 bytes with the index).
+// fixed size whatever the sender sends: about 120 bytes on disk with its
+// index (measured: 20,000 entries in 2.4 MB), so a full default namespace
+// takes about 12 MB.
 // The key state is at most MaxKeyStateSize bytes. The audit log is never
 // pruned.
+//
+// Cost. Each write is one fsync. On the development machine (a shared
+// virtual disk) an audit append took 0.9 to 1.5 ms against 1.0 to 1.1 ms
+// for audit.FileStore (BenchmarkSQLiteAppend, BenchmarkFileStoreAppend);
+// interleaved on the same disk, SQLite took 1.0 to 1.6 times as long
+// (BenchmarkSQLiteVsFileStoreAppend); a replay Check took 0.7 to 1.1 ms. A token exchange with a WPT costs two commits (the replay
+// key, the audit record) plus a checkpoint every audit.checkpointEvery
+// records.
 //
 // # Security considerations
 //
@@ -87,7 +98,11 @@
 // protected (mode 0600 on creation).
 //
 // A replay Check that fails for a storage reason returns an error
-// (wimse.ReasonInternal), never "fresh": the caller refuses the proof.
-// Unlike wimse.MemoryReplayCache, the store's replay cache has no
-// per-sender quota: one sender can fill a namespace.
+// (wimse.ReasonInternal), never "fresh": the caller refuses the proof. As
+// in wimse.MemoryReplayCache, one sender (one Workload Identifier, read
+// from keys built by wimse.ReplayKey) may hold at most a quota of a
+// namespace's entries (a quarter by default, WithReplaySenderQuota), so
+// one compromised or runaway workload cannot fill the cache for all
+// others; switching the STS from the in-memory cache to the store keeps
+// that protection.
 package store

@@ -27,7 +27,7 @@ type Memory struct {
 	entries [][]byte // canonical bytes, entry seq i+1 at i
 	head    audit.Hash
 	revoked map[string]int64
-	replay  map[string]map[[sha256.Size]byte]int64
+	replay  map[string]map[[sha256.Size]byte]memoryEntry
 	version int64
 	state   []byte
 }
@@ -39,7 +39,7 @@ func NewMemory(opts ...Option) *Memory {
 	return &Memory{
 		cfg:     newConfig(opts),
 		revoked: map[string]int64{},
-		replay:  map[string]map[[sha256.Size]byte]int64{},
+		replay:  map[string]map[[sha256.Size]byte]memoryEntry{},
 	}
 }
 
@@ -130,6 +130,13 @@ func (m *Memory) Close() error {
 	return nil
 }
 
+// memoryEntry is one replay entry: its exp and its sender's digest ("" for
+// none).
+type memoryEntry struct {
+	exp    int64
+	sender string
+}
+
 type memoryReplay struct {
 	m  *Memory
 	ns string
@@ -140,7 +147,7 @@ func (r memoryReplay) Check(key string, exp, now time.Time) (bool, error) {
 	if err := checkNamespace(r.ns); err != nil {
 		return false, replayFailed(err)
 	}
-	k, e, n := [sha256.Size]byte(replayKey(key)), unixNano(exp), unixNano(now)
+	k, e, n, sender := [sha256.Size]byte(replayKey(key)), unixNano(exp), unixNano(now), string(replaySender(key))
 	r.m.mu.Lock()
 	defer r.m.mu.Unlock()
 	if r.m.closed {
@@ -148,12 +155,15 @@ func (r memoryReplay) Check(key string, exp, now time.Time) (bool, error) {
 	}
 	c := r.m.replay[r.ns]
 	if c == nil {
-		c = map[[sha256.Size]byte]int64{}
+		c = map[[sha256.Size]byte]memoryEntry{}
 		r.m.replay[r.ns] = c
 	}
+	held := 0
 	for key, x := range c {
-		if x <= n {
+		if x.exp <= n {
 			delete(c, key)
+		} else if sender != "" && x.sender == sender {
+			held++
 		}
 	}
 	if _, ok := c[k]; ok {
@@ -165,7 +175,10 @@ func (r memoryReplay) Check(key string, exp, now time.Time) (bool, error) {
 	if len(c) >= r.m.cfg.replayLimit {
 		return false, cacheFull(r.ns, int64(len(c)))
 	}
-	c[k] = e
+	if sender != "" && held >= r.m.cfg.senderLimit() {
+		return false, senderFull(r.m.cfg.senderLimit())
+	}
+	c[k] = memoryEntry{exp: e, sender: sender}
 	return true, nil
 }
 

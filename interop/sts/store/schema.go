@@ -39,13 +39,17 @@ var migrations = [][]string{
 			ns   TEXT PRIMARY KEY,
 			live INTEGER NOT NULL CHECK (live >= 0)
 		) STRICT, WITHOUT ROWID`,
+		// sender is the SHA-256 of the key's sender (wimse.ReplayKey),
+		// NULL for a key without one.
 		`CREATE TABLE replay (
 			ns     TEXT NOT NULL REFERENCES replay_ns (ns),
 			key    BLOB NOT NULL CHECK (length(key) = 32),
 			exp_ns INTEGER NOT NULL,
+			sender BLOB CHECK (sender IS NULL OR length(sender) = 32),
 			PRIMARY KEY (ns, key)
 		) STRICT, WITHOUT ROWID`,
 		`CREATE INDEX replay_exp ON replay (ns, exp_ns)`,
+		`CREATE INDEX replay_sender ON replay (ns, sender) WHERE sender IS NOT NULL`,
 		`CREATE TABLE key_state (
 			id      INTEGER PRIMARY KEY CHECK (id = 1),
 			version INTEGER NOT NULL,

@@ -18,7 +18,8 @@ type sqliteReplay struct {
 
 // Check implements wimse.ReplayCache in one write transaction: delete the
 // namespace's entries expired at now, look the key up, and record it if
-// it is new, unexpired and the namespace has room. The cache interface
+// it is new, unexpired, the namespace has room and its sender is under
+// its quota (counted on the sender index: at most the quota's rows). The cache interface
 // carries no context: the busy timeout bounds the wait. A storage failure
 // is an error (wimse.ReasonInternal): the key is not known to be
 // recorded, so the caller refuses the proof.
@@ -27,8 +28,8 @@ func (r sqliteReplay) Check(key string, exp, now time.Time) (bool, error) {
 		return false, replayFailed(err)
 	}
 	ctx := context.Background()
-	k, e, n := replayKey(key), unixNano(exp), unixNano(now)
-	var fresh bool
+	k, e, n, sender := replayKey(key), unixNano(exp), unixNano(now), replaySender(key)
+	var fresh, quota bool
 	var full int64 = -1
 	err := r.s.write(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO replay_ns (ns, live) VALUES (?, 0) ON CONFLICT (ns) DO NOTHING`, r.ns); err != nil {
@@ -65,7 +66,17 @@ func (r sqliteReplay) Check(key string, exp, now time.Time) (bool, error) {
 			full = live
 			return nil // commit the deletions, refuse the key
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO replay (ns, key, exp_ns) VALUES (?, ?, ?)`, r.ns, k, e); err != nil {
+		if sender != nil {
+			var held int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM replay WHERE ns = ? AND sender = ?`, r.ns, sender).Scan(&held); err != nil {
+				return err
+			}
+			if held >= r.s.cfg.senderLimit() {
+				quota = true
+				return nil
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO replay (ns, key, exp_ns, sender) VALUES (?, ?, ?, ?)`, r.ns, k, e, sender); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE replay_ns SET live = live + 1 WHERE ns = ?`, r.ns); err != nil {
@@ -79,6 +90,9 @@ func (r sqliteReplay) Check(key string, exp, now time.Time) (bool, error) {
 	}
 	if full >= 0 {
 		return false, cacheFull(r.ns, full)
+	}
+	if quota {
+		return false, senderFull(r.s.cfg.senderLimit())
 	}
 	return fresh, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/wimse-wg/wimse/interop/sts/audit"
@@ -54,6 +55,10 @@ type Store interface {
 	// collides with a proof's. Each namespace holds at most the store's
 	// replay limit (WithReplayLimit) of unexpired entries; a Check of a
 	// new key beyond it fails closed with wimse.ReasonReplayCacheFull.
+	// Within a namespace, each sender (read from keys built by
+	// wimse.ReplayKey) holds at most its quota (WithReplaySenderQuota),
+	// beyond which a new key fails with wimse.ReasonReplaySenderQuota:
+	// the semantics of wimse.MemoryReplayCache, check for check.
 	// Expired entries are deleted by Check. A recorded key is durable
 	// when Check returns, so a restarted or another replica refuses the
 	// replay too.
@@ -106,6 +111,7 @@ type Option func(*config)
 type config struct {
 	now         func() time.Time
 	replayLimit int
+	senderQuota int // as wimse.WithSenderQuota: 0 default, < 0 none
 	busyTimeout time.Duration
 }
 
@@ -119,6 +125,15 @@ func WithNow(now func() time.Time) Option { return func(c *config) { c.now = now
 // the namespace's tokens times their maximum accepted lifetime (clock
 // skew included), across all replicas sharing the store.
 func WithReplayLimit(n int) Option { return func(c *config) { c.replayLimit = n } }
+
+// WithReplaySenderQuota sets the most unexpired entries one sender may
+// hold in a replay namespace, as wimse.WithSenderQuota does for
+// wimse.MemoryReplayCache: n > 0 is that many (capped at the replay
+// limit), 0 (the default) the limit divided by
+// wimse.DefaultSenderQuotaDivisor (at least one), n < 0 no per-sender
+// limit. A key not built by wimse.ReplayKey has no sender and counts
+// against the namespace's limit only.
+func WithReplaySenderQuota(n int) Option { return func(c *config) { c.senderQuota = n } }
 
 // WithBusyTimeout sets how long a SQLite write waits for the database lock
 // that another connection or process holds before it fails; zero (the
@@ -144,6 +159,18 @@ func newConfig(opts []Option) config {
 		c.busyTimeout = DefaultBusyTimeout
 	}
 	return c
+}
+
+// senderLimit is the per-sender quota in entries (as
+// wimse.MemoryReplayCache computes it).
+func (c config) senderLimit() int {
+	switch {
+	case c.senderQuota < 0:
+		return c.replayLimit
+	case c.senderQuota > 0:
+		return min(c.senderQuota, c.replayLimit)
+	}
+	return max(1, c.replayLimit/wimse.DefaultSenderQuotaDivisor)
 }
 
 // pruneBefore is the exp before which a revocation may be pruned at now.
@@ -176,6 +203,37 @@ func checkKeyState(data []byte) error {
 func replayKey(key string) []byte {
 	sum := sha256.Sum256([]byte(key))
 	return sum[:]
+}
+
+// replaySender returns the digest of the sender of a key built by
+// wimse.ReplayKey (the decimal length of the sender, as strconv.Itoa
+// writes it, a colon, the sender, the jti), or nil for any other key. It
+// reads keys exactly as wimse.MemoryReplayCache does (TestReplayParity
+// checks it against that cache).
+func replaySender(key string) []byte {
+	colon := strings.IndexByte(key, ':')
+	if colon < 1 || colon > 19 || key[0] == '0' && colon > 1 {
+		return nil
+	}
+	n := 0
+	for _, d := range []byte(key[:colon]) {
+		if d < '0' || d > '9' {
+			return nil
+		}
+		n = n*10 + int(d-'0')
+	}
+	rest := key[colon+1:]
+	if n > len(rest) {
+		return nil
+	}
+	sum := sha256.Sum256([]byte(rest[:n]))
+	return sum[:]
+}
+
+// senderFull is the error of a Check when the sender holds its quota. It
+// never names the sender: it may be echoed.
+func senderFull(quota int) error {
+	return wimse.Errorf(wimse.ReasonReplaySenderQuota, "store: the sender holds its quota of %d unexpired replay entries", quota)
 }
 
 // cacheFull is the error of a Check on a full namespace, as
