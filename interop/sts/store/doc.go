@@ -10,6 +10,9 @@
 // tokens, decide policy or hold key material in the clear: the key state
 // is a blob the caller encodes (and should seal).
 //
+// A Store's Revoke and Revoked are exchange.Revocations, so it backs the
+// revocation and introspection handlers of profiles/exchange directly.
+//
 // Two implementations share one contract, the Store interface, and one
 // test suite: SQLite (OpenSQLite), a database file through the pure-Go
 // modernc.org/sqlite driver, and Memory (NewMemory), for tests.
