@@ -180,6 +180,19 @@
 // attestation algorithms (WITSVIDAlgorithms) and challenge_endpoint.
 // Experimental: both drafts may change.
 //
+// # Revocation, introspection and federation
+//
+// RevocationHandler (RFC 7009) and IntrospectionHandler (RFC 7662) serve
+// the access tokens this STS issued, with the token endpoint's request
+// rules and client authentication: only the client a token was issued to
+// may revoke it (another client gets unauthorized_client, the token stays
+// valid); invalid tokens are 200 with no effect or {"active":false}; the
+// revocation list (Revocations) is also consulted by AccessTokenValidator.
+// OIDCValidator accepts ID tokens and platform JWTs of configured OpenID
+// Connect issuers (workload identity federation): iss is matched against
+// configuration before any fetch, keys come from configuration or bounded,
+// cached discovery, and typ must be JWT or absent.
+//
 // # Security considerations
 //
 // Tokens and client secrets are never part of an Error's description or of
