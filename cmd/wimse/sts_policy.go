@@ -34,7 +34,7 @@ func stsCmd(e *env) *cobra.Command {
 	}
 	pol.AddCommand(stsPolicyCheckCmd(e))
 	c.AddCommand(pol)
-	c.AddCommand(stsServeCmd(e), stsKeysCmd(e))
+	c.AddCommand(stsInitCmd(e), stsServeCmd(e), stsExchangeCmd(e), stsKeysCmd(e))
 	return c
 }
 

@@ -2,23 +2,17 @@ package sts
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/wimse-wg/wimse/interop/sts/audit"
 )
 
-// OpenAudit opens the audit log store cfg names, for reading (`wimse audit
+// OpenAudit opens the audit log store cfg names (the SQLite store, or the
+// file audit.log), for reading (`wimse audit
 // verify|show`) or for an append by another process (RotateKeys). Call
 // the returned func to close it.
 func OpenAudit(ctx context.Context, cfg *Config) (audit.Store, func() error, error) {
-	if cfg.Audit.Log == "" {
-		return nil, nil, fmt.Errorf("sts: config: no audit log")
-	}
-	s, err := audit.OpenFile(ctx, cfg.path(cfg.Audit.Log))
-	if err != nil {
-		return nil, nil, fmt.Errorf("sts: audit log: %w", err)
-	}
-	return s, s.Close, nil
+	s, closeStore, _, err := openState(ctx, cfg)
+	return s, closeStore, err
 }
 
 // CheckpointInterval is the number of records between audit checkpoints:

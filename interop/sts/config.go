@@ -54,6 +54,25 @@ type Config struct {
 	WITTrust map[string]string `json:"witTrust,omitempty"`
 	// ClientSecrets maps each client_id to where its secret is.
 	ClientSecrets map[string]ClientSecret `json:"clientSecrets,omitempty"`
+	// PrivateKeyJWTClients maps each private_key_jwt client_id to the JWK
+	// Set file of its public keys (RFC 7523 §2.2 with the 7523bis rules:
+	// the assertion's aud is the issuer identifier alone).
+	PrivateKeyJWTClients map[string]string `json:"privateKeyJwtClients,omitempty"`
+	// SPIFFEBundles maps each SPIFFE trust domain to its SPIFFE bundle
+	// file (the JWK Set form SPIRE's bundle endpoint serves). Its
+	// x509-svid roots authenticate spiffe_x509 clients, its jwt-svid keys
+	// spiffe_jwt clients and JWT-SVID subject tokens, and its wit-svid keys
+	// spiffe_wit clients and WIT-SVID subject tokens.
+	SPIFFEBundles map[string]string `json:"spiffeBundles,omitempty"`
+	// TLS, when set, makes the server listen with HTTPS and ask for (not
+	// require) client certificates: spiffe_x509 needs it.
+	TLS *TLSConfig `json:"tls,omitempty"`
+	// DPoP, when set, enables DPoP-bound tokens (RFC 9449).
+	DPoP *DPoPConfig `json:"dpop,omitempty"`
+	// OIDCIssuers maps each accepted OpenID Connect issuer (exact issuer
+	// identifier) to how its ID tokens are verified: workload identity
+	// federation with an issuer allow-list.
+	OIDCIssuers map[string]OIDCIssuer `json:"oidcIssuers,omitempty"`
 	// AuthMethods are the client authentication methods enabled
 	// (client_secret_basic, client_secret_post); the metadata lists exactly
 	// these. Required.
@@ -100,6 +119,32 @@ type StoreConfig struct {
 	SQLite string `json:"sqlite"`
 }
 
+// TLSConfig names the server certificate chain and key (PEM files).
+type TLSConfig struct {
+	Cert string `json:"cert"`
+	Key  string `json:"key"`
+}
+
+// DPoPConfig configures DPoP at the token endpoint.
+type DPoPConfig struct {
+	// RequireNonce makes the token endpoint demand a server nonce in every
+	// proof (RFC 9449 §8): a proof without one is answered use_dpop_nonce.
+	RequireNonce bool `json:"requireNonce,omitempty"`
+}
+
+// OIDCIssuer says how to verify the ID tokens of one issuer.
+type OIDCIssuer struct {
+	// JWKS is a JWK Set file of the issuer's keys; "" with Discovery
+	// true fetches them from the issuer's discovery document.
+	JWKS string `json:"jwks,omitempty"`
+	// Discovery fetches the keys through the issuer's OpenID discovery
+	// document (the issuer URL + /.well-known/openid-configuration).
+	Discovery bool `json:"discovery,omitempty"`
+	// Audiences are the aud values accepted; "" entries are refused. At
+	// least one is required.
+	Audiences []string `json:"audiences"`
+}
+
 // ClientSecret says where a client's secret is: the environment variable
 // SecretEnv holds it. The secret itself never appears in the file.
 type ClientSecret struct {
@@ -128,7 +173,8 @@ func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Durat
 
 // supportedMethods are the client authentication methods the server can
 // enable from a Config.
-var supportedMethods = []string{oauth.AuthMethodClientSecretBasic, oauth.AuthMethodClientSecretPost}
+var supportedMethods = []string{oauth.AuthMethodClientSecretBasic, oauth.AuthMethodClientSecretPost,
+	oauth.AuthMethodPrivateKeyJWT, oauth.AuthMethodSPIFFEJWT, oauth.AuthMethodSPIFFEX509, oauth.AuthMethodSPIFFEWIT}
 
 // LoadConfig reads the configuration file at path with ParseConfig,
 // resolving relative file names against the file's directory.
@@ -221,9 +267,32 @@ func (c *Config) Validate() error {
 		if slices.Contains(c.AuthMethods[:i], m) {
 			bad("authMethods: %q repeated", m)
 		}
-		if (m == oauth.AuthMethodClientSecretBasic || m == oauth.AuthMethodClientSecretPost) && len(c.ClientSecrets) == 0 {
+		switch {
+		case (m == oauth.AuthMethodClientSecretBasic || m == oauth.AuthMethodClientSecretPost) && len(c.ClientSecrets) == 0:
 			bad("authMethods: %s needs clientSecrets", m)
+		case m == oauth.AuthMethodPrivateKeyJWT && len(c.PrivateKeyJWTClients) == 0:
+			bad("authMethods: %s needs privateKeyJwtClients", m)
+		case (m == oauth.AuthMethodSPIFFEJWT || m == oauth.AuthMethodSPIFFEX509 || m == oauth.AuthMethodSPIFFEWIT) && len(c.SPIFFEBundles) == 0:
+			bad("authMethods: %s needs spiffeBundles", m)
+		case m == oauth.AuthMethodSPIFFEX509 && c.TLS == nil:
+			bad("authMethods: %s needs tls", m)
 		}
+	}
+	for id, file := range c.PrivateKeyJWTClients {
+		if id == "" || file == "" {
+			bad("privateKeyJwtClients: %q: a client_id and a JWK Set file are required", id)
+		}
+	}
+	for td, file := range c.SPIFFEBundles {
+		if _, err := wimse.ParseTrustDomain(td); err != nil {
+			bad("spiffeBundles: trust domain %q: %v", td, err)
+		}
+		if file == "" {
+			bad("spiffeBundles: trust domain %q: no bundle file", td)
+		}
+	}
+	if c.TLS != nil && (c.TLS.Cert == "" || c.TLS.Key == "") {
+		bad("tls: cert and key are required")
 	}
 	if c.MaxLifetime < 0 {
 		bad("maxLifetime must not be negative")

@@ -309,5 +309,6 @@ func (s *Server) Reload() (string, error) {
 	if err := s.keys.Load(cur, next, retired); err != nil {
 		return "", fmt.Errorf("sts: reload keys: %w", err)
 	}
+	s.refreshOwnTrust()
 	return cur.KeyID, nil
 }

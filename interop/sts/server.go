@@ -38,21 +38,22 @@ package sts
 import (
 	"context"
 	"crypto"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
+	"slices"
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/jose"
 	"github.com/wimse-wg/wimse/interop/sts/audit"
 	"github.com/wimse-wg/wimse/interop/sts/policy"
 	"github.com/wimse-wg/wimse/interop/sts/store"
 	"github.com/wimse-wg/wimse/profiles/exchange"
+	"github.com/wimse-wg/wimse/tokens/jwtgrant"
 	"github.com/wimse-wg/wimse/tokens/oauth"
 	"github.com/wimse-wg/wimse/tokens/scope"
-	"github.com/wimse-wg/wimse/tokens/wit"
-	"github.com/wimse-wg/wimse/tokens/wpt"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
@@ -86,6 +87,10 @@ type Server struct {
 	closeAudit func() error
 	// state is the SQLite store (store.sqlite), nil without one.
 	state store.Store
+	// tls is the TLS configuration, nil for plain HTTP.
+	tls *tls.Config
+	// own holds this STS's published keys, to read its own tokens.
+	own *wimse.TrustStore
 }
 
 // New reads the files cfg names (keys, policy, trust bundles, audit log),
@@ -113,35 +118,13 @@ func New(cfg *Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sts: %w", err)
 	}
-	trust := wimse.NewTrustStore()
-	for td, file := range cfg.WITTrust {
-		b, err := os.ReadFile(cfg.path(file))
-		if err != nil {
-			return nil, fmt.Errorf("sts: witTrust %s: %w", td, err)
-		}
-		ks, err := wimse.ParseJWKSet(b)
-		if err != nil {
-			return nil, fmt.Errorf("sts: witTrust %s: %w", td, err)
-		}
-		trust.Set(wimse.MustParseTrustDomain(td), wimse.Anchors{Keys: ks})
+	t, err := loadTrust(cfg)
+	if err != nil {
+		return nil, err
 	}
-	secrets := make(map[string]string, len(cfg.ClientSecrets))
-	for id, s := range cfg.ClientSecrets {
-		v, ok := os.LookupEnv(s.SecretEnv)
-		if !ok || v == "" {
-			return nil, fmt.Errorf("sts: client %q: environment variable %s is not set", id, s.SecretEnv)
-		}
-		secrets[id] = v
-	}
-	cs := exchange.NewClientSecrets(secrets)
-	methods := exchange.Methods{}
-	for _, m := range cfg.AuthMethods {
-		switch m {
-		case oauth.AuthMethodClientSecretBasic, oauth.AuthMethodClientSecretPost:
-			methods[m] = cs
-		default:
-			return nil, fmt.Errorf("sts: auth method %q is not supported", m)
-		}
+	tlsConf, err := loadTLS(cfg)
+	if err != nil {
+		return nil, err
 	}
 	ckey, err := wimse.LoadPrivateJWK(cfg.path(cfg.Audit.CheckpointKey))
 	if err != nil {
@@ -151,65 +134,88 @@ func New(cfg *Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	every := cfg.Audit.CheckpointEvery
-	if every == 0 {
-		every = DefaultCheckpointEvery
-	}
-	alog, err := audit.New(astore, audit.WithSigner(ckey.Signer), audit.WithCheckpointEvery(every))
-	if err != nil {
+	s := &Server{cfg: cfg, keys: keys, closeAudit: closeAudit, state: state, tls: tlsConf, own: wimse.NewTrustStore()}
+	if err := s.build(pol, t, ckey, astore, maxLifetime); err != nil {
 		closeAudit()
-		return nil, fmt.Errorf("sts: audit log: %w", err)
+		return nil, err
 	}
+	return s, nil
+}
+
+// build makes the endpoints of s.
+func (s *Server) build(pol *policy.Policy, t *trust, ckey *wimse.PrivateKey, astore audit.Store, maxLifetime time.Duration) error {
+	cfg := s.cfg
+	alog, err := audit.New(astore, audit.WithSigner(ckey.Signer), audit.WithCheckpointEvery(cfg.CheckpointInterval()))
+	if err != nil {
+		return fmt.Errorf("sts: audit log: %w", err)
+	}
+	s.log = alog
+	s.refreshOwnTrust()
+	methods, challenges, err := s.clientMethods(t)
+	if err != nil {
+		return err
+	}
+	var revocations exchange.Revocations = exchange.NewMemoryRevocations(0, nil)
+	if s.state != nil {
+		revocations = s.state
+	}
+	dpopConf, err := s.dpopConfig()
+	if err != nil {
+		return err
+	}
+	bindCert := slices.Contains(cfg.AuthMethods, oauth.AuthMethodSPIFFEX509)
 	md := &exchange.Metadata{
-		Issuer:                            cfg.Issuer,
-		TokenEndpoint:                     cfg.TokenEndpoint(),
-		JWKSURI:                           cfg.JWKSURI(),
-		GrantTypesSupported:               []string{oauth.GrantTypeTokenExchange},
-		TokenEndpointAuthMethodsSupported: methods.Names(),
+		Issuer:                                 cfg.Issuer,
+		TokenEndpoint:                          cfg.TokenEndpoint(),
+		JWKSURI:                                cfg.JWKSURI(),
+		RevocationEndpoint:                     cfg.baseURL() + RevocationPath,
+		IntrospectionEndpoint:                  cfg.baseURL() + IntrospectionPath,
+		GrantTypesSupported:                    []string{oauth.GrantTypeTokenExchange},
+		TokenEndpointAuthMethodsSupported:      methods.Names(),
+		RevocationEndpointAuthMethodsSupported: methods.Names(),
+		IntrospectionEndpointAuthMethodsSupported: methods.Names(),
+		DPoPSigningAlgValuesSupported:             dpopConf.SigningAlgValues(),
+		TLSClientCertificateBoundAccessTokens:     bindCert,
+	}
+	switch {
+	case slices.Contains(cfg.AuthMethods, oauth.AuthMethodPrivateKeyJWT):
+		md.TokenEndpointAuthSigningAlgValuesSupported = jose.Supported()
+	case slices.Contains(cfg.AuthMethods, oauth.AuthMethodSPIFFEJWT):
+		md.TokenEndpointAuthSigningAlgValuesSupported = jwtgrant.SVIDAlgorithms()
+	}
+	if challenges != nil {
+		md.ChallengeEndpoint = cfg.baseURL() + ChallengePath
+		md.ClientAttestationSigningAlgValuesSupported = exchange.WITSVIDAlgorithms()
+		md.ClientAttestationPoPSigningAlgValuesSupported = exchange.WITSVIDAlgorithms()
 	}
 	mdh, err := exchange.MetadataHandler(md)
 	if err != nil {
-		closeAudit()
-		return nil, fmt.Errorf("sts: metadata: %w", err)
+		return fmt.Errorf("sts: metadata: %w", err)
 	}
 	wk, err := md.WellKnownURL()
 	if err != nil {
-		closeAudit()
-		return nil, fmt.Errorf("sts: metadata: %w", err)
+		return fmt.Errorf("sts: metadata: %w", err)
 	}
 	wku, err := url.Parse(wk)
 	if err != nil {
-		closeAudit()
-		return nil, fmt.Errorf("sts: metadata: %w", err)
+		return fmt.Errorf("sts: metadata: %w", err)
 	}
-	s := &Server{cfg: cfg, keys: keys, closeAudit: closeAudit, state: state, log: alog, metadata: md}
-	// With a store, a proof's jti stays recorded across restarts (and
-	// replicas sharing the database).
-	var proofReplay wimse.ReplayCache = wimse.NewMemoryReplayCache(0)
-	if state != nil {
-		proofReplay = state.Replay(store.ReplayProof)
-	}
+	s.metadata = md
 	h := &exchange.Handler{
-		Issuer:  cfg.Issuer,
-		Keys:    keys,
-		Clients: methods,
-		Validators: map[string]exchange.TokenValidator{
-			TokenTypeWIT: &exchange.WITValidator{
-				Verifier: &wit.Verifier{Trust: trust},
-				Proof:    &wpt.Verifier{Replay: proofReplay},
-				Audience: cfg.TokenEndpoint(),
-			},
-		},
-		Authorize:   pol.Authorizer(),
-		OnDecision:  s.record,
-		MaxLifetime: maxLifetime,
+		Issuer:          cfg.Issuer,
+		Keys:            s.keys,
+		Clients:         methods,
+		Validators:      s.validators(t, revocations),
+		Authorize:       pol.Authorizer(),
+		OnDecision:      s.record,
+		MaxLifetime:     maxLifetime,
+		DPoP:            dpopConf,
+		BindCertificate: bindCert,
 	}
-	mux := http.NewServeMux()
-	mux.Handle(TokenPath, h)
-	mux.Handle(wku.Path, mdh)
-	mux.Handle(JWKSPath, keys.JWKSHandler())
-	s.mux = mux
-	return s, nil
+	revoke := &exchange.RevocationHandler{Clients: methods, Verifier: s.ownVerifier(), Revocations: revocations, OnRevoke: s.recordRevocation}
+	introspect := &exchange.IntrospectionHandler{Clients: methods, Verifier: s.ownVerifier(), Revocations: revocations}
+	s.mux = s.routes(h, revoke, introspect, challenges, wku.Path, mdh)
+	return nil
 }
 
 // ServeHTTP routes a request to its endpoint.

@@ -1,6 +1,7 @@
 package jwtgrant
 
 import (
+	"slices"
 	"time"
 
 	"github.com/spiffe/go-spiffe/v2/bundle/jwtbundle"
@@ -13,6 +14,10 @@ import (
 // svidAlgorithms are the JWT-SVID algorithms (SPIFFE JWT-SVID §3: RS, ES
 // and PS) that the JOSE layer supports.
 var svidAlgorithms = []string{"RS256", "PS256", "ES256", "ES384", "ES512"}
+
+// SVIDAlgorithms returns the JWT-SVID algorithms SPIFFEVerifier accepts:
+// token_endpoint_auth_signing_alg_values_supported for spiffe_jwt.
+func SVIDAlgorithms() []string { return slices.Clone(svidAlgorithms) }
 
 // SPIFFEVerifier verifies JWT-SVIDs sent as client assertions with
 // client_assertion_type urn:ietf:params:oauth:client-assertion-type:jwt-spiffe

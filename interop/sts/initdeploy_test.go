@@ -1,0 +1,273 @@
+package sts_test
+
+import (
+	"context"
+	"crypto"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wimse-wg/wimse/interop/sts"
+	"github.com/wimse-wg/wimse/interop/sts/audit"
+	"github.com/wimse-wg/wimse/profiles/exchange"
+	"github.com/wimse-wg/wimse/tokens/dpop"
+	"github.com/wimse-wg/wimse/tokens/jwtgrant"
+	"github.com/wimse-wg/wimse/tokens/oauth"
+	"github.com/wimse-wg/wimse/tokens/scope"
+	"github.com/wimse-wg/wimse/tokens/wit"
+	"github.com/wimse-wg/wimse/tokens/wpt"
+	"github.com/wimse-wg/wimse/wimse"
+)
+
+// demo is an Init deployment served over TLS on loopback.
+type demo struct {
+	d    *sts.Deployment
+	srv  *sts.Server
+	ts   *httptest.Server
+	pool *x509.CertPool
+}
+
+func startDemo(t *testing.T) *demo {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "demo")
+	d, err := sts.Init(dir, sts.InitOptions{Listen: ln.Addr().String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := os.ReadFile(d.SecretsEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(env), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(k, "#") {
+			t.Setenv(k, v)
+		}
+	}
+	cfg, err := sts.LoadConfig(d.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sts.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(srv)
+	ts.Listener.Close()
+	ts.Listener = ln
+	ts.TLS = srv.TLSConfig()
+	ts.StartTLS()
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	pem, err := os.ReadFile(d.CA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	return &demo{d: d, srv: srv, ts: ts, pool: pool}
+}
+
+func (dm *demo) httpClient(t *testing.T, certs ...tls.Certificate) *http.Client {
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: dm.pool, Certificates: certs, MinVersion: tls.VersionTLS12}}}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// wptFor signs a Workload-Proof-Token for the WIT, for the token endpoint.
+type wptAuth struct {
+	exchange.ClientAuth
+	key      *wimse.PrivateKey
+	wit, aud string
+}
+
+func (a *wptAuth) Authenticate(ctx context.Context, r *http.Request, form url.Values) error {
+	if err := a.ClientAuth.Authenticate(ctx, r, form); err != nil {
+		return err
+	}
+	jti, _ := jwtgrant.NewID(nil)
+	p, err := (&wpt.Signer{Key: a.key.Signer}).Sign(wpt.Claims{Audience: a.aud, Expiry: time.Now().Add(time.Minute), ID: jti, WITHash: wit.Hash(a.wit)})
+	if err != nil {
+		return err
+	}
+	r.Header.Set(exchange.HeaderWPT, p)
+	return nil
+}
+
+// TestInitDeploymentEveryMethod: the deployment sts init writes serves,
+// and the workload's WIT-SVID is exchanged with every client
+// authentication method; the metadata names them all, DPoP binds, a
+// token is introspected and revoked, and the audit log verifies.
+func TestInitDeploymentEveryMethod(t *testing.T) {
+	dm := startDemo(t)
+	d := dm.d
+	ctx := context.Background()
+	md, err := exchange.FetchMetadata(ctx, dm.httpClient(t), d.Issuer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(md.TokenEndpointAuthMethodsSupported, " "); len(md.TokenEndpointAuthMethodsSupported) != 6 {
+		t.Fatalf("metadata methods %q", got)
+	}
+	if md.ChallengeEndpoint == "" || len(md.DPoPSigningAlgValuesSupported) == 0 || !md.TLSClientCertificateBoundAccessTokens || md.RevocationEndpoint == "" || md.IntrospectionEndpoint == "" {
+		t.Fatalf("metadata %+v", md)
+	}
+	witSVID := readFile(t, d.WIT)
+	orders, err := wimse.LoadPrivateJWK(d.WorkloadKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := scope.Parse(sts.DemoScope)
+	req := exchange.Request{SubjectToken: witSVID, SubjectTokenType: oauth.TokenTypeJWT, Resource: []string{sts.DemoResource}, Scope: sc}
+	tokens := map[string]string{}
+	for _, m := range []string{oauth.AuthMethodClientSecretBasic, oauth.AuthMethodClientSecretPost, oauth.AuthMethodPrivateKeyJWT,
+		oauth.AuthMethodSPIFFEJWT, oauth.AuthMethodSPIFFEX509, oauth.AuthMethodSPIFFEWIT} {
+		t.Run(m, func(t *testing.T) {
+			c := d.Clients[m]
+			hc := dm.httpClient(t)
+			var auth exchange.ClientAuth
+			switch m {
+			case oauth.AuthMethodClientSecretBasic:
+				auth = &exchange.ClientSecretBasic{ClientID: c.ClientID, Secret: os.Getenv(c.SecretEnv)}
+			case oauth.AuthMethodClientSecretPost:
+				auth = &exchange.ClientSecretPost{ClientID: c.ClientID, Secret: os.Getenv(c.SecretEnv)}
+			case oauth.AuthMethodPrivateKeyJWT:
+				k, err := wimse.LoadPrivateJWK(c.Key)
+				if err != nil {
+					t.Fatal(err)
+				}
+				auth = &exchange.PrivateKeyJWT{ClientID: c.ClientID, Audience: md.Issuer, Signer: &jwtgrant.Signer{Key: k.Signer, KeyID: k.KeyID}}
+			case oauth.AuthMethodSPIFFEJWT:
+				svid := readFile(t, c.Token)
+				auth = &exchange.JWTSPIFFE{Audience: md.Issuer, SVID: func(context.Context, string) (string, error) { return svid, nil }}
+			case oauth.AuthMethodSPIFFEX509:
+				pair, err := tls.LoadX509KeyPair(c.Cert, c.CertKey)
+				if err != nil {
+					t.Fatal(err)
+				}
+				hc = dm.httpClient(t, pair)
+				auth = &exchange.SPIFFEX509{ClientID: c.ClientID}
+			case oauth.AuthMethodSPIFFEWIT:
+				w := &exchange.SPIFFEWIT{Audience: md.Issuer, WIT: readFile(t, c.Token), Key: orders.Signer, ChallengeURL: md.ChallengeEndpoint, HTTPClient: hc}
+				hc = &http.Client{Transport: w.Transport(hc.Transport)}
+				auth = w
+			}
+			if m != oauth.AuthMethodSPIFFEWIT {
+				auth = &wptAuth{ClientAuth: auth, key: orders, wit: witSVID, aud: md.TokenEndpoint}
+			}
+			client := &exchange.Client{TokenURL: md.TokenEndpoint, Auth: auth, HTTPClient: hc}
+			resp, err := client.Exchange(ctx, req)
+			if err != nil {
+				t.Fatalf("exchange: %v", err)
+			}
+			if resp.IssuedTokenType != oauth.TokenTypeAccessToken || resp.AccessToken == "" || resp.AccessToken == witSVID {
+				t.Fatalf("response %+v", resp)
+			}
+			tokens[m] = resp.AccessToken
+		})
+	}
+
+	t.Run("dpop", func(t *testing.T) {
+		k, err := wimse.LoadPrivateJWK(d.DPoPKey())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := d.Clients[oauth.AuthMethodClientSecretBasic]
+		client := &exchange.Client{TokenURL: md.TokenEndpoint, HTTPClient: dm.httpClient(t),
+			Auth: &wptAuth{ClientAuth: &exchange.ClientSecretBasic{ClientID: c.ClientID, Secret: os.Getenv(c.SecretEnv)}, key: orders, wit: witSVID, aud: md.TokenEndpoint},
+			DPoP: exchange.DPoPSigner(&dpop.Signer{Key: k.Signer})}
+		resp, err := client.Exchange(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !oauth.EqualAccessTokenType(resp.TokenType, oauth.AccessTokenTypeDPoP) {
+			t.Errorf("token_type %q, want DPoP", resp.TokenType)
+		}
+	})
+
+	t.Run("introspect and revoke", func(t *testing.T) {
+		tok := tokens[oauth.AuthMethodClientSecretBasic]
+		c := d.Clients[oauth.AuthMethodClientSecretBasic]
+		post := func(endpoint string) *http.Response {
+			t.Helper()
+			r, _ := http.NewRequest(http.MethodPost, endpoint, strings.NewReader("token="+tok))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			r.SetBasicAuth(c.ClientID, os.Getenv(c.SecretEnv))
+			resp, err := dm.httpClient(t).Do(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp
+		}
+		active := func() bool {
+			resp := post(md.IntrospectionEndpoint)
+			defer resp.Body.Close()
+			var b strings.Builder
+			buf := make([]byte, 4096)
+			n, _ := resp.Body.Read(buf)
+			b.Write(buf[:n])
+			if resp.StatusCode != 200 {
+				t.Fatalf("introspect: %d %s", resp.StatusCode, b.String())
+			}
+			return strings.Contains(b.String(), `"active":true`)
+		}
+		if !active() {
+			t.Fatal("a fresh token is not active")
+		}
+		if resp := post(md.RevocationEndpoint); resp.StatusCode != 200 {
+			t.Fatalf("revoke: %d", resp.StatusCode)
+		}
+		if active() {
+			t.Fatal("a revoked token is still active")
+		}
+	})
+
+	store, closeStore, err := sts.OpenAudit(ctx, dm.srv.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeStore()
+	var issued, revoked int
+	for e, err := range store.Range(ctx, audit.Filter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Record != nil && e.Record.Decision == audit.Issued {
+			issued++
+		}
+		if e.Record != nil && e.Record.Decision == audit.Revoked {
+			revoked++
+		}
+	}
+	if issued != 7 || revoked != 1 {
+		t.Errorf("audit: %d issued, %d revoked; want 7 and 1", issued, revoked)
+	}
+	pub, err := sts.CheckpointPublic(dm.srv.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := audit.Verify(ctx, store.Range(ctx, audit.Filter{}), audit.VerifyOptions{Keys: []crypto.PublicKey{pub}}); err != nil {
+		t.Errorf("audit log: %v", err)
+	}
+	if _, err := sts.Init(d.Dir, sts.InitOptions{}); err == nil || errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Init over an existing deployment: %v", err)
+	}
+}
