@@ -54,7 +54,7 @@ reloads its signing key files (after 'wimse sts keys rotate').`,
 			logger := slog.New(slog.NewTextHandler(e.stderr, nil))
 			logger.Info("serving", "addr", ln.Addr().String(), "issuer", cfg.Issuer, "token_endpoint", cfg.TokenEndpoint())
 			var limits server.Limits
-			return serveUntilDone(cmd.Context(), limits.Listener(ln), limits.Server(srv, nil))
+			return serveUntilDone(cmd.Context(), limits.Listener(ln), limits.Server(srv, srv.TLSConfig()))
 		},
 	}
 	c.Flags().StringVar(&config, "config", "", "STS configuration file (required)")
