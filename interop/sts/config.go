@@ -291,6 +291,17 @@ func (c *Config) Validate() error {
 			bad("spiffeBundles: trust domain %q: no bundle file", td)
 		}
 	}
+	for iss, oc := range c.OIDCIssuers {
+		if u, err := url.Parse(iss); err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			bad("oidcIssuers: %q: want an https issuer URL with a host and no query or fragment", iss)
+		}
+		if (oc.JWKS == "") == !oc.Discovery {
+			bad("oidcIssuers: %q: give exactly one of jwks and discovery", iss)
+		}
+		if len(oc.Audiences) == 0 || slices.Contains(oc.Audiences, "") {
+			bad("oidcIssuers: %q: at least one non-empty audience is required", iss)
+		}
+	}
 	if c.TLS != nil && (c.TLS.Cert == "" || c.TLS.Key == "") {
 		bad("tls: cert and key are required")
 	}

@@ -59,6 +59,9 @@ type trust struct {
 	jwt *jwtbundle.Set
 	// spiffe lists the SPIFFE trust domains configured.
 	spiffe []spiffeid.TrustDomain
+	// oidc holds the accepted OpenID Connect issuers (ID token subject
+	// tokens): keys from a file or from discovery.
+	oidc map[string]exchange.IssuerConfig
 }
 
 func loadTrust(cfg *Config) (*trust, error) {
@@ -101,6 +104,22 @@ func loadTrust(cfg *Config) (*trust, error) {
 		}
 		t.jwt.Add(sb.JWTBundle())
 		t.spiffe = append(t.spiffe, std)
+	}
+	for iss, oc := range cfg.OIDCIssuers {
+		ic := exchange.IssuerConfig{Discovery: oc.Discovery, Audiences: oc.Audiences}
+		if oc.JWKS != "" {
+			b, err := os.ReadFile(cfg.path(oc.JWKS))
+			if err != nil {
+				return nil, fmt.Errorf("sts: oidcIssuers %s: %w", iss, err)
+			}
+			if ic.Keys, err = wimse.ParseJWKSet(b); err != nil {
+				return nil, fmt.Errorf("sts: oidcIssuers %s: %w", iss, err)
+			}
+		}
+		if t.oidc == nil {
+			t.oidc = map[string]exchange.IssuerConfig{}
+		}
+		t.oidc[iss] = ic
 	}
 	return t, nil
 }
@@ -224,10 +243,14 @@ func (s *Server) validators(t *trust, revocations exchange.Revocations) map[stri
 	if len(t.spiffe) > 0 {
 		jv.svid = &exchange.JWTSVIDValidator{Verifier: &jwtgrant.SPIFFEVerifier{Issuer: s.cfg.Issuer, Bundles: t.jwt}}
 	}
-	return map[string]exchange.TokenValidator{
+	vs := map[string]exchange.TokenValidator{
 		oauth.TokenTypeJWT:         jv,
 		oauth.TokenTypeAccessToken: &exchange.AccessTokenValidator{Verifier: s.ownVerifier(), Revocations: revocations},
 	}
+	if len(t.oidc) > 0 {
+		vs[oauth.TokenTypeIDToken] = &exchange.OIDCValidator{Issuers: t.oidc}
+	}
+	return vs
 }
 
 // dpopConfig builds the token endpoint's DPoP configuration, nil when
