@@ -43,6 +43,7 @@ are for demonstrations only.`,
 			return runDemo(cmd.Context(), e, listen, dir, serve)
 		},
 	}
+	c.AddCommand(demoExchangeCmd(e))
 	c.Flags().StringVar(&listen, "listen", "127.0.0.1:0", "address for the reference server")
 	c.Flags().StringVar(&dir, "dir", "", "directory for the demo files, kept afterwards (default: a new temporary directory, removed when the demo ends)")
 	c.Flags().BoolVar(&serve, "serve", false, "keep serving after the demo requests, until interrupted")
