@@ -147,7 +147,7 @@ func Start(t testing.TB, cfg Config) *Harness {
 		if !errors.Is(err, errPortTaken) {
 			break
 		}
-		t.Logf("spire: attempt %d: %v; retrying with other ports", attempt, err)
+		t.Logf("spire: attempt %d failed, retrying with other ports: %v", attempt, err)
 	}
 	t.Fatal(err)
 	return nil

@@ -5,10 +5,10 @@ package spire
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -121,12 +121,21 @@ func run(ctx context.Context, argv ...string) (string, error) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) || ctx.Err() != nil {
-			return "", fmt.Errorf("spire: %s: %w: %s%s", strings.Join(argv[1:3], " "), err,
-				strings.TrimSpace(stdout.String()), strings.TrimSpace(stderr.String()))
-		}
-		return "", fmt.Errorf("spire: %s: %w", argv[0], err)
+		out := strings.TrimSpace(stdout.String() + "\n" + stderr.String())
+		return "", fmt.Errorf("spire: %s: %w: %s", subcommand(argv), err, out)
 	}
 	return stdout.String(), nil
+}
+
+// subcommand names a CLI invocation by its words before the first flag:
+// "spire-server entry create".
+func subcommand(argv []string) string {
+	words := []string{filepath.Base(argv[0])}
+	for _, a := range argv[1:] {
+		if strings.HasPrefix(a, "-") {
+			break
+		}
+		words = append(words, a)
+	}
+	return strings.Join(words, " ")
 }

@@ -63,19 +63,18 @@ func (w *workload) store() *wimse.TrustStore {
 	return s
 }
 
-func fromX509Context(t *testing.T, x *workloadapi.X509Context) *workload {
-	t.Helper()
+func fromX509Context(x *workloadapi.X509Context) (*workload, error) {
 	svid := x.DefaultSVID()
 	b, err := x.Bundles.GetX509BundleForTrustDomain(svid.ID.TrustDomain())
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	w := &workload{ID: svid.ID, Chain: svid.Certificates, Roots: b.X509Authorities()}
 	w.Cert = tls.Certificate{PrivateKey: svid.PrivateKey, Leaf: svid.Certificates[0]}
 	for _, c := range svid.Certificates {
 		w.Cert.Certificate = append(w.Cert.Certificate, c.Raw)
 	}
-	return w
+	return w, nil
 }
 
 // TestSPIRE runs a real SPIRE server and agent (tools/spire) on loopback
@@ -117,38 +116,45 @@ func TestSPIRE(t *testing.T) {
 		t.Fatalf("%v\n%s", err, h.Logs())
 	}
 	t.Logf("workload A: first X.509-SVID %s %v after the agent was healthy", x.DefaultSVID().ID, time.Since(t0).Round(time.Millisecond))
-	a := fromX509Context(t, x)
+	a, err := fromX509Context(x)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if a.ID != idA {
 		t.Fatalf("workload A got %s, want %s", a.ID, idA)
 	}
 
 	t0 = time.Now()
-	b := runWorkloadB(ctx, t, copied, h.WorkloadAPIAddr, issuer)
+	b := fetchWorkloadB(ctx, t, copied, h.WorkloadAPIAddr, issuer)
 	t.Logf("workload B: X.509-SVID %s and a JWT-SVID fetched by a child process in %v", b.ID, time.Since(t0).Round(time.Millisecond))
 	if b.ID != idB {
 		t.Fatalf("workload B got %s, want %s", b.ID, idB)
 	}
 
-	t.Run("mtls/a-client-b-server", func(t *testing.T) { mtlsCall(t, a, b) })
-	t.Run("mtls/b-client-a-server", func(t *testing.T) { mtlsCall(t, b, a) })
-	t.Run("mtls/other-trust-domain", func(t *testing.T) { otherTrustDomain(t, a, b) })
+	// Workload B as a process of its own, for the mTLS calls.
+	remote := &remoteB{path: copied, addr: h.WorkloadAPIAddr}
+	t.Run("mtls/a-client-b-server", func(t *testing.T) { aCallsB(ctx, t, a, b, remote) })
+	t.Run("mtls/b-client-a-server", func(t *testing.T) { bCallsA(ctx, t, a, b, remote) })
+	t.Run("mtls/other-trust-domain", func(t *testing.T) { otherTrustDomain(ctx, t, a, b, remote) })
 	t.Run("jwtsvid", func(t *testing.T) { jwtSVIDs(ctx, t, client, b) })
 	t.Run("bundle-endpoint", func(t *testing.T) { bundleEndpoint(ctx, t, h, client, a, b) })
 }
 
-// serve starts an HTTPS server with our server half of the mTLS profile
-// (ServerConfig and Middleware) presenting cert, answering with the
-// client's verified identifier. Rejections are recorded in the returned
-// reasons.
+// echoPeer answers with the client's verified identifier.
+var echoPeer = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	p, _ := mtls.PeerFromContext(r.Context())
+	io.WriteString(w, p.ID.String())
+})
+
+// serve starts an HTTPS server in the test process with our server half of
+// the mTLS profile (ServerConfig and Middleware) presenting cert and
+// answering with the client's verified identifier. Rejections are recorded
+// in the returned reasons.
 func serve(t *testing.T, store *wimse.TrustStore, cert tls.Certificate) (*httptest.Server, *reasons) {
 	t.Helper()
 	rec := &reasons{}
 	opts := []mtls.Option{mtls.WithLogger(slog.New(rec))}
-	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, _ := mtls.PeerFromContext(r.Context())
-		io.WriteString(w, p.ID.String())
-	})
-	srv := httptest.NewUnstartedServer(mtls.Middleware(store, opts...)(app))
+	srv := httptest.NewUnstartedServer(mtls.Middleware(store, opts...)(echoPeer))
 	srv.TLS = mtls.ServerConfig(store, cert, opts...)
 	srv.Config.ErrorLog = slog.NewLogLogger(slog.DiscardHandler, slog.LevelError)
 	srv.StartTLS()
@@ -176,23 +182,46 @@ func call(store *wimse.TrustStore, cert tls.Certificate, expect wimse.ID, url st
 	return string(body), nil
 }
 
-// mtlsCall: client presents its SPIRE X.509-SVID to server, each trusting
-// the bundle from its own Workload API.
-func mtlsCall(t *testing.T, client, server *workload) {
-	srv, rec := serve(t, server.store(), server.Cert)
-	got, err := call(client.store(), client.Cert, server.wimseID(), srv.URL)
+// remoteB runs workload B's serve and call modes.
+type remoteB struct{ path, addr string }
+
+// aCallsB: workload A (this process, its SVID and Workload API bundle)
+// calls workload B's server (B's process, its own SVID and bundle).
+func aCallsB(ctx context.Context, t *testing.T, a, b *workload, remote *remoteB) {
+	srv := serveWorkloadB(ctx, t, remote.path, remote.addr)
+	got, err := call(a.store(), a.Cert, b.wimseID(), srv.URL)
+	rejected := srv.rejections(t)
 	if err != nil {
-		t.Fatalf("%s -> %s: %v (server rejections: %v)", client.ID, server.ID, err, rec.list())
+		t.Fatalf("A -> B: %v (B's server rejected: %v)", err, rejected)
 	}
-	if got != client.ID.String() {
-		t.Errorf("server saw client %q, want %q", got, client.ID)
+	if got != a.ID.String() || len(rejected) != 0 {
+		t.Errorf("B's server saw client %q, rejections %v; want %q, none", got, rejected, a.ID)
 	}
-	// The same chains through the verification core, in both roles.
+	checkVerifyPeer(t, b.store(), a, b)
+}
+
+// bCallsA: workload B's process calls workload A's server.
+func bCallsA(ctx context.Context, t *testing.T, a, b *workload, remote *remoteB) {
+	srv, rec := serve(t, a.store(), a.Cert)
+	r := callWorkloadB(ctx, t, remote.path, remote.addr, srv.URL, a.ID)
+	if r.Error != "" {
+		t.Fatalf("B -> A: %s (reason %q; A's server rejected: %v)", r.Error, r.Reason, rec.list())
+	}
+	if r.Body != b.ID.String() || len(rec.list()) != 0 {
+		t.Errorf("A's server saw client %q, rejections %v; want %q, none", r.Body, rec.list(), b.ID)
+	}
+	checkVerifyPeer(t, a.store(), b, a)
+}
+
+// checkVerifyPeer: the verification core agrees with the handshake on
+// both chains, in their roles.
+func checkVerifyPeer(t *testing.T, store *wimse.TrustStore, client, server *workload) {
+	t.Helper()
 	for _, c := range []struct {
 		w    *workload
 		role mtls.Role
 	}{{client, mtls.Client}, {server, mtls.Server}} {
-		id, err := mtls.VerifyPeer(c.w.Chain, server.store(), c.role, time.Now())
+		id, err := mtls.VerifyPeer(c.w.Chain, store, c.role, time.Now())
 		if err != nil || id != c.w.wimseID() {
 			t.Errorf("VerifyPeer(%s, %v) = %v, %v", c.w.ID, c.role, id, err)
 		}
@@ -202,7 +231,7 @@ func mtlsCall(t *testing.T, client, server *workload) {
 // otherTrustDomain: certificates from a CA of another trust domain are
 // refused by both halves, whether they name that trust domain or claim
 // SPIRE's.
-func otherTrustDomain(t *testing.T, a, b *workload) {
+func otherTrustDomain(ctx context.Context, t *testing.T, a, b *workload, remote *remoteB) {
 	now := time.Now()
 	ca, err := mtlstest.NewCA(wimse.MustParseTrustDomain(otherTD), now.Add(-time.Minute))
 	if err != nil {
@@ -227,13 +256,16 @@ func otherTrustDomain(t *testing.T, a, b *workload) {
 		{"forged", forged, wimse.ReasonMTLSChain},
 	} {
 		t.Run(c.name+"/client", func(t *testing.T) {
-			srv, rec := serve(t, b.store(), b.Cert)
+			// The foreign client trusts SPIRE's bundle for B: only B's
+			// verdict on the client is under test.
+			srv := serveWorkloadB(ctx, t, remote.path, remote.addr)
 			_, err := call(b.store(), c.leaf.TLSCertificate(), b.wimseID(), srv.URL)
+			got := srv.rejections(t)
 			if err == nil {
 				t.Fatal("B's server accepted the client certificate")
 			}
-			if got := rec.list(); !slices.Equal(got, []wimse.Reason{c.want}) {
-				t.Errorf("server rejections %v, want [%s]", got, c.want)
+			if !slices.Equal(got, []wimse.Reason{c.want}) {
+				t.Errorf("B's server rejections %v, want [%s]", got, c.want)
 			}
 		})
 		t.Run(c.name+"/server", func(t *testing.T) {
