@@ -14,6 +14,7 @@ import (
 	"github.com/wimse-wg/wimse/internal/jose"
 	"github.com/wimse-wg/wimse/internal/strictjson"
 	"github.com/wimse-wg/wimse/interop/sts/audit"
+	"github.com/wimse-wg/wimse/interop/sts/store"
 	"github.com/wimse-wg/wimse/profiles/exchange"
 	"github.com/wimse-wg/wimse/wimse"
 )
@@ -257,6 +258,9 @@ func RotateKeys(ctx context.Context, cfg *Config, opts RotateOptions) (Rotation,
 		return Rotation{}, fmt.Errorf("sts: next key: %w", err)
 	}
 	rot.Current, rot.Next = next.KeyID, kid
+	if err := recordKeyState(ctx, cfg, rot, now); err != nil {
+		return rot, fmt.Errorf("sts: the keys were rotated but the store's key state was not written: %w", err)
+	}
 	if err := appendKeyRotated(ctx, cfg, now, rot.Current); err != nil {
 		return rot, fmt.Errorf("sts: the keys were rotated but the audit record was not written: %w", err)
 	}
@@ -306,9 +310,71 @@ func (s *Server) Reload() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if err := checkKeyState(context.Background(), s.state, cur, next); err != nil {
+		return "", err
+	}
 	if err := s.keys.Load(cur, next, retired); err != nil {
 		return "", fmt.Errorf("sts: reload keys: %w", err)
 	}
 	s.refreshOwnTrust()
 	return cur.KeyID, nil
+}
+
+// keyState is the signing-key state kept in the store (store.KeyState):
+// which keys a rotation made current and next, so that a server (or a
+// replica sharing the database) whose key files are older than the last
+// rotation refuses to start rather than sign with a retired key.
+type keyState struct {
+	Current   string    `json:"current"`
+	Next      string    `json:"next"`
+	RotatedAt time.Time `json:"rotatedAt"`
+}
+
+// recordKeyState writes the rotation to the store's key state, compare-
+// and-swap, when the configuration has a store.
+func recordKeyState(ctx context.Context, cfg *Config, rot Rotation, now time.Time) error {
+	if cfg.Store.SQLite == "" {
+		return nil
+	}
+	st, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	b, err := json.Marshal(keyState{Current: rot.Current, Next: rot.Next, RotatedAt: now.UTC()})
+	if err != nil {
+		return err
+	}
+	for range 3 { // another rotation racing: read the new version and write ours after it
+		v, _, err := st.KeyState(ctx)
+		if err != nil {
+			return err
+		}
+		if err = st.PutKeyState(ctx, v, b); !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+	}
+	return errors.New("the key state kept changing under concurrent rotations")
+}
+
+// checkKeyState refuses key files older than the store's key state: the
+// current key must be the one the last rotation made current (or its
+// next, once a later rotation's files are in place without its record,
+// which RotateKeys writes after the files).
+func checkKeyState(ctx context.Context, st store.Store, cur, next exchange.SigningKey) error {
+	if st == nil {
+		return nil
+	}
+	_, b, err := st.KeyState(ctx)
+	if err != nil || b == nil {
+		return err
+	}
+	var ks keyState
+	if err := json.Unmarshal(b, &ks); err != nil {
+		return fmt.Errorf("sts: the store's key state: %w", err)
+	}
+	if cur.KeyID != ks.Current && cur.KeyID != ks.Next {
+		return fmt.Errorf("sts: the current key file (kid %q) is not the key the last rotation (%s) made current (kid %q): these key files are stale; copy the rotated ones", cur.KeyID, ks.RotatedAt.Format(time.RFC3339), ks.Current)
+	}
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -208,4 +209,55 @@ func TestRotateKeysNeedsRetiredFile(t *testing.T) {
 	if _, err := sts.RotateKeys(context.Background(), cfg, sts.RotateOptions{MinPublish: -1}); err == nil {
 		t.Fatal("rotated without a retired keys file: the old key's tokens would stop verifying")
 	}
+}
+
+// TestRotateKeysStaleFilesRefused: with a store, a rotation is recorded in
+// its key state, and a server whose key files predate the rotation (a
+// replica not yet given the new files) refuses to start or reload rather
+// than sign with the retired key.
+func TestRotateKeysStaleFilesRefused(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "d")
+	d, err := sts.Init(dir, sts.InitOptions{Listen: "127.0.0.1:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"STS_SECRET_DEMO_BASIC", "STS_SECRET_DEMO_POST"} {
+		t.Setenv(k, "x")
+	}
+	cfg, err := sts.LoadConfig(d.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join(dir, "keys", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	oldCur, oldNext := read("current.jwk"), read("next.jwk")
+	srv, err := sts.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sts.RotateKeys(context.Background(), cfg, sts.RotateOptions{MinPublish: -1}); err != nil {
+		t.Fatal(err)
+	}
+	newCur, newNext := read("current.jwk"), read("next.jwk")
+	write(t, filepath.Join(dir, "keys"), "current.jwk", string(oldCur))
+	write(t, filepath.Join(dir, "keys"), "next.jwk", string(oldNext))
+	if _, err := srv.Reload(); err == nil || !strings.Contains(err.Error(), "stale") {
+		t.Errorf("Reload of stale key files: %v", err)
+	}
+	srv.Close()
+	if _, err := sts.New(cfg); err == nil || !strings.Contains(err.Error(), "stale") {
+		t.Fatalf("New with stale key files: %v", err)
+	}
+	write(t, filepath.Join(dir, "keys"), "current.jwk", string(newCur))
+	write(t, filepath.Join(dir, "keys"), "next.jwk", string(newNext))
+	srv, err = sts.New(cfg)
+	if err != nil {
+		t.Fatalf("New with the rotated key files: %v", err)
+	}
+	srv.Close()
 }

@@ -110,10 +110,6 @@ func New(cfg *Config) (*Server, error) {
 	if maxLifetime == 0 {
 		maxLifetime = exchange.DefaultMaxLifetime
 	}
-	keys, err := exchange.NewKeySet(exchange.KeySetConfig{Current: cur, Next: next, Retired: retired, Grace: maxLifetime + wimse.DefaultClockSkew})
-	if err != nil {
-		return nil, fmt.Errorf("sts: signing keys: %w", err)
-	}
 	pol, err := policy.Load(cfg.path(cfg.Policy))
 	if err != nil {
 		return nil, fmt.Errorf("sts: %w", err)
@@ -133,6 +129,15 @@ func New(cfg *Config) (*Server, error) {
 	astore, closeAudit, state, err := openState(context.Background(), cfg)
 	if err != nil {
 		return nil, err
+	}
+	if err := checkKeyState(context.Background(), state, cur, next); err != nil {
+		closeAudit()
+		return nil, err
+	}
+	keys, err := exchange.NewKeySet(exchange.KeySetConfig{Current: cur, Next: next, Retired: retired, Grace: maxLifetime + wimse.DefaultClockSkew})
+	if err != nil {
+		closeAudit()
+		return nil, fmt.Errorf("sts: signing keys: %w", err)
 	}
 	s := &Server{cfg: cfg, keys: keys, closeAudit: closeAudit, state: state, tls: tlsConf, own: wimse.NewTrustStore()}
 	if err := s.build(pol, t, ckey, astore, maxLifetime); err != nil {
