@@ -3,9 +3,10 @@
 // passes our verifiers: SPIRE's X.509-SVIDs through the mTLS profile of
 // draft-ietf-wimse-mutual-tls-03 (profiles/mtls), its JWT-SVIDs through the
 // jwt-spiffe client-assertion verifier of
-// draft-ietf-oauth-spiffe-client-auth-02 (tokens/jwtgrant.SPIFFEVerifier),
-// and its trust bundle, as its SPIFFE bundle endpoint serves it, through
-// wimse.ParseSPIFFEBundle into a wimse.TrustStore.
+// draft-ietf-oauth-spiffe-client-auth-02 (tokens/jwtgrant.SPIFFEVerifier,
+// and the reference STS of interop/sts), and its trust bundle, as its
+// SPIFFE bundle endpoint serves it, through wimse.ParseSPIFFEBundle into a
+// wimse.TrustStore.
 //
 // # How to run
 //
@@ -80,6 +81,18 @@
 //     the resulting trust store verifies both workloads' SVIDs in both
 //     roles (VerifyPeer, and go-spiffe's x509svid.Verify through
 //     mtls.X509BundleSource), and its JWT authorities verify B's JWT-SVID.
+//   - sts/jwt-spiffe: the reference STS (an sts.Init deployment whose
+//     SPIFFE bundle for example.org is SPIRE's, from the bundle endpoint,
+//     plus the demo's wit-svid authority) accepts workload A's SPIRE
+//     JWT-SVID as a jwt-spiffe client assertion in a token exchange
+//     (subject token: the demo's WIT-SVID with its WPT), and answers one
+//     SPIRE issued for another audience invalid_client.
+//   - sts/jwt-spiffe/subject-jwt-svid is an expected failure, skipped with
+//     its reason: SPIRE leaves iss out of JWT-SVIDs unless the server sets
+//     jwt_issuer, exchange.JWTSVIDValidator takes the party's issuer from
+//     iss alone, so the STS policy (subjectIssuers spiffe://example.org)
+//     answers invalid_request to a SPIRE JWT-SVID as subject token. The
+//     subtest fails once the STS accepts it, so that the entry is removed.
 //
 // The test logs its start-up timings: spire-server healthy, entries
 // registered, spire-agent healthy, first X.509-SVID, workload B's fetch.
@@ -107,8 +120,7 @@
 // SPIRE 1.13.3 serves no WIT-SVIDs: its Workload API answers FetchWITSVID
 // with Unimplemented, and its bundles carry no wit-svid authority. WITs
 // and WIT-SVIDs cannot be tested against it; they come from our own issuer
-// or an in-process Workload API. The jwt-spiffe client assertion is
-// checked at the verifier, not through an STS token endpoint. The harness
+// or an in-process Workload API. The harness
 // needs a unix system (process groups, unix sockets, /proc for the unix
 // attestor's workload path: Linux).
 package spire

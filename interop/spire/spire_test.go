@@ -138,6 +138,7 @@ func TestSPIRE(t *testing.T) {
 	t.Run("mtls/other-trust-domain", func(t *testing.T) { otherTrustDomain(ctx, t, a, b, remote) })
 	t.Run("jwtsvid", func(t *testing.T) { jwtSVIDs(ctx, t, client, b) })
 	t.Run("bundle-endpoint", func(t *testing.T) { bundleEndpoint(ctx, t, h, client, a, b) })
+	t.Run("sts/jwt-spiffe", func(t *testing.T) { stsJWTSPIFFE(ctx, t, h, client, a, remote) })
 }
 
 // echoPeer answers with the client's verified identifier.
@@ -307,6 +308,9 @@ func jwtSVIDs(ctx context.Context, t *testing.T, client *workloadapi.Client, b *
 		if as.SPIFFEID != c.want {
 			t.Errorf("%s: SPIFFE ID %s, want %s", c.name, as.SPIFFEID, c.want)
 		}
+		// SPIRE leaves iss out unless jwt_issuer is configured (see
+		// sts/jwt-spiffe/subject-jwt-svid).
+		t.Logf("%s: SPIRE JWT-SVID sub %s, iss %q", c.name, as.SPIFFEID, as.Issuer)
 		// go-spiffe agrees.
 		if _, err := jwtsvid.ParseAndValidate(c.token, bundles, []string{issuer}); err != nil {
 			t.Errorf("%s: jwtsvid.ParseAndValidate: %v", c.name, err)
