@@ -34,8 +34,10 @@
 // workload entries, starts spire-agent with the token (join-token node
 // attestation) and polls its healthcheck. Both processes run in their own
 // process groups and are stopped in t.Cleanup (SIGTERM, then SIGKILL after
-// 10 s). Every wait is bounded, and a failed wait reports the tail of the
-// log of the process concerned.
+// 10 s); on Linux they also die with the test process (Pdeathsig), so a
+// go test -timeout panic leaves none behind. Every wait is bounded (the
+// healthchecks, the bundle endpoint accepting connections, the first SVID),
+// and a failed wait reports the tail of the log of the process concerned.
 //
 // The server reloads its entry cache and the agent synchronises every
 // second (experimental cache_reload_interval and sync_interval; both

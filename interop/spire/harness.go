@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,7 +86,8 @@ type Config struct {
 
 // Timings are the start-up durations Start measured.
 type Timings struct {
-	// ServerHealthy: from starting spire-server until its healthcheck passes.
+	// ServerHealthy: from starting spire-server until its healthcheck
+	// passes and its bundle endpoint accepts connections.
 	ServerHealthy time.Duration
 	// Entries: registering the join token and Config.Entries.
 	Entries time.Duration
@@ -193,6 +195,17 @@ func start(t testing.TB, cfg Config) (*Harness, error) {
 		if strings.Contains(h.server.tail(40), "address already in use") {
 			return nil, fmt.Errorf("%w: %w", errPortTaken, err)
 		}
+		return nil, err
+	}
+	err = poll(ctx, h.server, "the bundle endpoint", func(ctx context.Context) error {
+		var d net.Dialer
+		c, err := d.DialContext(ctx, "tcp", strings.TrimPrefix(h.BundleEndpointURL, "https://"))
+		if err == nil {
+			c.Close()
+		}
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	h.Timings.ServerHealthy = time.Since(t0)

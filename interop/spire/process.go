@@ -37,6 +37,7 @@ func startProcess(name, logPath string, argv ...string) (*process, error) {
 	cmd.Stdout, cmd.Stderr = f, f
 	// A group of its own, so that stop reaches anything it forks.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	dieWithParent(cmd.SysProcAttr)
 	if err := cmd.Start(); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("spire: start %s: %w", name, err)
