@@ -79,7 +79,9 @@
 //   - bundle-endpoint: the bundle endpoint (https_spiffe profile: our
 //     ClientConfig authenticates it as spiffe://example.org/spire/server
 //     against the Workload API bundle) serves a SPIFFE bundle that
-//     ParseSPIFFEBundle reads; its X.509 roots equal the Workload API's,
+//     ParseSPIFFEBundle reads (as go-spiffe's federation.FetchBundle
+//     does: same roots, same number of keys); its X.509 roots equal the
+//     Workload API's,
 //     the resulting trust store verifies both workloads' SVIDs in both
 //     roles (VerifyPeer, and go-spiffe's x509svid.Verify through
 //     mtls.X509BundleSource), and its JWT authorities verify B's JWT-SVID.

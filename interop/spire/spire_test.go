@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/spiffe/go-spiffe/v2/bundle/jwtbundle"
+	"github.com/spiffe/go-spiffe/v2/bundle/x509bundle"
+	"github.com/spiffe/go-spiffe/v2/federation"
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 	"github.com/spiffe/go-spiffe/v2/svid/jwtsvid"
 	"github.com/spiffe/go-spiffe/v2/svid/x509svid"
@@ -137,7 +139,7 @@ func TestSPIRE(t *testing.T) {
 	t.Run("mtls/b-client-a-server", func(t *testing.T) { bCallsA(ctx, t, a, b, remote) })
 	t.Run("mtls/other-trust-domain", func(t *testing.T) { otherTrustDomain(ctx, t, a, b, remote) })
 	t.Run("jwtsvid", func(t *testing.T) { jwtSVIDs(ctx, t, client, b) })
-	t.Run("bundle-endpoint", func(t *testing.T) { bundleEndpoint(ctx, t, h, client, a, b) })
+	t.Run("bundle-endpoint", func(t *testing.T) { bundleEndpoint(ctx, t, h, a, b) })
 	t.Run("sts/jwt-spiffe", func(t *testing.T) { stsJWTSPIFFE(ctx, t, h, client, a, remote) })
 }
 
@@ -334,7 +336,7 @@ func jwtSVIDs(ctx context.Context, t *testing.T, client *workloadapi.Client, b *
 // checked with our client half against the Workload API bundle) parses with
 // wimse.ParseSPIFFEBundle into a trust store that verifies SPIRE's
 // X.509-SVIDs, and its JWT authorities verify SPIRE's JWT-SVIDs.
-func bundleEndpoint(ctx context.Context, t *testing.T, h *spire.Harness, client *workloadapi.Client, a, b *workload) {
+func bundleEndpoint(ctx context.Context, t *testing.T, h *spire.Harness, a, b *workload) {
 	doc, err := call(a.store(), tls.Certificate{}, wimse.MustParseID(h.ServerID.String()), h.BundleEndpointURL)
 	if err != nil {
 		t.Fatalf("GET %s: %v", h.BundleEndpointURL, err)
@@ -346,6 +348,16 @@ func bundleEndpoint(ctx context.Context, t *testing.T, h *spire.Harness, client 
 	}
 	if !slices.EqualFunc(anchors.X509Roots, a.Roots, (*x509.Certificate).Equal) {
 		t.Errorf("bundle endpoint X.509 roots differ from the Workload API's (%d vs %d)", len(anchors.X509Roots), len(a.Roots))
+	}
+	// go-spiffe's federation client reads the same bundle.
+	gb, err := federation.FetchBundle(ctx, h.TrustDomain, h.BundleEndpointURL,
+		federation.WithSPIFFEAuth(x509bundle.FromX509Authorities(h.TrustDomain, a.Roots), h.ServerID))
+	if err != nil {
+		t.Fatalf("federation.FetchBundle: %v", err)
+	}
+	if !slices.EqualFunc(anchors.X509Roots, gb.X509Authorities(), (*x509.Certificate).Equal) || len(anchors.Keys) != len(gb.JWTAuthorities()) {
+		t.Errorf("ParseSPIFFEBundle: %d X.509 roots, %d keys; go-spiffe: %d, %d",
+			len(anchors.X509Roots), len(anchors.Keys), len(gb.X509Authorities()), len(gb.JWTAuthorities()))
 	}
 	store := wimse.NewTrustStore()
 	store.Set(td, anchors)
