@@ -81,10 +81,10 @@
 //     against the Workload API bundle) serves a SPIFFE bundle that
 //     ParseSPIFFEBundle reads (as go-spiffe's federation.FetchBundle
 //     does: same roots, same number of keys); its X.509 roots equal the
-//     Workload API's,
-//     the resulting trust store verifies both workloads' SVIDs in both
-//     roles (VerifyPeer, and go-spiffe's x509svid.Verify through
-//     mtls.X509BundleSource), and its JWT authorities verify B's JWT-SVID.
+//     Workload API's, the resulting trust store verifies both workloads'
+//     SVIDs in both roles (VerifyPeer, and go-spiffe's x509svid.Verify
+//     through mtls.X509BundleSource), and its JWT authorities verify B's
+//     JWT-SVID.
 //   - sts/jwt-spiffe: the reference STS (an sts.Init deployment whose
 //     SPIFFE bundle for example.org is SPIRE's, from the bundle endpoint,
 //     plus the demo's wit-svid authority) accepts workload A's SPIRE
