@@ -593,9 +593,13 @@ func TestHandlerJWTSVID(t *testing.T) {
 		}
 	}
 	runCases(t, []hxCase{
-		{name: "JWT-SVID for this STS", change: svidRequest(hxIssuer), wantStatus: 200, check: func(t *testing.T, a answer, _ exchange.Decision) {
+		{name: "JWT-SVID for this STS", change: svidRequest(hxIssuer), wantStatus: 200, check: func(t *testing.T, a answer, d exchange.Decision) {
 			if c := claimsOf(t, a.str("access_token")); c["sub"] != "spiffe://example.org/workload" {
 				t.Errorf("sub = %v", c["sub"])
+			}
+			// Its issuer is its trust domain, not its iss (SPIRE omits iss).
+			if d.SubjectIssuer != "spiffe://example.org" {
+				t.Errorf("subject issuer = %q, want the trust domain spiffe://example.org", d.SubjectIssuer)
 			}
 		}},
 		{name: "JWT-SVID for another service", change: svidRequest("https://backend.example.com"),

@@ -147,6 +147,11 @@ func sameKey(a, b any) bool {
 // minted for another service out: the STS is not a confused deputy (RFC
 // 8693 §5). A JWT-SVID is a bearer token; set Verifier.Replay to make each
 // single-use.
+//
+// The Party's Issuer is the trust domain's SPIFFE ID (spiffe://TD), never
+// the SVID's iss: the SVID verified with the trust domain's JWT bundle, so
+// the trust domain is its issuer, and SPIRE omits iss unless jwt_issuer is
+// set (an iss that is there stays in Claims).
 type JWTSVIDValidator struct {
 	Verifier *jwtgrant.SPIFFEVerifier
 }
@@ -165,7 +170,7 @@ func (v *JWTSVIDValidator) ValidateToken(_ context.Context, p Presentation) (*Pa
 	}
 	return &Party{
 		TokenType: p.TokenType,
-		Issuer:    a.Issuer, Subject: a.SPIFFEID.String(), Audience: a.Audience, ID: a.ID,
+		Issuer:    a.SPIFFEID.TrustDomain().IDString(), Subject: a.SPIFFEID.String(), Audience: a.Audience, ID: a.ID,
 		Expiry: a.Expiry, IssuedAt: a.IssuedAt, Claims: a.Claims,
 	}, nil
 }
