@@ -100,7 +100,7 @@ loopback and sends it an authenticated request.`,
 	root.SetErr(e.stderr)
 	root.SetVersionTemplate("wimse {{.Version}}\n")
 	root.AddCommand(serveCmd(e), tokenCmd(e), keysCmd(e), demoCmd(e), vectorsCmd(e), conformanceCmd(e))
-	root.AddCommand(stsCmd(e), auditCmd(e))
+	root.AddCommand(stsCmd(e), auditCmd(e), interopCmd(e))
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {

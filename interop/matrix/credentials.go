@@ -1,0 +1,127 @@
+package matrix
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/wimse-wg/wimse/interop/demo"
+)
+
+// Credentials is the credential set of one run, as files in Dir: a trust
+// domain with an issuer key and its JWK Set, a WIT and its key for the
+// client, and an X.509 CA of the same trust domain with a server and a
+// client certificate (URI SANs spiffe://TD/workload/server and
+// spiffe://TD/workload/client; the server's also carries DNS localhost and
+// IP 127.0.0.1). Private keys are fresh for every run and never leave Dir.
+type Credentials struct {
+	Dir         string
+	TrustDomain string
+	// WITSubject is the WIT's subject; X509Client the client
+	// certificate's URI SAN.
+	WITSubject, X509Client, X509Server string
+	// Files.
+	TrustBundle, IssuerKey, WIT, WITKey string
+	CA, ServerCert, ServerKey           string
+	ClientCert, ClientKey               string
+}
+
+// NewCredentials writes a fresh credential set into dir, valid from now
+// for lifetime.
+func NewCredentials(dir string, now time.Time, lifetime time.Duration, rnd io.Reader) (*Credentials, error) {
+	if rnd == nil {
+		rnd = rand.Reader
+	}
+	td, err := demo.New()
+	if err != nil {
+		return nil, fmt.Errorf("matrix: credentials: %w", err)
+	}
+	if err := td.WriteFiles(dir, now, lifetime); err != nil {
+		return nil, fmt.Errorf("matrix: credentials: %w", err)
+	}
+	name := td.Name.String()
+	c := &Credentials{
+		Dir: dir, TrustDomain: name, WITSubject: td.Subject.String(),
+		X509Client: "spiffe://" + name + "/workload/client", X509Server: "spiffe://" + name + "/workload/server",
+		TrustBundle: filepath.Join(dir, demo.FileTrustBundle), IssuerKey: filepath.Join(dir, demo.FileIssuerKey),
+		WIT: filepath.Join(dir, demo.FileWIT), WITKey: filepath.Join(dir, demo.FileWorkloadKey),
+		CA: filepath.Join(dir, "ca.pem"), ServerCert: filepath.Join(dir, "server.pem"), ServerKey: filepath.Join(dir, "server.key"),
+		ClientCert: filepath.Join(dir, "client.pem"), ClientKey: filepath.Join(dir, "client.key"),
+	}
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rnd)
+	if err != nil {
+		return nil, err
+	}
+	notBefore, notAfter := now.Add(-time.Minute), now.Add(lifetime)
+	caURI, _ := url.Parse("spiffe://" + name)
+	caTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{Organization: []string{"wimse interop matrix"}, CommonName: name + " CA"},
+		NotBefore: notBefore, NotAfter: notAfter, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature, URIs: []*url.URL{caURI},
+	}
+	caDER, err := x509.CreateCertificate(rnd, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		return nil, fmt.Errorf("matrix: CA: %w", err)
+	}
+	ca, err := x509.ParseCertificate(caDER)
+	if err != nil {
+		return nil, err
+	}
+	if err := writePEM(c.CA, "CERTIFICATE", caDER, 0o644); err != nil {
+		return nil, err
+	}
+	for i, leaf := range []struct {
+		id, certFile, keyFile string
+		server                bool
+	}{{c.X509Server, c.ServerCert, c.ServerKey, true}, {c.X509Client, c.ClientCert, c.ClientKey, false}} {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rnd)
+		if err != nil {
+			return nil, err
+		}
+		u, _ := url.Parse(leaf.id)
+		tmpl := &x509.Certificate{
+			SerialNumber: big.NewInt(int64(2 + i)), Subject: pkix.Name{Organization: []string{"wimse interop matrix"}},
+			NotBefore: notBefore, NotAfter: notAfter, BasicConstraintsValid: true,
+			KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment | x509.KeyUsageKeyAgreement,
+			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+			URIs:        []*url.URL{u},
+		}
+		if leaf.server {
+			tmpl.DNSNames = []string{"localhost"}
+			tmpl.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1)}
+		}
+		der, err := x509.CreateCertificate(rnd, tmpl, ca, &key.PublicKey, caKey)
+		if err != nil {
+			return nil, fmt.Errorf("matrix: certificate %s: %w", leaf.id, err)
+		}
+		pk, err := x509.MarshalPKCS8PrivateKey(key)
+		if err != nil {
+			return nil, err
+		}
+		if err := writePEM(leaf.certFile, "CERTIFICATE", der, 0o644); err != nil {
+			return nil, err
+		}
+		if err := writePEM(leaf.keyFile, "PRIVATE KEY", pk, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+func writePEM(path, typ string, der []byte, mode os.FileMode) error {
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), mode); err != nil {
+		return fmt.Errorf("matrix: %w", err)
+	}
+	return nil
+}

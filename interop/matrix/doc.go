@@ -1,0 +1,42 @@
+// Package matrix runs an interop matrix: every client against every server
+// of a registry, for each profile (wit-wpt, wit-httpsig, mtls) and draft
+// revision both declare, with per-cell evidence, in the manner of the QUIC
+// interop runner.
+//
+// A registry (Registry, loaded strictly by Load; schema in
+// schema/registry.schema.json) names implementations by the commands that
+// run them. Commands are argv arrays, never shell lines, whose {{variables}}
+// the runner fills from a credential set it generates for every run (a trust
+// domain with an issuer key, its JWK Set, a WIT and its key for the client,
+// an X.509 CA with a server and a client certificate) and from the cell
+// (listen address, URL, audience, draft). The Go packages a registry lists
+// under "build" are built once into a temporary directory; {{bin.NAME}}
+// names the binary.
+//
+// For each cell the runner starts the server on a free loopback port, waits
+// for GET /healthz to answer 200 within a deadline, runs the client with a
+// time bound, and stops the server's whole process group. The client
+// passes when it exits 0 and its output names the identity the server
+// authenticated.
+//
+// # Classification
+//
+// A failing cell (client C, server S) is judged with two controls that
+// are cells of the same run, the QUIC runner's trick: C against the
+// reference server R, and the reference client R against S.
+//
+//	C→R passes, R→S passes: disagreement (each works with the reference, not with each other)
+//	C→R fails,  R→S passes: client-side
+//	C→R passes, R→S fails:  server-side
+//	otherwise:              unknown (the controls cannot decide)
+//
+// A server that does not start, a build that fails or a client that exits
+// 2 (usage or setup error, by the peers' CLI convention) is setup. A
+// failing cell the registry lists as a known disagreement (with a finding
+// reference) keeps its class and is marked known; a known entry whose cell
+// now passes is stale and fails the run, like an expected failure that no
+// longer fails.
+//
+// The runner returns a Result and never prints; WriteJSON and WriteHTML
+// render it (schema/matrix.schema.json describes the JSON).
+package matrix
