@@ -1,0 +1,130 @@
+package jwxpeer
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v3/jwk"
+)
+
+// DefaultMaxLifetime bounds exp - now of a WPT (wpt-02 §2: an unreasonably
+// far-future exp SHOULD be rejected; proofs live minutes).
+const DefaultMaxLifetime = 5 * time.Minute
+
+// Server is the WIT/WPT resource server of the peer: GET and POST /hello
+// need a WIT and a WPT, GET /healthz needs nothing.
+type Server struct {
+	// WIT verifies the Workload-Identity-Token (and supplies the clock).
+	WIT WITVerifier
+	// Audience is the server's base URL; the expected aud of a request for
+	// path P is Audience followed by P (never taken from Host).
+	Audience string
+	// MaxLifetime bounds exp - now of a WPT; zero means DefaultMaxLifetime.
+	MaxLifetime time.Duration
+	// Log, if set, is called once per request with its outcome.
+	Log func(r *http.Request, status int, peer string, err error)
+
+	replay replayCache
+}
+
+// Answer is the body of a successful /hello.
+type Answer struct {
+	Peer     string `json:"peer"`
+	Carriage string `json:"carriage"`
+	Server   string `json:"server"`
+}
+
+func (s *Server) maxLifetime() time.Duration {
+	if s.MaxLifetime <= 0 {
+		return DefaultMaxLifetime
+	}
+	return s.MaxLifetime
+}
+
+func (s *Server) audienceFor(r *http.Request) string {
+	p := r.URL.EscapedPath()
+	if p == "" {
+		p = "/"
+	}
+	return strings.TrimSuffix(s.Audience, "/") + p
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	status, peer, err := s.serve(w, r)
+	if s.Log != nil {
+		s.Log(r, status, peer, err)
+	}
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) (int, string, error) {
+	switch {
+	case r.URL.Path == "/healthz" && r.Method == http.MethodGet:
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+		return http.StatusOK, "", nil
+	case r.URL.Path != "/hello":
+		http.NotFound(w, r)
+		return http.StatusNotFound, "", nil
+	case r.Method != http.MethodGet && r.Method != http.MethodPost:
+		w.Header().Set("Allow", "GET, POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return http.StatusMethodNotAllowed, "", nil
+	}
+	wit, carriage, status, err := s.authenticate(r)
+	if err != nil {
+		if status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", "WPT")
+		}
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(map[string]any{"title": http.StatusText(status), "status": status, "detail": err.Error()})
+		return status, "", err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(Answer{Peer: wit.Subject, Carriage: carriage, Server: "jwxpeer"})
+	return http.StatusOK, wit.Subject, nil
+}
+
+// token68 is RFC 9110 §11.2's token68.
+var token68 = regexp.MustCompile(`^[A-Za-z0-9._~+/-]+=*$`)
+
+// cutScheme splits credentials into auth-scheme and what follows one or
+// more SP (RFC 9110 §11.4; HTAB is not allowed). ok is false without SP.
+func cutScheme(v string) (scheme, rest string, ok bool) {
+	scheme, rest, ok = strings.Cut(v, " ")
+	return scheme, strings.TrimLeft(rest, " "), ok
+}
+
+func equalFoldASCII(a, b string) bool { return strings.EqualFold(a, b) }
+
+func exportKey(k jwk.Key, dst *any) error { return jwk.Export(k, dst) }
+
+// replayCache remembers (sender, jti) until the proof expires.
+type replayCache struct {
+	mu   sync.Mutex
+	seen map[string]time.Time
+}
+
+// add records key until expiry; false if it is already there.
+func (c *replayCache) add(key string, expiry, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seen == nil {
+		c.seen = map[string]time.Time{}
+	}
+	for k, e := range c.seen {
+		if now.After(e) {
+			delete(c.seen, k)
+		}
+	}
+	if _, ok := c.seen[key]; ok {
+		return false
+	}
+	c.seen[key] = expiry
+	return true
+}
