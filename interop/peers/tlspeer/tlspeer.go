@@ -1,0 +1,150 @@
+// Package tlspeer is an independent mutual-TLS peer for the interop matrix
+// (draft-ietf-wimse-mutual-tls-03), built only on go-spiffe's spiffetls
+// building blocks: x509svid for the workload's own certificate and key,
+// x509bundle for the trust bundle, tlsconfig for the TLS configurations
+// and their authorizers. It imports nothing from this module's profiles/.
+//
+// Both sides validate the peer's chain against the bundle of the trust
+// domain of the peer's SPIFFE ID only (go-spiffe's x509svid.Verify: M2, and
+// issue #335's binding of identifier and anchors) and authorize the peer's
+// SPIFFE ID: a member of the configured trust domain, or one exact ID.
+//
+// Deviation, on purpose: the server requests a client certificate but does
+// not require one in the handshake, so that GET /healthz answers without
+// credentials (the interop matrix probes it). A certificate that is sent
+// is verified in the handshake and a bad one fails it; /hello without a
+// certificate is answered 401. mutual-tls-03 M4 wants the certificate
+// required in the handshake when the server authorises by it.
+package tlspeer
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/spiffe/go-spiffe/v2/bundle/x509bundle"
+	"github.com/spiffe/go-spiffe/v2/spiffeid"
+	"github.com/spiffe/go-spiffe/v2/spiffetls/tlsconfig"
+	"github.com/spiffe/go-spiffe/v2/svid/x509svid"
+)
+
+// Config is one side's credentials and policy.
+type Config struct {
+	// SVID is the workload's own X.509-SVID (chain and key).
+	SVID *x509svid.SVID
+	// Bundle holds the trusted roots of the peer's trust domain.
+	Bundle *x509bundle.Bundle
+	// Authorizer decides on the peer's SPIFFE ID.
+	Authorizer tlsconfig.Authorizer
+}
+
+// Load reads an X.509-SVID (PEM chain and PEM key) and the PEM trust bundle
+// of trust domain td ("" means the SVID's own trust domain). peerID, when
+// set, is the only SPIFFE ID authorized; otherwise any member of td.
+func Load(certFile, keyFile, caFile, td, peerID string) (*Config, error) {
+	svid, err := x509svid.Load(certFile, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("svid: %w", err)
+	}
+	trustDomain := svid.ID.TrustDomain()
+	if td != "" {
+		if trustDomain, err = spiffeid.TrustDomainFromString(td); err != nil {
+			return nil, fmt.Errorf("--trust-domain: %w", err)
+		}
+	}
+	if caFile == "" {
+		return nil, errors.New("--ca is required")
+	}
+	bundle, err := x509bundle.Load(trustDomain, caFile)
+	if err != nil {
+		return nil, fmt.Errorf("--ca: %w", err)
+	}
+	auth := tlsconfig.AuthorizeMemberOf(trustDomain)
+	if peerID != "" {
+		id, err := spiffeid.FromString(peerID)
+		if err != nil {
+			return nil, fmt.Errorf("--peer-id: %w", err)
+		}
+		if id.TrustDomain() != trustDomain {
+			return nil, fmt.Errorf("--peer-id %s is not in trust domain %s", id, trustDomain)
+		}
+		auth = tlsconfig.AuthorizeID(id)
+	}
+	return &Config{SVID: svid, Bundle: bundle, Authorizer: auth}, nil
+}
+
+// ServerTLS is the listener's configuration: the SVID as server
+// certificate; a client certificate, when sent, verified against Bundle
+// and authorized (see the package doc for why it is not required).
+func (c *Config) ServerTLS() *tls.Config {
+	cfg := tlsconfig.MTLSServerConfig(c.SVID, c.Bundle, c.Authorizer)
+	cfg.MinVersion = tls.VersionTLS12
+	cfg.ClientAuth = tls.RequestClientCert
+	verify := cfg.VerifyPeerCertificate
+	cfg.VerifyPeerCertificate = func(raw [][]byte, chains [][]*x509.Certificate) error {
+		if len(raw) == 0 {
+			return nil
+		}
+		return verify(raw, chains)
+	}
+	return cfg
+}
+
+// ClientTLS is a client's configuration: the SVID as client certificate,
+// the server verified against Bundle and authorized.
+func (c *Config) ClientTLS() *tls.Config {
+	cfg := tlsconfig.MTLSClientConfig(c.SVID, c.Bundle, c.Authorizer)
+	cfg.MinVersion = tls.VersionTLS12
+	return cfg
+}
+
+// Answer is the body of a successful /hello.
+type Answer struct {
+	Peer     string `json:"peer"`
+	Carriage string `json:"carriage"`
+	Server   string `json:"server"`
+}
+
+// Handler answers /hello with the client's SPIFFE ID, taken from the
+// certificate that the handshake verified; /healthz without credentials.
+// log, if set, is called once per request.
+func Handler(log func(r *http.Request, status int, peer string, err error)) http.Handler {
+	if log == nil {
+		log = func(*http.Request, int, string, error) {}
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/healthz" && r.Method == http.MethodGet:
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			_, _ = w.Write([]byte("ok\n"))
+			log(r, http.StatusOK, "", nil)
+			return
+		case r.URL.Path != "/hello":
+			http.NotFound(w, r)
+			log(r, http.StatusNotFound, "", nil)
+			return
+		case r.Method != http.MethodGet && r.Method != http.MethodPost:
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			log(r, http.StatusMethodNotAllowed, "", nil)
+			return
+		}
+		if r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
+			err := errors.New("no client certificate")
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			log(r, http.StatusUnauthorized, "", err)
+			return
+		}
+		id, err := x509svid.IDFromCert(r.TLS.PeerCertificates[0])
+		if err != nil {
+			http.Error(w, "client certificate has no SPIFFE ID", http.StatusUnauthorized)
+			log(r, http.StatusUnauthorized, "", err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(Answer{Peer: id.String(), Carriage: "mtls", Server: "tlspeer"})
+		log(r, http.StatusOK, id.String(), nil)
+	})
+}
