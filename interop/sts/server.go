@@ -182,12 +182,18 @@ func (s *Server) build(pol *policy.Policy, t *trust, ckey *wimse.PrivateKey, ast
 		DPoPSigningAlgValuesSupported:             dpopConf.SigningAlgValues(),
 		TLSClientCertificateBoundAccessTokens:     bindCert,
 	}
+	// The same authenticators serve the three endpoints, so the same
+	// assertion algorithms.
+	var assertionAlgs []string
 	switch {
 	case slices.Contains(cfg.AuthMethods, oauth.AuthMethodPrivateKeyJWT):
-		md.TokenEndpointAuthSigningAlgValuesSupported = jose.Supported()
+		assertionAlgs = jose.Supported()
 	case slices.Contains(cfg.AuthMethods, oauth.AuthMethodSPIFFEJWT):
-		md.TokenEndpointAuthSigningAlgValuesSupported = jwtgrant.SVIDAlgorithms()
+		assertionAlgs = jwtgrant.SVIDAlgorithms()
 	}
+	md.TokenEndpointAuthSigningAlgValuesSupported = assertionAlgs
+	md.RevocationEndpointAuthSigningAlgValuesSupported = assertionAlgs
+	md.IntrospectionEndpointAuthSigningAlgValuesSupported = assertionAlgs
 	if challenges != nil {
 		md.ChallengeEndpoint = cfg.baseURL() + ChallengePath
 		md.ClientAttestationSigningAlgValuesSupported = exchange.WITSVIDAlgorithms()

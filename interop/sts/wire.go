@@ -273,10 +273,12 @@ func (s *Server) dpopConfig() (*exchange.DPoPConfig, error) {
 }
 
 // recordRevocation appends the audit record of a revocation request: a
-// revocation, or a refused one (another client's token). Requests that
-// revoke nothing (an invalid token) are not recorded.
+// revocation, or a refused one (another client's token: an error
+// answered). A request answered 200 that revokes nothing (RFC 7009 §2.2:
+// an invalid, expired or foreign token) is not recorded: nothing was
+// decided about any token of this STS.
 func (s *Server) recordRevocation(ctx context.Context, d exchange.RevocationDecision) error {
-	if !d.Revoked && d.Reason == "" {
+	if !d.Revoked && d.Error == "" {
 		return nil
 	}
 	label := func(v string) audit.Label {

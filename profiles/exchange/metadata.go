@@ -78,6 +78,13 @@ type Metadata struct {
 	// endpoint is set (else RFC 8414 §2 means client_secret_basic).
 	RevocationEndpointAuthMethodsSupported    []string `json:"revocation_endpoint_auth_methods_supported,omitempty"`
 	IntrospectionEndpointAuthMethodsSupported []string `json:"introspection_endpoint_auth_methods_supported,omitempty"`
+	// RevocationEndpointAuthSigningAlgValuesSupported and
+	// IntrospectionEndpointAuthSigningAlgValuesSupported list the JWS
+	// algorithms of client assertions at those endpoints; required when
+	// their methods include private_key_jwt, client_secret_jwt or
+	// spiffe_jwt (RFC 8414 §2), never "none".
+	RevocationEndpointAuthSigningAlgValuesSupported    []string `json:"revocation_endpoint_auth_signing_alg_values_supported,omitempty"`
+	IntrospectionEndpointAuthSigningAlgValuesSupported []string `json:"introspection_endpoint_auth_signing_alg_values_supported,omitempty"`
 	// DPoPSigningAlgValuesSupported lists the DPoP proof algorithms (RFC
 	// 9449 §5.1): asymmetric only, never "none". With Handler.DPoP set,
 	// publish Handler.DPoP.SigningAlgValues(); without it, leave it empty.
@@ -171,17 +178,25 @@ func (m *Metadata) Validate() error {
 	if slices.Contains(methods, "none") {
 		add("token_endpoint_auth_methods_supported must not contain none: the token endpoint serves no anonymous client (RFC 8693 §5)")
 	}
-	list("token_endpoint_auth_signing_alg_values_supported", m.TokenEndpointAuthSigningAlgValuesSupported, false)
-	noNone("token_endpoint_auth_signing_alg_values_supported", m.TokenEndpointAuthSigningAlgValuesSupported)
-	if len(m.TokenEndpointAuthSigningAlgValuesSupported) == 0 {
-		for _, jwtMethod := range []string{oauth.AuthMethodPrivateKeyJWT, "client_secret_jwt", oauth.AuthMethodSPIFFEJWT} {
-			if slices.Contains(methods, jwtMethod) {
-				add("token_endpoint_auth_signing_alg_values_supported is required with %s (RFC 8414 §2)", jwtMethod)
+	// signingAlgs checks an endpoint's *_auth_signing_alg_values_supported
+	// against its methods (RFC 8414 §2: required with a JWT method).
+	signingAlgs := func(endpoint string, methods, algs []string) {
+		name := endpoint + "_endpoint_auth_signing_alg_values_supported"
+		list(name, algs, false)
+		noNone(name, algs)
+		if len(algs) == 0 {
+			for _, jwtMethod := range []string{oauth.AuthMethodPrivateKeyJWT, "client_secret_jwt", oauth.AuthMethodSPIFFEJWT} {
+				if slices.Contains(methods, jwtMethod) {
+					add("%s is required with %s (RFC 8414 §2)", name, jwtMethod)
+				}
 			}
 		}
 	}
+	signingAlgs("token", methods, m.TokenEndpointAuthSigningAlgValuesSupported)
 	list("revocation_endpoint_auth_methods_supported", m.RevocationEndpointAuthMethodsSupported, m.RevocationEndpoint != "")
 	list("introspection_endpoint_auth_methods_supported", m.IntrospectionEndpointAuthMethodsSupported, m.IntrospectionEndpoint != "")
+	signingAlgs("revocation", m.RevocationEndpointAuthMethodsSupported, m.RevocationEndpointAuthSigningAlgValuesSupported)
+	signingAlgs("introspection", m.IntrospectionEndpointAuthMethodsSupported, m.IntrospectionEndpointAuthSigningAlgValuesSupported)
 	list("dpop_signing_alg_values_supported", m.DPoPSigningAlgValuesSupported, false)
 	asymmetric("dpop_signing_alg_values_supported", m.DPoPSigningAlgValuesSupported)
 	wit := slices.Contains(methods, oauth.AuthMethodSPIFFEWIT)

@@ -21,10 +21,12 @@ func validMetadata() *exchange.Metadata {
 		IntrospectionEndpoint:             "https://sts.example.com/introspect",
 		GrantTypesSupported:               []string{oauth.GrantTypeTokenExchange},
 		TokenEndpointAuthMethodsSupported: []string{oauth.AuthMethodPrivateKeyJWT, oauth.AuthMethodSPIFFEJWT},
-		TokenEndpointAuthSigningAlgValuesSupported: []string{"ES256", "EdDSA"},
-		RevocationEndpointAuthMethodsSupported:     []string{oauth.AuthMethodPrivateKeyJWT},
-		IntrospectionEndpointAuthMethodsSupported:  []string{oauth.AuthMethodPrivateKeyJWT},
-		DPoPSigningAlgValuesSupported:              []string{"ES256"},
+		TokenEndpointAuthSigningAlgValuesSupported:         []string{"ES256", "EdDSA"},
+		RevocationEndpointAuthMethodsSupported:             []string{oauth.AuthMethodPrivateKeyJWT},
+		IntrospectionEndpointAuthMethodsSupported:          []string{oauth.AuthMethodPrivateKeyJWT},
+		RevocationEndpointAuthSigningAlgValuesSupported:    []string{"ES256"},
+		IntrospectionEndpointAuthSigningAlgValuesSupported: []string{"ES256"},
+		DPoPSigningAlgValuesSupported:                      []string{"ES256"},
 	}
 }
 
@@ -67,7 +69,13 @@ func TestMetadataValidate(t *testing.T) {
 			m.TokenEndpointAuthMethodsSupported = []string{oauth.AuthMethodClientSecretBasic}
 			m.TokenEndpointAuthSigningAlgValuesSupported = nil
 			m.RevocationEndpointAuthMethodsSupported = []string{oauth.AuthMethodClientSecretBasic}
+			m.RevocationEndpointAuthSigningAlgValuesSupported = nil
 		}, ""},
+		{"revocation jwt method without algs", func(m *exchange.Metadata) { m.RevocationEndpointAuthSigningAlgValuesSupported = nil },
+			"revocation_endpoint_auth_signing_alg_values_supported is required with private_key_jwt"},
+		{"introspection jwt method without algs", func(m *exchange.Metadata) { m.IntrospectionEndpointAuthSigningAlgValuesSupported = nil },
+			"introspection_endpoint_auth_signing_alg_values_supported is required with private_key_jwt"},
+		{"introspection alg none", func(m *exchange.Metadata) { m.IntrospectionEndpointAuthSigningAlgValuesSupported = []string{"none"} }, "must not contain none"},
 		{"auth alg none", func(m *exchange.Metadata) {
 			m.TokenEndpointAuthSigningAlgValuesSupported = []string{"ES256", "none"}
 		}, "must not contain none"},
@@ -131,11 +139,13 @@ func TestMetadataJSON(t *testing.T) {
 		"introspection_endpoint":                "https://sts.example.com/introspect",
 		"grant_types_supported":                 []any{"urn:ietf:params:oauth:grant-type:token-exchange"},
 		"token_endpoint_auth_methods_supported": []any{"private_key_jwt", "spiffe_jwt"},
-		"token_endpoint_auth_signing_alg_values_supported": []any{"ES256", "EdDSA"},
-		"revocation_endpoint_auth_methods_supported":       []any{"private_key_jwt"},
-		"introspection_endpoint_auth_methods_supported":    []any{"private_key_jwt"},
-		"dpop_signing_alg_values_supported":                []any{"ES256"},
-		"tls_client_certificate_bound_access_tokens":       true,
+		"token_endpoint_auth_signing_alg_values_supported":         []any{"ES256", "EdDSA"},
+		"revocation_endpoint_auth_methods_supported":               []any{"private_key_jwt"},
+		"introspection_endpoint_auth_methods_supported":            []any{"private_key_jwt"},
+		"revocation_endpoint_auth_signing_alg_values_supported":    []any{"ES256"},
+		"introspection_endpoint_auth_signing_alg_values_supported": []any{"ES256"},
+		"dpop_signing_alg_values_supported":                        []any{"ES256"},
+		"tls_client_certificate_bound_access_tokens":               true,
 	}
 	if len(got) != len(want) {
 		t.Errorf("members %v, want %d of them", keys(got), len(want))

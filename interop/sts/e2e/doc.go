@@ -20,12 +20,12 @@
 //
 // # Findings
 //
-// A spec the server does not pass yet is pending (PIt) with the reason in
-// a comment: RFC 8414 §2 requires
+// The suite found that the metadata lacked
 // revocation_endpoint_auth_signing_alg_values_supported and
-// introspection_endpoint_auth_signing_alg_values_supported when
-// private_key_jwt is offered at those endpoints, and the metadata has
-// neither.
+// introspection_endpoint_auth_signing_alg_values_supported, which RFC 8414
+// §2 requires when private_key_jwt is offered at those endpoints, and that
+// a revocation request for an unreadable token was recorded as a denial;
+// both are fixed and the specs pass.
 //
 // The package has no exported API; this file only documents it.
 package e2e

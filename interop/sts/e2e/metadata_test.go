@@ -50,12 +50,10 @@ func describeMetadata() {
 			Expect(md).To(HaveKeyWithValue("tls_client_certificate_bound_access_tokens", true))
 		})
 
-		// Finding (see the package doc): RFC 8414 §2 says
-		// revocation_endpoint_auth_signing_alg_values_supported and
-		// introspection_endpoint_auth_signing_alg_values_supported "MUST be
-		// present" when private_key_jwt is among the endpoint's methods;
-		// exchange.Metadata has no such fields. Pending until it does.
-		PIt("names the JWS algorithms of private_key_jwt at the revocation and introspection endpoints (RFC 8414 §2)", func() {
+		// RFC 8414 §2: revocation_endpoint_auth_signing_alg_values_supported
+		// and introspection_endpoint_auth_signing_alg_values_supported "MUST
+		// be present" when private_key_jwt is among the endpoint's methods.
+		It("names the JWS algorithms of private_key_jwt at the revocation and introspection endpoints (RFC 8414 §2)", func() {
 			Expect(md).To(HaveKeyWithValue("revocation_endpoint_auth_signing_alg_values_supported", ContainElement("ES256")))
 			Expect(md).To(HaveKeyWithValue("introspection_endpoint_auth_signing_alg_values_supported", ContainElement("ES256")))
 		})
