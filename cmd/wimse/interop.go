@@ -3,7 +3,8 @@ package main
 import (
 	"fmt"
 	"log/slog"
-	"os"
+	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -92,8 +93,14 @@ usage or registry error.`,
 			if !res.OK {
 				verdict = "NOT OK"
 			}
-			fmt.Fprintf(e.stdout, "%s: %d cells, %v, %d known, %.1f s; report %s\n", verdict, res.Summary.Cells,
-				res.Summary.Status, res.Summary.Known, time.Duration(res.Duration).Seconds(), out+string(os.PathSeparator)+"index.html")
+			var counts []string
+			for _, s := range matrix.Statuses() {
+				if n := res.Summary.Status[s]; n > 0 {
+					counts = append(counts, fmt.Sprintf("%s %d", s, n))
+				}
+			}
+			fmt.Fprintf(e.stdout, "%s: %d cells (%s), %d known disagreements, %.1f s; report %s\n", verdict, res.Summary.Cells,
+				strings.Join(counts, ", "), res.Summary.Known, time.Duration(res.Duration).Seconds(), filepath.Join(out, "index.html"))
 			if !res.OK {
 				return quietExit(exitFailure)
 			}

@@ -122,6 +122,7 @@ func (r *runner) run(ctx context.Context, c *Cell) {
 			setup("server did not start: %v", err)
 			return
 		}
+		c.serverPID = srv.cmd.Process.Pid
 		defer func() {
 			srv.stop(5 * time.Second)
 			ev.serverLog = srv.log.String()

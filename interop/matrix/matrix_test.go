@@ -76,6 +76,7 @@ func TestRepoMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	buildsOK(t, res)
 	for _, c := range res.Cells {
 		t.Logf("%-50s %s %s", c.ID, c.Status, c.Detail)
 		if c.Status != StatusPass && c.Known == nil {
@@ -96,6 +97,16 @@ func TestRepoMatrix(t *testing.T) {
 		t.Errorf("%d reference cells, want 5 (wpt-02, wpt-01, http-signature-07, -06, mtls)", ref)
 	}
 	writeAndCheck(t, out, res)
+}
+
+// buildsOK stops the test when a build failed: every cell would be setup.
+func buildsOK(t *testing.T, res *Result) {
+	t.Helper()
+	for _, b := range res.Builds {
+		if !b.OK {
+			t.Fatalf("build %s failed:\n%s", b.Name, b.Output)
+		}
+	}
 }
 
 // writeAndCheck writes the reports and checks matrix.json against its
@@ -171,11 +182,7 @@ func TestBrokenPeers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, b := range res.Builds {
-		if !b.OK {
-			t.Fatalf("build %s failed:\n%s", b.Name, b.Output)
-		}
-	}
+	buildsOK(t, res)
 	want := map[string]string{
 		"wimse--wimse--wit-wpt--wpt-02":                   StatusPass,
 		"wimse--wimse--wit-wpt--wpt-01":                   StatusPass,

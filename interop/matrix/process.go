@@ -74,6 +74,7 @@ func startServer(argv []string, dir string) (*server, error) {
 func (s *server) stop(grace time.Duration) {
 	select {
 	case <-s.done:
+		clearGroup(s.cmd, grace)
 		return
 	default:
 	}
@@ -86,6 +87,8 @@ func (s *server) stop(grace time.Duration) {
 		signalGroup(s.cmd, true)
 		<-s.done
 	}
+	// The leader is gone; whatever is left of its group is a leak.
+	clearGroup(s.cmd, grace)
 }
 
 // waitReady polls GET url until it answers 200, the server exits or the

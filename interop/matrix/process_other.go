@@ -2,7 +2,10 @@
 
 package matrix
 
-import "os/exec"
+import (
+	"os/exec"
+	"time"
+)
 
 func newGroup(*exec.Cmd) {}
 
@@ -13,3 +16,5 @@ func signalGroup(cmd *exec.Cmd, _ bool) {
 		_ = cmd.Process.Kill()
 	}
 }
+
+func clearGroup(*exec.Cmd, time.Duration) {}

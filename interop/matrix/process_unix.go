@@ -3,8 +3,10 @@
 package matrix
 
 import (
+	"errors"
 	"os/exec"
 	"syscall"
+	"time"
 )
 
 // newGroup makes cmd the leader of a process group of its own, so that
@@ -21,4 +23,27 @@ func signalGroup(cmd *exec.Cmd, kill bool) {
 		sig = syscall.SIGKILL
 	}
 	_ = syscall.Kill(-cmd.Process.Pid, sig)
+}
+
+// clearGroup kills what is left of cmd's process group once its leader
+// exited, and polls until the group is empty or the deadline passes.
+func clearGroup(cmd *exec.Cmd, deadline time.Duration) {
+	if cmd.Process == nil {
+		return
+	}
+	pgid := cmd.Process.Pid
+	if errors.Is(syscall.Kill(-pgid, syscall.SIGKILL), syscall.ESRCH) {
+		return
+	}
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	end := time.NewTimer(deadline)
+	defer end.Stop()
+	for !errors.Is(syscall.Kill(-pgid, 0), syscall.ESRCH) {
+		select {
+		case <-end.C:
+			return
+		case <-tick.C:
+		}
+	}
 }

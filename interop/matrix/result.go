@@ -21,6 +21,11 @@ const (
 	StatusUnknown      = "unknown"
 )
 
+// Statuses lists the cell statuses in report order.
+func Statuses() []string {
+	return []string{StatusPass, StatusClientSide, StatusServerSide, StatusDisagreement, StatusUnknown, StatusSetup}
+}
+
 // Result is one matrix run.
 type Result struct {
 	Schema    string        `json:"schema"`
@@ -72,7 +77,8 @@ type Cell struct {
 	// Evidence is the evidence file, relative to the output directory.
 	Evidence string `json:"evidence,omitempty"`
 
-	passed bool
+	passed    bool
+	serverPID int // the server's process (and process group) ID; 0 when none was started
 }
 
 // Summary counts cells by status.
