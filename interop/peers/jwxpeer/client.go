@@ -155,3 +155,7 @@ func (t roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return t.base.RoundTrip(r2)
 }
+
+// LoadKeyAlg returns a private key's proof algorithm: its alg member, else
+// the default for its type.
+func LoadKeyAlg(k jwk.Key) (string, error) { return (&Client{Key: k}).ProofAlg() }
