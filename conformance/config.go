@@ -188,6 +188,10 @@ type Profile struct {
 	// Unsupported lists vector labels the target declares it does not
 	// implement (e.g. "oth"); those vectors are reported unsupported.
 	Unsupported []string `json:"unsupported,omitempty"`
+	// Exchange maps the token endpoint vectors onto the target (--profile
+	// token-exchange): its client, subject tokens, targets, scopes and
+	// features (exchange_profile.go).
+	Exchange *ExchangeProfile `json:"exchange,omitempty"`
 }
 
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
@@ -196,7 +200,7 @@ func (c *Config) validate() (types.LabelFilter, error) {
 	if c.Target == "" {
 		return nil, fmt.Errorf("conformance: no target")
 	}
-	if !slices.Contains(AllRevisions, c.Draft) && !c.mtlsOnly() {
+	if !slices.Contains(AllRevisions, c.Draft) && !c.mtlsOnly() && !c.exchangeOnly() {
 		return nil, fmt.Errorf("conformance: draft %q is not one of %s", c.Draft, strings.Join(AllRevisions, ", "))
 	}
 	if c.Profile != nil {

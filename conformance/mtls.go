@@ -65,8 +65,8 @@ func (c *Config) mtlsOnly() bool {
 // initMTLS checks the kinds and prepares the server check.
 func (r *Runner) initMTLS() error {
 	for _, k := range r.cfg.Kinds {
-		if k != vectors.KindRequest && k != vectors.KindMTLS {
-			return fmt.Errorf("conformance: kind %q is not %s or %s", k, vectors.KindRequest, vectors.KindMTLS)
+		if k != vectors.KindRequest && k != vectors.KindMTLS && k != vectors.KindExchange {
+			return fmt.Errorf("conformance: kind %q is not %s, %s or %s", k, vectors.KindRequest, vectors.KindMTLS, vectors.KindExchange)
 		}
 	}
 	if !slices.Contains(r.cfg.kinds(), vectors.KindMTLS) {
@@ -102,6 +102,8 @@ func (r *Runner) plays(v *vectors.Vector) bool {
 	case vectors.KindMTLS:
 		return slices.Contains(kinds, vectors.KindMTLS) && v.Input != nil && v.Input.Certificates != nil &&
 			v.Input.Certificates.Role == vectors.RoleClient
+	case vectors.KindExchange:
+		return slices.Contains(kinds, vectors.KindExchange) && v.Exchange != nil
 	}
 	return false
 }

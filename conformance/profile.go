@@ -164,6 +164,9 @@ func (p *Profile) check() error {
 			return bad("unsupported", "an empty label")
 		}
 	}
+	if p.Exchange != nil {
+		return p.Exchange.check()
+	}
 	return nil
 }
 

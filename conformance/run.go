@@ -262,7 +262,7 @@ func (r *Runner) plan() []selectedVector {
 		have[s.v.ID] = true
 		if from := sourceOf(s.v); from != "" && s.v.Kind == vectors.KindRequest && unsupported(s.v, r.prof, r.cfg.Draft) == "" && !refusesDraft(s.v, r.cfg.Draft) {
 			need[from] = true
-		} else if from != "" && s.v.Kind == vectors.KindMTLS {
+		} else if from != "" && (s.v.Kind == vectors.KindMTLS || s.v.Kind == vectors.KindExchange) {
 			need[from] = true
 		}
 	}
@@ -531,8 +531,11 @@ func unsupported(v *vectors.Vector, p *Profile, draft string) string {
 
 // play materialises, sends and scores one vector.
 func (r *Runner) play(ctx context.Context, group string, v *vectors.Vector, prof *Profile) (res Result) {
-	if v.Kind == vectors.KindMTLS {
+	switch v.Kind {
+	case vectors.KindMTLS:
 		return r.playMTLS(ctx, group, v, prof)
+	case vectors.KindExchange:
+		return r.playExchange(ctx, group, v, prof)
 	}
 	res = Result{ID: v.ID, Group: group, Comment: v.Comment, Result: v.Result, Requirements: v.Requirements,
 		Flags: v.Flags, Labels: v.Labels, Draft: r.cfg.Draft, Reproduce: r.reproduce(v.ID)}

@@ -52,6 +52,7 @@ var groups = []group{
 		"the chain a peer presents in its role, verified against the x509Roots of requirements.json, each trusted for its own trust domain.",
 		"Client-role vectors are played against a target (expect.signal.mtls: 200 accepted, 0 handshake refused); server-role ones offline only.",
 	}, mtlsVectors},
+	{"exchange", exchangeHeader, exchangeVectors},
 }
 
 // Generate builds every vector file from seed: file name (under v1/) to
@@ -270,6 +271,11 @@ func lint(f *File, table []Requirement) error {
 		}
 		if v.Kind == KindMTLS {
 			if err := lintMTLS(&v); err != nil {
+				return errf("%v", err)
+			}
+		}
+		if v.Kind == KindExchange {
+			if err := lintExchange(&v); err != nil {
 				return errf("%v", err)
 			}
 		}

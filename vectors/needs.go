@@ -40,6 +40,9 @@ func fillNeeds(vs []Vector, keys *KeySet) {
 			continue
 		}
 		addNeeds(v, src.Needs.Policy, src.Needs.IssuerAlgorithms, src.Needs.ProofAlgorithms)
+		if len(src.Needs.Features) > 0 {
+			needFeatures(v, src.Needs.Features...)
+		}
 	}
 }
 
@@ -63,7 +66,7 @@ func addNeeds(v *Vector, policy, issuerAlgs, proofAlgs []string) {
 	n.Policy = merge(n.Policy, policy)
 	n.IssuerAlgorithms = merge(n.IssuerAlgorithms, issuerAlgs)
 	n.ProofAlgorithms = merge(n.ProofAlgorithms, proofAlgs)
-	if len(n.Policy)+len(n.IssuerAlgorithms)+len(n.ProofAlgorithms) == 0 {
+	if len(n.Policy)+len(n.IssuerAlgorithms)+len(n.ProofAlgorithms)+len(n.Features) == 0 {
 		v.Needs = nil
 		return
 	}

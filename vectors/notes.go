@@ -25,7 +25,7 @@ var commonNotes = map[string]Note{
 // AllNotes returns every defined note.
 func AllNotes() map[string]Note {
 	out := map[string]Note{}
-	for _, set := range []map[string]Note{commonNotes, identifierNotes, witNotes, wptNotes, httpsigNotes, mtlsNotes, keycheckNotes, trustDomainNotes} {
+	for _, set := range []map[string]Note{commonNotes, identifierNotes, witNotes, wptNotes, httpsigNotes, mtlsNotes, keycheckNotes, trustDomainNotes, exchangeNotes} {
 		for k, v := range set {
 			out[k] = v
 		}

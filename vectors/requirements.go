@@ -40,7 +40,7 @@ const (
 // identifier-03, workload-creds-02 (WIT part), wpt-01 and wpt-02 that a
 // receiver can be tested on, plus the SHOULDs the suite checks under
 // --strict. IDs are stable.
-var Requirements = []Requirement{
+var Requirements = append([]Requirement{
 	// Workload Identifier.
 	{"ID-ABSOLUTE", docID, "3", MUST, "a Workload Identifier is an absolute URI"},
 	{"ID-AUTHORITY", docID, "3", MUST, "the authority (trust domain) is non-empty"},
@@ -163,4 +163,4 @@ var Requirements = []Requirement{
 	{"MTLS-SERVER-ID", docMTLS, "M7, M9", MUST, "a client not using DNS is configured with the server's Workload Identifier and accepts exactly that identifier, trust domain and path"},
 	{"MTLS-LEAF", docMTLS, "M11", MUST, "the peer certificate is an end-entity certificate fit for TLS: not a CA, no keyCertSign or cRLSign, digitalSignature when a key usage is present (X509-SVID 4.3)"},
 	{"MTLS-PATH-SCOPE", docMTLS, "M12", MUSTNOT, "an identity is never authorised on its path alone: the trust domain counts, and it is the one whose own anchors validated the chain (issue #335)"},
-}
+}, exchangeRequirements...)

@@ -91,6 +91,8 @@ type Vector struct {
 	Frozen *Frozen `json:"frozen,omitempty"`
 	// Input holds the direct input of identifier and WIT vectors.
 	Input *Input `json:"input,omitempty"`
+	// Exchange is the token request of an exchange vector (exchange.go).
+	Exchange *ExchangeCase `json:"exchange,omitempty"`
 	// Expect is the expected outcome.
 	Expect Expect `json:"expect"`
 
@@ -126,6 +128,9 @@ type Needs struct {
 	// ProofAlgorithms are the proof algorithms (cnf.jwk.alg), other than
 	// ES256, the receiver must accept.
 	ProofAlgorithms []string `json:"proofAlgorithms,omitempty"`
+	// Features are the token endpoint features (Feature* constants) the
+	// target must claim (exchange vectors).
+	Features []string `json:"features,omitempty"`
 }
 
 // Names of Needs.Policy.

@@ -1,0 +1,232 @@
+package sts
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/wimse-wg/wimse/conformance"
+	"github.com/wimse-wg/wimse/internal/jose"
+	"github.com/wimse-wg/wimse/tokens/oauth"
+	"github.com/wimse-wg/wimse/vectors"
+)
+
+// The in-process conformance target: an Init deployment, amended so that
+// it trusts the suite's test issuer (workload identity federation: the
+// OpenID Connect issuer vectors.ExchangeIssuer with the suite's "issuer"
+// key, id_token subject and actor tokens), registers a private_key_jwt
+// client with the suite's "workload" key, and follows a policy made for
+// the vectors. Test keys only: never use such a deployment outside tests.
+
+// SuiteClientJWT is the private_key_jwt client of the in-process
+// conformance deployment, whose key is the suite's "workload" test key.
+const SuiteClientJWT = "suite-pkjwt"
+
+// suiteSecretEnv is the environment variable holding the secret of the
+// in-process deployment's client_secret client (DemoClientBasic).
+const suiteSecretEnv = "STS_SECRET_DEMO_BASIC"
+
+// SuiteDeployment is an in-process STS started for the conformance suite.
+type SuiteDeployment struct {
+	// URL is the token endpoint.
+	URL string
+	// Profile is the target profile under which it passes the suite.
+	Profile *conformance.Profile
+	// Client reaches it (its CA trusted).
+	Client *http.Client
+	srv    *Server
+	hs     *http.Server
+	dir    string
+}
+
+// Close stops the server and removes its deployment.
+func (s *SuiteDeployment) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 250*time.Millisecond)
+	defer cancel()
+	err := s.hs.Shutdown(ctx)
+	if err != nil {
+		err = s.hs.Close()
+	}
+	return errors.Join(err, s.srv.Close(), os.RemoveAll(s.dir))
+}
+
+// StartSuite writes a deployment with Init into a temporary directory,
+// amends it for the suite (see above) and serves it over TLS on loopback.
+// The client secret is put in the process environment (sts.New reads it
+// from there).
+func StartSuite() (*SuiteDeployment, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s, err := startSuite(ln)
+	if err != nil {
+		ln.Close()
+	}
+	return s, err
+}
+
+func startSuite(ln net.Listener) (*SuiteDeployment, error) {
+	dir, err := os.MkdirTemp("", "wimse-sts-conformance-")
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*SuiteDeployment, error) {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	d, err := Init(filepath.Join(dir, "sts"), InitOptions{Listen: ln.Addr().String()})
+	if err != nil {
+		return fail(err)
+	}
+	secret, err := readSecret(d.SecretsEnv, suiteSecretEnv)
+	if err != nil {
+		return fail(err)
+	}
+	if err := os.Setenv(suiteSecretEnv, secret); err != nil {
+		return fail(err)
+	}
+	keys, err := vectors.DeriveKeys(vectors.DefaultSeed)
+	if err != nil {
+		return fail(err)
+	}
+	write := func(name string, v any) (string, error) {
+		b, err := json.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return "", err
+		}
+		p := filepath.Join(dir, name)
+		return p, os.WriteFile(p, b, 0o600)
+	}
+	jwks := func(name string) (any, error) {
+		k, err := keys.Get(name)
+		if err != nil {
+			return nil, err
+		}
+		pub, err := jose.PublicJWKJSON(k.Signer.Public(), k.Alg, k.KeyID)
+		return map[string]any{"keys": []any{pub}}, err
+	}
+	issuerSet, err := jwks("issuer")
+	if err != nil {
+		return fail(err)
+	}
+	clientSet, err := jwks("workload")
+	if err != nil {
+		return fail(err)
+	}
+	issuerFile, err := write("suite-issuer.jwks", issuerSet)
+	if err != nil {
+		return fail(err)
+	}
+	clientFile, err := write("suite-client.jwks", clientSet)
+	if err != nil {
+		return fail(err)
+	}
+	policyFile, err := write("suite-policy.json", suitePolicy())
+	if err != nil {
+		return fail(err)
+	}
+	cfg, err := LoadConfig(d.Config)
+	if err != nil {
+		return fail(err)
+	}
+	cfg.Policy = policyFile
+	cfg.OIDCIssuers = map[string]OIDCIssuer{vectors.ExchangeIssuer: {JWKS: issuerFile, Audiences: []string{d.Issuer}}}
+	cfg.PrivateKeyJWTClients[SuiteClientJWT] = clientFile
+	cfg.ClientSecrets = map[string]ClientSecret{DemoClientBasic: {SecretEnv: suiteSecretEnv}}
+	srv, err := New(cfg)
+	if err != nil {
+		return fail(err)
+	}
+	pem, err := os.ReadFile(d.CA)
+	if err != nil {
+		srv.Close()
+		return fail(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 5 * time.Second, TLSConfig: srv.TLSConfig(), ErrorLog: log.New(io.Discard, "", 0)}
+	go func() { _ = hs.ServeTLS(ln, "", "") }()
+	return &SuiteDeployment{
+		URL:     cfg.TokenEndpoint(),
+		Profile: SuiteProfile(d.Issuer, secret),
+		Client:  &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, MaxIdleConnsPerHost: 16}},
+		srv:     srv, hs: hs, dir: dir,
+	}, nil
+}
+
+// SuiteProfile is the target profile of the in-process deployment whose
+// issuer is issuer: client_secret_basic as DemoClientBasic, id_token
+// subject tokens of the suite's issuer, every feature its policy grants.
+func SuiteProfile(issuer, secret string) *conformance.Profile {
+	return &conformance.Profile{Exchange: &conformance.ExchangeProfile{
+		Issuer:           issuer,
+		Client:           conformance.ExchangeClient{Method: conformance.AuthClientSecretBasic, ClientID: DemoClientBasic, SecretEnv: suiteSecretEnv, Secret: secret, AssertionClientID: SuiteClientJWT},
+		SubjectIssuer:    vectors.ExchangeIssuer,
+		SubjectTokenType: oauth.TokenTypeIDToken,
+		Resources:        []string{vectors.ExchangeResource, vectors.ExchangeSecondResource},
+		Audience:         vectors.ExchangeAudience,
+		Scopes:           strings.Fields(vectors.ExchangeScope),
+		Features: []string{vectors.FeatureClientSecretPost, vectors.FeatureClientRequired, vectors.FeatureDelegation,
+			vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope, vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget},
+	}}
+}
+
+// suitePolicy lets the suite's clients exchange the suite issuer's tokens
+// for the vectors' targets and scopes, refusing scope overreach.
+func suitePolicy() any {
+	rule := func(name, client string) map[string]any {
+		return map[string]any{
+			"name": name, "client": map[string]any{"clientId": client},
+			"subjectIssuers": []string{vectors.ExchangeIssuer}, "subjectTokenTypes": []string{oauth.TokenTypeIDToken},
+			"impersonation": true, "delegation": true, "actorIssuers": []string{vectors.ExchangeIssuer},
+			"resources": []string{vectors.ExchangeResource, vectors.ExchangeSecondResource},
+			"audiences": []string{vectors.ExchangeAudience},
+			"scopes":    strings.Fields(vectors.ExchangeScope), "maxLifetime": "10m",
+		}
+	}
+	return map[string]any{"version": 1, "rules": []any{rule("suite-secret", DemoClientBasic), rule("suite-private-key-jwt", SuiteClientJWT)}}
+}
+
+// readSecret reads NAME=value from a secrets.env file.
+func readSecret(file, name string) (string, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, name+"="); ok {
+			return strings.TrimSpace(v), nil
+		}
+	}
+	return "", fmt.Errorf("sts: %s: no %s", file, name)
+}
+
+// RunSuite plays the token endpoint vectors (cfg's selection) against the
+// reference STS started in-process (StartSuite). cfg's Target, Profile,
+// Kinds, Draft and Client are set here.
+func RunSuite(ctx context.Context, cfg conformance.Config) (*conformance.Report, error) {
+	s, err := StartSuite()
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	cfg.Target, cfg.Profile, cfg.Client = s.URL, s.Profile, s.Client
+	cfg.Kinds, cfg.Draft = []string{vectors.KindExchange}, vectors.SignalExchange
+	rep, err := conformance.Run(ctx, cfg)
+	if rep != nil {
+		rep.Target.InProcess = true
+	}
+	return rep, err
+}

@@ -1,0 +1,200 @@
+package vectors
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+)
+
+// Token endpoint vectors (group "exchange"): requests to an OAuth token
+// endpoint doing RFC 8693 token exchange, with RFC 8707 resource
+// indicators and RFC 6749 / RFC 7523 client authentication. A vector of
+// kind KindExchange has no template: its Exchange case names the form
+// parameters, header fields, client authentication and the tokens to
+// mint, which the runner materialises at play time (MaterializeExchange)
+// with the suite's own issuer key, a fresh jti and the run's clock, since
+// a live token endpoint needs fresh tokens. The values a deployment
+// decides (its resources, audiences, scopes, subject token type, the
+// issuer its subject tokens come from, its client) are placeholders
+// filled from the target profile (ExchangeEnv.Values).
+//
+// Expect.Reason of an exchange vector is the OAuth error code the
+// endpoint must answer (RFC 6749 §5.2, RFC 8693 §2.2.2, RFC 8707 §2), and
+// Expect.Signal["exchange"] its status and, for a 401, the challenge.
+
+// KindExchange: Vector.Exchange is a token request played against a token
+// endpoint.
+const KindExchange = "exchange"
+
+// SignalExchange keys Expect.Signal of exchange vectors, and is the draft
+// name of their results.
+const SignalExchange = "exchange"
+
+// Features a token endpoint may claim (Needs.Features). A vector that
+// needs one the target profile does not declare is unsupported.
+const (
+	// FeatureClientSecretBasic: the suite authenticates with a client
+	// secret in HTTP Basic (RFC 6749 §2.3.1).
+	FeatureClientSecretBasic = "client_secret_basic"
+	// FeatureClientSecretPost: ... with a client secret in the body.
+	FeatureClientSecretPost = "client_secret_post"
+	// FeaturePrivateKeyJWT: the target registers a client whose
+	// private_key_jwt key is the suite's "workload" test key (RFC 7523
+	// §2.2), so the suite mints its client assertions.
+	FeaturePrivateKeyJWT = "private_key_jwt"
+	// FeatureClientRequired: the target refuses exchanges by
+	// unauthenticated clients (RFC 8693 §2.1, §5).
+	FeatureClientRequired = "client_required"
+	// FeatureDelegation: actor tokens are accepted (RFC 8693 §1.1
+	// delegation, the act claim of §4.1).
+	FeatureDelegation = "delegation"
+	// FeatureMayAct: the target enforces a subject token's may_act claim
+	// (RFC 8693 §4.4).
+	FeatureMayAct = "may_act"
+	// FeatureAudience: the audience parameter (RFC 8693 §2.1) names a
+	// target the profile declares.
+	FeatureAudience = "audience"
+	// FeatureScope: the target issues the scopes the profile declares.
+	FeatureScope = "scope"
+	// FeatureForbiddenResource: the profile names a well-formed resource
+	// this client may not obtain a token for.
+	FeatureForbiddenResource = "forbidden_resource"
+	// FeatureJWT: the target issues requested_token_type
+	// urn:ietf:params:oauth:token-type:jwt.
+	FeatureJWT = "jwt"
+	// FeatureSingleTarget: the target refuses a request naming two
+	// targets (digest §14.5: the reference STS's default).
+	FeatureSingleTarget = "single_target"
+)
+
+// ExchangeCase is a token request, materialised at play time.
+type ExchangeCase struct {
+	// Method is the HTTP method; "" means POST.
+	Method string `json:"method,omitempty"`
+	// Encoding is how Params travel: "" or "form" (an
+	// application/x-www-form-urlencoded body, RFC 6749 §3.2), "json" (a
+	// JSON object body), "query" (the URL query, no body).
+	Encoding string `json:"encoding,omitempty"`
+	// Params are the parameters in order; a name may repeat and a value
+	// may be empty. Values may hold {{token:NAME}} (a minted token) and
+	// {{NAME}}, a value of the target profile (ExchangeEnv.Values).
+	Params [][2]string `json:"params"`
+	// Headers are extra header field lines, with the same placeholders.
+	Headers [][2]string `json:"headers,omitempty"`
+	// Client is how the suite authenticates as a client: one of the
+	// Client* constants.
+	Client string `json:"client,omitempty"`
+	// Tokens are the tokens to mint, by name (subject, actor, assertion).
+	Tokens map[string]*ExchangeToken `json:"tokens,omitempty"`
+	// Accept lists other error codes that are right too (a documented
+	// ambiguity of the RFCs, digest §14): a pass.
+	Accept []string `json:"accept,omitempty"`
+	// Deviations lists error codes common in practice that the RFC text
+	// excludes: right verdict, recorded as a deviation (warn).
+	Deviations []string `json:"deviations,omitempty"`
+	// AltStatus lists other statuses that are right too (405 for a GET).
+	AltStatus []int `json:"altStatus,omitempty"`
+	// Issued holds what this vector expects of the issued token beyond the
+	// checks every 200 gets.
+	Issued *IssuedExpect `json:"issued,omitempty"`
+}
+
+// How the suite authenticates as a client (ExchangeCase.Client).
+const (
+	// ClientDefault ("" too): the target profile's method and credentials.
+	ClientDefault = "default"
+	// ClientSecretBasic and ClientSecretPost: the profile's client secret,
+	// in HTTP Basic or in the body, whatever the profile's default method.
+	ClientSecretBasic = FeatureClientSecretBasic
+	ClientSecretPost  = FeatureClientSecretPost
+	// ClientNone: no client authentication at all.
+	ClientNone = "none"
+	// ClientWrongSecret: HTTP Basic with the profile's client_id and a
+	// secret that is not its own.
+	ClientWrongSecret = "wrong-secret"
+	// ClientBasicAndPost: the secret in HTTP Basic and in the body.
+	ClientBasicAndPost = "basic-and-post"
+	// ClientAssertion: private_key_jwt with the minted token "assertion".
+	ClientAssertion = "assertion"
+)
+
+// Bases of an ExchangeToken.
+const (
+	// TokenSubject: a JWT of the suite's subject token issuer for the
+	// profile's subject.
+	TokenSubject = "subject"
+	// TokenActor: the same issuer's JWT for the profile's actor.
+	TokenActor = "actor"
+	// TokenAssertion: a client assertion (RFC 7523 §2.2) for the
+	// private_key_jwt client, signed with the "workload" key.
+	TokenAssertion = "assertion"
+	// TokenOpaque: a random string that is not a JWT.
+	TokenOpaque = "opaque"
+)
+
+// ExchangeToken describes a token to mint: a base, with header members and
+// claims changed. A null value removes a member. Values may be the
+// directives of TokenTemplate ({"$rel": N}, {"$jti": true}) and strings
+// may hold the {{NAME}} placeholders of ExchangeCase.Params.
+type ExchangeToken struct {
+	Base   string         `json:"base"`
+	Header map[string]any `json:"header,omitempty"`
+	Claims map[string]any `json:"claims,omitempty"`
+	// Key names the signing key; "" means the base's ("issuer" for
+	// subject and actor tokens, "workload" for assertions).
+	Key string `json:"key,omitempty"`
+	// Alg is the signing algorithm as TokenTemplate.Alg ("none" leaves
+	// the signature empty).
+	Alg string `json:"alg,omitempty"`
+	// Tamper replaces claims after signing (a bad signature).
+	Tamper map[string]any `json:"tamper,omitempty"`
+	// Encoding mangles the compact form as TokenTemplate.Encoding.
+	Encoding string `json:"encoding,omitempty"`
+}
+
+// IssuedExpect is what a vector expects of the issued token, beyond the
+// checks every 200 answer gets (the runner's; see conformance).
+type IssuedExpect struct {
+	// IssuedTokenType, when set, is the issued_token_type required.
+	IssuedTokenType string `json:"issuedTokenType,omitempty"`
+	// JWT: access_token must be a JWS in compact serialization.
+	JWT bool `json:"jwt,omitempty"`
+}
+
+// lintExchange checks an exchange vector: a case, a signal for the
+// exchange "draft", a known client method and token bases, and an OAuth
+// error code for a rejection.
+func lintExchange(v *Vector) error {
+	c := v.Exchange
+	if c == nil || v.Template != nil || v.Input != nil {
+		return errors.New("an exchange vector has an exchange case and nothing else")
+	}
+	if _, ok := v.Expect.Signal[SignalExchange]; !ok || len(v.Expect.Signal) != 1 {
+		return fmt.Errorf("an exchange vector needs exactly the signal %q", SignalExchange)
+	}
+	switch c.Encoding {
+	case "", "form", "json", "query":
+	default:
+		return fmt.Errorf("encoding %q", c.Encoding)
+	}
+	switch c.Client {
+	case "", ClientDefault, ClientNone, ClientWrongSecret, ClientBasicAndPost, ClientAssertion, ClientSecretBasic, ClientSecretPost:
+	default:
+		return fmt.Errorf("client %q", c.Client)
+	}
+	for n, t := range c.Tokens {
+		switch t.Base {
+		case TokenSubject, TokenActor, TokenAssertion, TokenOpaque:
+		default:
+			return fmt.Errorf("token %s: base %q", n, t.Base)
+		}
+	}
+	if v.Expect.Verdict == "reject" && !oauthErrorCode.MatchString(v.Expect.Reason) {
+		return fmt.Errorf("reason %q is not an OAuth error code", v.Expect.Reason)
+	}
+	return nil
+}
+
+// oauthErrorCode is the shape of the error codes a token endpoint answers
+// (RFC 6749 §5.2: lowercase words joined by underscores).
+var oauthErrorCode = regexp.MustCompile(`^[a-z]+(_[a-z]+)*$`)

@@ -1,0 +1,74 @@
+package vectors
+
+// Documents of the token endpoint requirements.
+const (
+	docOAuth      = "RFC 6749"
+	docTX         = "RFC 8693"
+	docResource   = "RFC 8707"
+	docJWTAuth    = "RFC 7523"
+	docJWTAuthBis = "draft-ietf-oauth-rfc7523bis"
+	docHTTP       = "RFC 9110"
+)
+
+// exchangeRequirements are the token endpoint requirements the exchange
+// vectors and the runner's response checks cite (test case IDs of the
+// implementation digest §15 in brackets). Where the RFC text and common
+// practice disagree (digest §14), the text here says which is required;
+// the vectors record the practice as a deviation.
+var exchangeRequirements = []Requirement{
+	// The token response (RFC 6749 §5.1, RFC 8693 §2.2.1).
+	{"TX-SUCCESS", docTX, "2.2.1", MUST, "a valid token exchange request is answered 200 with a JSON token response holding access_token, issued_token_type and token_type [TX-01]"},
+	{"TX-JSON", docOAuth, "5.1, 5.2", MUST, "token and error responses are application/json"},
+	{"TX-NO-STORE", docOAuth, "5.1", MUST, "a response holding a token carries Cache-Control: no-store"},
+	{"TX-EXPIRES-IN", docOAuth, "5.1", RECOMMENDE, "the token response carries expires_in [TX-01]"},
+	{"TX-ISSUED-TYPE", docTX, "2.2.1, 3", MUST, "issued_token_type is present, is an absolute URI, and describes the returned token: a JWT type is a JWS in compact serialization [TT-04]"},
+	{"TX-TOKEN-TYPE-NA", docTX, "2.2.1", MUST, "token_type is present; N_A when the issued token is not an access token [TT-02]"},
+	{"TX-AUD-TARGET", docResource, "2", SHOULD, "the issued token's aud is the requested resource or audience, or a value it maps to; never another target [TX-02]"},
+	{"TX-SUB", docTX, "1.1, 2.1", SHOULD, "the issued token's sub is the subject token's subject [TX-02]"},
+	{"TX-NO-ECHO", docTX, "2.2.1", SHOULD, "the issued token is a new token, not the subject or actor token echoed back [inference: §2.2.1 'the security token issued']"},
+	{"TX-EXP-BOUND", docTX, "5", SHOULD, "the issued token expires no later than the subject and actor tokens it was derived from [WI-05; inference: an exchange must not extend a credential]"},
+	{"TX-NO-REFRESH", docTX, "2.2.1", SHOULD, "a plain exchange of a short-lived token issues no refresh_token [TT-05]"},
+
+	// Error responses (RFC 6749 §5.2, RFC 8693 §2.2.2).
+	{"TX-ERROR-FORMAT", docOAuth, "5.2", MUST, "an error response is 400 (unless stated otherwise) with a JSON object whose error member is one of the registered codes [TX-22]"},
+	{"TX-ERROR-NO-STORE", docOAuth, "5.1, 5.2", SHOULD, "an error response carries Cache-Control: no-store [TX-22; inference: RFC 6749 requires it of token responses]"},
+	{"TX-401-CHALLENGE", docHTTP, "15.5.2; RFC 6749 5.2", MUST, "a 401 carries WWW-Authenticate; invalid_client after authentication through the Authorization field is a 401 with the scheme used"},
+
+	// Request syntax (RFC 6749 §3.2, RFC 8693 §2.1).
+	{"TX-POST", docOAuth, "3.2", MUST, "the token endpoint takes POST only: a GET is not a token request [TX-16]"},
+	{"TX-FORM", docTX, "2.1", SHOULD, "parameters travel as application/x-www-form-urlencoded in the body; a JSON body or parameters in the URL query are not a token request [TX-17]"},
+	{"TX-GRANT-TYPE", docOAuth, "5.2", MUST, "a request without grant_type is invalid_request; an unknown grant_type is unsupported_grant_type [TX-03, TX-04]"},
+	{"TX-PARAMS-REQUIRED", docTX, "2.1, 2.2.2", MUST, "subject_token and subject_token_type are required; a request without one is invalid_request [TX-05, TX-06]"},
+	{"TX-EMPTY-PARAM", docOAuth, "3.2", MUST, "a parameter sent without a value is treated as omitted [TX-07]"},
+	{"TX-REPEAT-PARAM", docOAuth, "3.2", MUSTNOT, "request parameters are not included more than once: a repeated one is invalid_request (resource and audience excepted, RFC 8693 §2.1) [TX-08]"},
+	{"TX-ACTOR-PAIR", docTX, "2.1", MUST, "actor_token_type is required with actor_token and must not be sent without it [TX-09, TX-10]"},
+	{"TX-UNKNOWN-PARAM", docOAuth, "3.2", MUST, "request parameters the server does not recognise are ignored [TX-18]"},
+	{"TX-SUBJECT-TYPE", docTX, "2.2.2", MUST, "a subject_token_type the server does not support, or a token that is not of the declared type, is invalid_request [TX-11, TX-12]"},
+	{"TX-SUBJECT-INVALID", docTX, "2.2.2", MUST, "an invalid subject token (bad signature, expired, not yet valid, untrusted key, alg none) is refused with invalid_request; invalid_grant is a common deviation (digest §14.1) [TX-13..15]"},
+	{"TX-SUBJECT-AUDIENCE", docTX, "2.2.2, 5", SHOULD, "a subject token issued for another party (aud) or by an issuer the server does not trust is refused with invalid_request [TG-11]"},
+
+	// Client authentication (RFC 6749 §2.3, §5.2; RFC 7523).
+	{"TX-CLIENT-AUTH", docOAuth, "2.3, 5.2", MUST, "failed client authentication is invalid_client; 401 with WWW-Authenticate when the client used the Authorization field [TX-19]"},
+	{"TX-ONE-AUTH-METHOD", docOAuth, "2.3", MUSTNOT, "a client does not use more than one authentication method in one request: such a request is refused (invalid_request) [TX-20]"},
+	{"TX-CLIENT-REQUIRED", docTX, "2.1, 5", SHOULD, "a deployment that requires client authentication for token exchange refuses an unauthenticated request with invalid_client [TX-21]"},
+	{"CA-ASSERTION", docJWTAuth, "3, 3.1", MUST, "a client assertion is refused (invalid_client) unless iss and sub are the client_id, aud identifies the authorization server, exp has not passed and the signature verifies with a key registered for the client (alg none never) [CA-01..04]"},
+	{"CA-AUD-SOLE", docJWTAuthBis, "RFC 7523 updates", MUST, "a client assertion's aud is the authorization server's issuer identifier as its sole value [CA-06]"},
+	{"CA-CLIENT-ID", docJWTAuth, "RFC 7521 4.2", SHOULD, "a client_id parameter that names another client than the assertion's sub is refused with invalid_client [CA-07]"},
+
+	// Targets and scope (RFC 8707 §2, RFC 8693 §2.1, §2.2).
+	{"TG-RESOURCE-ABSOLUTE", docResource, "2", MUST, "a resource is an absolute URI without fragment; otherwise invalid_target (invalid_request accepted, digest §14.2) [TG-01, TG-02]"},
+	{"TG-TARGET-POLICY", docTX, "2.2.2", SHOULD, "a target the server does not know, or this client may not obtain a token for, is invalid_target [TG-03, TG-04]"},
+	{"TG-MULTI-TARGET", docTX, "2.1, 2.1.1", MUST, "a request naming several targets is answered with a token for all of them, or refused with invalid_target; never a token for one without saying so [TG-05, TG-06]"},
+	{"TG-SCOPE-SUBSET", docTX, "2.2.1, 5", MUST, "the issued scope is within the requested scope and the subject token's scope: a server narrows or refuses (invalid_scope), never grants more [TG-09, TG-10]"},
+	{"TG-SCOPE-RESPONSE", docTX, "2.2.1", MUST, "the response carries scope when the issued scope differs from the requested one [TG-08]"},
+
+	// Token types (RFC 8693 §2.2.1, §3).
+	{"TT-REQUESTED", docTX, "2.2.1, 3", MUST, "a supported requested_token_type is honoured: issued_token_type names it and the token is of that type [TT-01]"},
+	{"TT-UNSUPPORTED", docTX, "2.2.2", SHOULD, "an unsupported requested_token_type is refused with invalid_request (invalid_target accepted) [TT-03]"},
+
+	// Delegation (RFC 8693 §1.1, §4.1, §4.4).
+	{"DG-ACT", docTX, "1.1, 4.1", MUST, "a delegation token's act names the actor as the current (outermost) actor, with the subject token's own act chain nested inside; an impersonation token adds no act [DG-01, DG-03, DG-05]"},
+	{"DG-ACT-MEMBERS", docTX, "4.1", SHOULDNOT, "act objects carry no exp, nbf or aud, and may_act is not copied into the issued token [DG-04]"},
+	{"DG-MAY-ACT", docTX, "4.4, 2.2.2", SHOULD, "an actor that the subject token's may_act does not name is refused with invalid_request [DG-02]"},
+	{"DG-ACTOR-INVALID", docTX, "2.2.2", MUST, "an invalid actor token (expired, bad signature, untrusted key, not of its declared type) is refused with invalid_request [DG-06, DG-07]"},
+}
