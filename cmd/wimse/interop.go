@@ -33,7 +33,9 @@ client certificates), and every client × server × profile × draft both speak
 is run: the server is started on a free loopback port, /healthz must answer
 200 within --timeout, the client sends one request within --timeout, and the
 server's process group is stopped. A cell passes when the client exits 0 and
-the answer names the client's identity.
+the answer names the client's identity, and the same client with rogue
+credentials (the same names from an issuer key and a CA nobody trusts) is
+then refused: a server that accepts anything cannot pass.
 
 A failing cell is classified by two controls of the same run: the client
 against the reference server, and the reference client against the server.

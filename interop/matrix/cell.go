@@ -29,6 +29,8 @@ type evidence struct {
 	serverLog    string
 	clientStdout string
 	clientStderr string
+	negStdout    string
+	negStderr    string
 }
 
 // vars returns the template variables of one role in one cell.
@@ -165,8 +167,39 @@ func (r *runner) run(ctx context.Context, c *Cell) {
 	case !strings.Contains(run.stdout, want):
 		c.Detail = fmt.Sprintf("client exit 0, but the answer does not name the client's identity %s", want)
 	default:
+		r.negative(ctx, c, cl.Commands[c.Profile], vars, ev)
+	}
+}
+
+// negative runs the client again with the rogue credentials (the same
+// names, issued by keys the server does not trust): the server must refuse
+// them, or its passes prove nothing.
+func (r *runner) negative(ctx context.Context, c *Cell, tmpl []string, vars map[string]string, ev *evidence) {
+	rogue := maps.Clone(vars)
+	rogue["wit"], rogue["key"] = r.creds.Rogue.WIT, r.creds.Rogue.WITKey
+	rogue["cert"], rogue["certKey"] = r.creds.Rogue.ClientCert, r.creds.Rogue.ClientKey
+	argv, err := expand(tmpl, rogue)
+	if err != nil {
+		c.Status, c.Detail = StatusSetup, fmt.Sprintf("negative probe: %v", err)
+		return
+	}
+	run := runClient(ctx, argv, r.reg.dir, r.o.Timeout)
+	c.Negative = &Probe{Command: argv, Exit: run.exit, TimedOut: run.timedOut, Time: Duration(run.duration)}
+	ev.negStdout, ev.negStderr = run.stdout, run.stderr
+	what := "a WIT signed by an untrusted issuer key"
+	if c.Profile == ProfileMTLS {
+		what = "a client certificate from an untrusted CA"
+	}
+	switch {
+	case run.startErr != nil || run.exit == 2:
+		c.Status, c.Detail = StatusSetup, fmt.Sprintf("negative probe: the client did not run (exit %d, %v)", run.exit, run.startErr)
+	case run.timedOut:
+		c.Detail = fmt.Sprintf("negative probe: no answer to %s within %s", what, r.o.Timeout)
+	case run.exit == 0:
+		c.Detail = fmt.Sprintf("negative probe: the server accepted %s", what)
+	default:
 		c.Status, c.passed = StatusPass, true
-		c.Detail = "the answer names " + want
+		c.Detail = fmt.Sprintf("the answer names %s; %s is refused", vars["subject"], what)
 	}
 }
 
@@ -214,6 +247,11 @@ func writeEvidence(out string, c *Cell, ev *evidence) error {
 	section("client command", quote(c.ClientCommand))
 	section("client stdout", ev.clientStdout)
 	section("client stderr", ev.clientStderr)
+	if c.Negative != nil {
+		section("negative probe command (rogue credentials)", quote(c.Negative.Command))
+		section("negative probe stdout", ev.negStdout)
+		section("negative probe stderr", ev.negStderr)
+	}
 	section("server log", ev.serverLog)
 	if err := os.WriteFile(filepath.Join(out, c.Evidence), []byte(b.String()), 0o644); err != nil {
 		return fmt.Errorf("matrix: evidence: %w", err)

@@ -25,21 +25,42 @@ import (
 // client certificate (URI SANs spiffe://TD/workload/server and
 // spiffe://TD/workload/client; the server's also carries DNS localhost and
 // IP 127.0.0.1). Private keys are fresh for every run and never leave Dir.
+//
+// Rogue holds the same names issued by keys nobody trusts (Dir/rogue): a
+// WIT for the same subject signed by another issuer key, and a client
+// certificate with the same URI SAN from another CA. Servers must refuse
+// them: the negative probe of every cell.
 type Credentials struct {
 	Dir         string
 	TrustDomain string
-	// WITSubject is the WIT's subject; X509Client the client
-	// certificate's URI SAN.
+	// WITSubject is the WIT's subject; X509Client and X509Server the
+	// certificates' URI SANs.
 	WITSubject, X509Client, X509Server string
 	// Files.
 	TrustBundle, IssuerKey, WIT, WITKey string
 	CA, ServerCert, ServerKey           string
 	ClientCert, ClientKey               string
+	Rogue                               *Credentials
 }
 
 // NewCredentials writes a fresh credential set into dir, valid from now
-// for lifetime.
+// for lifetime, and its rogue twin into dir/rogue.
 func NewCredentials(dir string, now time.Time, lifetime time.Duration, rnd io.Reader) (*Credentials, error) {
+	c, err := newCredentials(dir, now, lifetime, rnd)
+	if err != nil {
+		return nil, err
+	}
+	rogue := filepath.Join(dir, "rogue")
+	if err := os.Mkdir(rogue, 0o700); err != nil {
+		return nil, fmt.Errorf("matrix: %w", err)
+	}
+	if c.Rogue, err = newCredentials(rogue, now, lifetime, rnd); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func newCredentials(dir string, now time.Time, lifetime time.Duration, rnd io.Reader) (*Credentials, error) {
 	if rnd == nil {
 		rnd = rand.Reader
 	}

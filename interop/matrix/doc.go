@@ -15,9 +15,13 @@
 //
 // For each cell the runner starts the server on a free loopback port, waits
 // for GET /healthz to answer 200 within a deadline, runs the client with a
-// time bound, and stops the server's whole process group. The client
-// passes when it exits 0 and its output names the identity the server
-// authenticated.
+// time bound, and stops the server's whole process group. A cell passes
+// when the client exits 0 and its output names the identity the server
+// authenticated, and then the negative probe, the same client run with the
+// rogue credentials (the same names issued by an issuer key and a CA
+// nobody trusts), is refused (exit 1): a server that accepts anything
+// cannot pass. The probe tests servers only; a client's own checks of the
+// server (a rogue server certificate, an unsigned response) are not probed.
 //
 // # Classification
 //

@@ -142,7 +142,8 @@ func writeAndCheck(t *testing.T, out string, res *Result) {
 
 // TestBrokenPeers: deliberately broken implementations are classified by
 // their controls: a client that sends the wrong carriage is client-side, a
-// server expecting another audience is server-side, a server that cannot
+// server expecting another audience is server-side, so is a server that
+// accepts anything (caught by the negative probe), a server that cannot
 // start is setup; a known entry marks its cell, and a known entry whose
 // cell passes is stale.
 func TestBrokenPeers(t *testing.T) {
@@ -169,7 +170,10 @@ func TestBrokenPeers(t *testing.T) {
 		{Name: "wrong-carriage", Profiles: wpt, Client: &Client{Commands: map[string][]string{ProfileWPT: wrongCarriage}}},
 		{Name: "wrong-audience", Profiles: wpt, Server: &Server{Commands: map[string][]string{ProfileWPT: wrongAudience}}},
 		{Name: "no-start", Profiles: wpt, Server: &Server{Commands: map[string][]string{ProfileWPT: {"{{bin.wimse}}", "serve", "--listen", "{{listen}}"}}}},
+		{Name: "credulous", Profiles: wpt, Server: &Server{Commands: map[string][]string{
+			ProfileWPT: {"{{bin.credulous}}", "--listen", "{{listen}}", "--subject", "wimse://demo.example/workload/client"}}}},
 	}
+	reg.Build = append(reg.Build, Build{Name: "credulous", Package: module + "interop/matrix/testdata/credulous"})
 	reg.Known = []Known{
 		{Client: "wrong-carriage", Server: "wrong-audience", Profile: ProfileWPT, Finding: "test finding"},
 		{Client: "wimse", Server: "wimse", Profile: ProfileWPT, Draft: "wpt-02", Finding: "stale finding"},
@@ -191,6 +195,8 @@ func TestBrokenPeers(t *testing.T) {
 		"wrong-carriage--wimse--wit-wpt--wpt-02":          StatusClientSide,
 		"wrong-carriage--wrong-audience--wit-wpt--wpt-02": StatusUnknown,
 		"wrong-carriage--no-start--wit-wpt--wpt-02":       StatusSetup,
+		"wimse--credulous--wit-wpt--wpt-02":               StatusServerSide,
+		"wrong-carriage--credulous--wit-wpt--wpt-02":      StatusUnknown,
 	}
 	got := map[string]string{}
 	for _, c := range res.Cells {

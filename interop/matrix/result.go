@@ -74,11 +74,23 @@ type Cell struct {
 	TimedOut      bool     `json:"timedOut,omitempty"`
 	ServerStart   Duration `json:"serverStart"`
 	ClientTime    Duration `json:"clientTime"`
+	// Negative is the negative probe: the same client with rogue
+	// credentials, which the server must refuse. It runs only after the
+	// client passed.
+	Negative *Probe `json:"negative,omitempty"`
 	// Evidence is the evidence file, relative to the output directory.
 	Evidence string `json:"evidence,omitempty"`
 
 	passed    bool
 	serverPID int // the server's process (and process group) ID; 0 when none was started
+}
+
+// Probe is one extra client run of a cell.
+type Probe struct {
+	Command  []string `json:"command"`
+	Exit     int      `json:"exit"`
+	TimedOut bool     `json:"timedOut,omitempty"`
+	Time     Duration `json:"time"`
 }
 
 // Summary counts cells by status.
