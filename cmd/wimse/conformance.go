@@ -19,6 +19,7 @@ import (
 
 	"github.com/wimse-wg/wimse/conformance"
 	"github.com/wimse-wg/wimse/interop/server"
+	"github.com/wimse-wg/wimse/interop/sts"
 	"github.com/wimse-wg/wimse/vectors"
 )
 
@@ -46,6 +47,7 @@ type runFlags struct {
 	draftSet                                                             bool
 	serverBundles, serverTDs                                             []string
 	secondTrustDomain                                                    string
+	clientID, clientAuth, clientSecretEnv                                string // --profile token-exchange
 	ids, headers                                                         []string
 	strict, insecure, reasons, keepGoing                                 bool
 	parallel                                                             int
@@ -87,10 +89,22 @@ Accepted means the handshake completed and the target answered 2xx; rejected
 means it refused the handshake or answered 4xx. --ca (or --insecure) verifies
 the target's certificate; with --server-id it is checked instead as a Workload
 Identity Certificate for that identifier, chaining to --ca (default: the
-suite's roots), and reported as one more result.`,
+suite's roots), and reported as one more result.
+
+With --profile token-exchange the token endpoint vectors are played: the
+--target is a token endpoint, and the "exchange" section of the
+--target-config profile says how the suite authenticates as a client, which
+subject tokens the target accepts from the suite's issuer (its "issuer" test
+key: 'wimse conformance trust-bundle') and which features it claims;
+vectors needing an undeclared feature are unsupported. The client secret
+comes from the environment variable --client-secret-env (or the profile's
+secretEnv) and never appears in a report. With no --target, the reference
+STS is started in-process (sts init into a temporary directory) and tested.`,
 		Example: `  wimse conformance run
   wimse conformance run --profile mtls
   wimse conformance run --profile mtls --target https://svc.example/api --ca roots.pem --server-id wimse://example.org/svc
+  wimse conformance run --profile token-exchange
+  STS_SECRET=... wimse conformance run --profile token-exchange --target https://as.example/token --target-config as.json --client-secret-env STS_SECRET
   wimse conformance run --target https://svc.example/api --draft wpt-01 --report json=r.json,junit=r.xml
   wimse conformance run --target http://127.0.0.1:8080/hello --label-filter 'aud || replay' --strict
   wimse conformance run --target https://svc.example/api --target-config profile.json --keep-going`,
@@ -103,7 +117,7 @@ suite's roots), and reported as one more result.`,
 	fl := c.Flags()
 	fl.StringVar(&f.target, "target", "", "protected endpoint to test; empty starts the reference server in-process")
 	fl.StringVar(&f.draft, "draft", "", "revision to play: wpt-02 or wpt-01 (--profile wit-wpt), http-signature-07 or http-signature-06 (wit-httpsig) (default: the latest, or the one the --target-config profile declares)")
-	fl.StringVar(&f.profile, "profile", "wit-wpt", "what to play: wit-wpt (WIT + WPT, --draft wpt-02 or wpt-01), wit-httpsig (WIT + HTTP message signature, --draft http-signature-07 or -06) or mtls (client certificates over mutual TLS)")
+	fl.StringVar(&f.profile, "profile", "wit-wpt", "what to play: wit-wpt (WIT + WPT, --draft wpt-02 or wpt-01), wit-httpsig (WIT + HTTP message signature, --draft http-signature-07 or -06) mtls (client certificates over mutual TLS) or token-exchange (an OAuth token endpoint: RFC 8693, RFC 8707, RFC 7523)")
 	fl.StringVar(&f.serverID, "server-id", "", "with --profile mtls: the Workload Identifier the target's own certificate must carry")
 	fl.StringArrayVar(&f.serverBundles, "server-trust-bundle", nil, "with --profile wit-httpsig: TD=FILE, JWK Set of the issuer keys of trust domain TD, whose issuer made the target's own WIT that signs its responses (repeatable; a bare FILE only with a single --server-trust-domain; default: the suite's issuer keys)")
 	fl.StringArrayVar(&f.serverTDs, "server-trust-domain", nil, "trust domain(s) of --server-trust-bundle (repeatable)")
@@ -128,6 +142,7 @@ suite's roots), and reported as one more result.`,
 	fl.StringVar(&f.issuer, "issuer", "", "iss of the suite's WITs instead of https://issuer.example.org")
 	fl.StringVar(&f.path, "path", "", "protected path, if not the target URL's")
 	fl.StringVar(&f.method, "method", "", "HTTP method, if not POST")
+	exchangeFlags(fl, &f)
 	fl.BoolVar(&f.keepGoing, "keep-going", false, fmt.Sprintf("play every vector even when the first %d end in transport errors (otherwise: exit 3, target unreachable)", conformance.UnreachableAfter))
 	return c
 }
@@ -157,6 +172,8 @@ func runConformance(ctx context.Context, e *env, f *runFlags) error {
 	} else {
 		if f.profile == profileMTLS {
 			fmt.Fprintln(e.stderr, "testing the reference server, started in-process on loopback over mutual TLS")
+		} else if f.profile == profileTokenExchange {
+			fmt.Fprintln(e.stderr, "testing the reference STS, started in-process on loopback over TLS")
 		} else {
 			fmt.Fprintln(e.stderr, "testing the reference server, started in-process on loopback")
 		}
@@ -171,6 +188,8 @@ func runConformance(ctx context.Context, e *env, f *runFlags) error {
 	switch {
 	case f.target == "" && f.profile == profileMTLS:
 		rep, err = server.RunMTLSSuite(ctx, cfg, nil)
+	case f.target == "" && f.profile == profileTokenExchange:
+		rep, err = sts.RunSuite(ctx, cfg)
 	case f.target == "":
 		rep, err = server.RunSuite(ctx, cfg, nil)
 	default:
@@ -322,6 +341,10 @@ func (f *runFlags) config(e *env) (conformance.Config, error) {
 		}
 	case profileMTLS:
 		cfg.Kinds, cfg.ServerID, cfg.ServerRoots = []string{vectors.KindMTLS}, f.serverID, caCerts
+	case profileTokenExchange:
+		if err := f.exchangeConfig(&cfg, e); err != nil {
+			return cfg, err
+		}
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = tlsCfg

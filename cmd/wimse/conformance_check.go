@@ -26,12 +26,16 @@ func profileDrafts(profile string) ([]string, bool) {
 		return []string{"http-signature-07", "http-signature-06"}, true
 	case profileMTLS:
 		return []string{profileMTLS}, true
+	case profileTokenExchange:
+		return []string{vectors.SignalExchange}, true
 	}
 	return nil, false
 }
 
 // profileNames are the values of --profile.
-func profileNames() []string { return []string{"wit-wpt", "wit-httpsig", profileMTLS} }
+func profileNames() []string {
+	return []string{"wit-wpt", "wit-httpsig", profileMTLS, profileTokenExchange}
+}
 
 // resolveDraft checks --draft against --profile and, when the target
 // profile declares revisions, against them; it returns the revision to
@@ -41,8 +45,8 @@ func resolveDraft(profile, draft string, draftSet bool, declared []string) (stri
 	if !ok {
 		return "", "", usageErr("--profile %q is not one of %s", profile, strings.Join(profileNames(), ", "))
 	}
-	if profile == profileMTLS {
-		declared = nil // the mtls vectors are not tied to a revision
+	if profile == profileMTLS || profile == profileTokenExchange {
+		declared = nil // the mtls and exchange vectors are not tied to a revision
 	}
 	if draftSet {
 		if !slices.Contains(drafts, draft) {

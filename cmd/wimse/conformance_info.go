@@ -43,7 +43,11 @@ wit-httpsig: http-signature-07 and -06).`,
 			}
 			n := 0
 			for _, v := range s.Vectors() {
-				if profile == profileMTLS {
+				if profile == profileTokenExchange {
+					if v.Kind != vectors.KindExchange {
+						continue
+					}
+				} else if profile == profileMTLS {
 					if v.Kind != vectors.KindMTLS || v.Input == nil || v.Input.Certificates == nil || v.Input.Certificates.Role != vectors.RoleClient {
 						continue
 					}

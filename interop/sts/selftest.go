@@ -45,9 +45,11 @@ type SuiteDeployment struct {
 	Profile *conformance.Profile
 	// Client reaches it (its CA trusted).
 	Client *http.Client
-	srv    *Server
-	hs     *http.Server
-	dir    string
+	// CA is the PEM file of the root of its TLS certificate.
+	CA  string
+	srv *Server
+	hs  *http.Server
+	dir string
 }
 
 // Close stops the server and removes its deployment.
@@ -160,6 +162,7 @@ func startSuite(ln net.Listener) (*SuiteDeployment, error) {
 	go func() { _ = hs.ServeTLS(ln, "", "") }()
 	return &SuiteDeployment{
 		URL:     cfg.TokenEndpoint(),
+		CA:      d.CA,
 		Profile: SuiteProfile(d.Issuer, secret),
 		Client:  &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, MaxIdleConnsPerHost: 16}},
 		srv:     srv, hs: hs, dir: dir,
@@ -224,6 +227,9 @@ func RunSuite(ctx context.Context, cfg conformance.Config) (*conformance.Report,
 	defer s.Close()
 	cfg.Target, cfg.Profile, cfg.Client = s.URL, s.Profile, s.Client
 	cfg.Kinds, cfg.Draft = []string{vectors.KindExchange}, vectors.SignalExchange
+	if cfg.Reproduce == nil {
+		cfg.Reproduce = func(id string) string { return "wimse conformance run --profile token-exchange --id " + id }
+	}
 	rep, err := conformance.Run(ctx, cfg)
 	if rep != nil {
 		rep.Target.InProcess = true

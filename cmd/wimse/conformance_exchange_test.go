@@ -1,0 +1,100 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wimse-wg/wimse/conformance"
+	"github.com/wimse-wg/wimse/interop/sts"
+)
+
+// TestConformanceRunTokenExchangeInProcess: with no --target the reference
+// STS is started in-process and passes every token endpoint vector.
+func TestConformanceRunTokenExchangeInProcess(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := cli(t, "", "conformance", "run", "--profile", "token-exchange", "--report", "json="+filepath.Join(dir, "r.json")+",html="+filepath.Join(dir, "r.html"))
+	if code != exitConformant || !summaryOK.MatchString(lastLine(out)) {
+		t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "r.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := conformance.ReadJSON(strings.NewReader(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Conformant || !rep.Target.InProcess || rep.Summary.Total < 60 || rep.Summary.Counts[conformance.StatusUnsupported] != 0 {
+		t.Errorf("report: conformant=%v inProcess=%v total=%d counts=%v", rep.Conformant, rep.Target.InProcess, rep.Summary.Total, rep.Summary.Counts)
+	}
+}
+
+// TestConformanceRunTokenExchangeTarget plays the vectors against a
+// --target: the reference STS through a profile file and the secret from
+// the environment (exit 0, the secret in no report); a token endpoint that
+// issues a token for anything (exit 1); configuration mistakes (exit 2).
+func TestConformanceRunTokenExchangeTarget(t *testing.T) {
+	dep, err := sts.StartSuite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dep.Close()
+	dir := t.TempDir()
+	prof, err := json.Marshal(dep.Profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile := filepath.Join(dir, "as.json")
+	if err := os.WriteFile(profile, prof, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	secret := dep.Profile.Exchange.Client.Secret
+	if strings.Contains(string(prof), secret) {
+		t.Fatal("the profile file holds the secret")
+	}
+	t.Run("reference STS", func(t *testing.T) {
+		code, out, errOut := cli(t, "", "conformance", "run", "--profile", "token-exchange", "--target", dep.URL, "--ca", dep.CA,
+			"--target-config", profile, "--report", "json="+filepath.Join(dir, "r.json")+",md="+filepath.Join(dir, "r.md"))
+		if code != exitConformant {
+			t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+		}
+		for _, n := range []string{"r.json", "r.md"} {
+			b, _ := os.ReadFile(filepath.Join(dir, n))
+			if len(b) == 0 || strings.Contains(string(b), secret) {
+				t.Errorf("%s is empty or shows the client secret", n)
+			}
+		}
+	})
+	t.Run("anything goes", func(t *testing.T) {
+		lax := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Cache-Control", "no-store")
+			_, _ = w.Write([]byte(`{"access_token":"opaque-token","issued_token_type":"urn:ietf:params:oauth:token-type:access_token","token_type":"Bearer","expires_in":60}`))
+		}))
+		defer lax.Close()
+		code, out, errOut := cli(t, "", "conformance", "run", "--profile", "token-exchange", "--target", lax.URL+"/token", "--target-config", profile)
+		if code != exitNonConformant {
+			t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+		}
+		if strings.Contains(out+errOut, secret) {
+			t.Error("the console shows the client secret")
+		}
+	})
+	t.Run("config errors", func(t *testing.T) {
+		for _, args := range [][]string{
+			{"--target", dep.URL},
+			{"--target", dep.URL, "--target-config", profile, "--client-secret-env", "WIMSE_TEST_UNSET_SECRET"},
+			{"--target", dep.URL, "--target-config", profile, "--client-auth", "client_secret_jwt"},
+		} {
+			code, out, errOut := cli(t, "", append([]string{"conformance", "run", "--profile", "token-exchange"}, args...)...)
+			if code != exitConfig {
+				t.Errorf("%v: exit %d, want 2\nstdout:\n%s\nstderr:\n%s", args, code, out, errOut)
+			}
+		}
+	})
+}
