@@ -173,6 +173,12 @@ type Profile struct {
 	Issuers []string `json:"issuers,omitempty"`
 	// LegacyTyp is true when the target accepts the s2s-06 typ values.
 	LegacyTyp bool `json:"legacyTyp,omitempty"`
+	// WITSVID is true when the target verifies WITs under the SPIFFE
+	// WIT-SVID profile (spiffe/spiffe standards/WIT-SVID.md: typ exactly
+	// wit+jwt, kid required, RS/ES/PS only, SPIFFE ID sub, no aud). The
+	// witsvid vectors are played only then, the other request vectors
+	// (WITs with wimse:// subjects, EdDSA keys, ...) only when it is false.
+	WITSVID bool `json:"witSVID,omitempty"`
 	// Revisions lists the WPT carriages and HTTP signature revisions the
 	// target accepts; nil means all (AllRevisions). Vectors that test the
 	// rejection of a revision the target accepts are unsupported, and a

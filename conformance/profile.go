@@ -208,6 +208,12 @@ func supportsAlg(declared []string, alg string) bool {
 // unmetNeeds says which of the vector's needs (vectors.Needs) the profile
 // does not declare, naming the profile field; "" when all are met.
 func unmetNeeds(v *vectors.Vector, p *Profile) string {
+	if v.Kind == vectors.KindRequest && (v.Policy != nil && v.Policy.WITSVID) != p.WITSVID {
+		if p.WITSVID {
+			return "the vector's WIT is a WIMSE WIT for a receiver of WITs, and the profile declares a receiver of WIT-SVIDs only (profile witSVID)"
+		}
+		return "the vector assumes a receiver that verifies WITs as SPIFFE WIT-SVIDs, which the profile does not declare (profile witSVID)"
+	}
 	n := v.Needs
 	if n == nil {
 		return ""
@@ -250,6 +256,8 @@ func unmetNeeds(v *vectors.Vector, p *Profile) string {
 				}
 				return "the vector needs the target to enforce the iss allow-list " + strings.Join(want, ", ") + " (profile issuers)"
 			}
+		case vectors.NeedWITSVID:
+			// Judged above, for every request vector.
 		case vectors.NeedSecondTrustDomain:
 			if p.SecondTrustDomain == "" {
 				return "the vector needs a target that trusts a second trust domain with the suite's second issuer key set, which the profile does not declare (profile secondTrustDomain; the keys: wimse conformance trust-bundle --trust-domain " + vectors.OtherTrustDomain + ")"
@@ -332,6 +340,11 @@ func ProfileExample() string {
 
   // true if you accept the legacy s2s-06 typ values.
   "legacyTyp": false,
+
+  // true if you verify WITs as SPIFFE WIT-SVIDs only (typ exactly wit+jwt, kid,
+  // RS/ES/PS only, a spiffe:// sub, no aud): the suite then plays the witsvid
+  // vectors, and no other request vector.
+  "witSVID": false,
 
   // With --profile mtls: the application-layer proof you require besides the
   // client certificate ("wpt-02", "wpt-01", "http-signature-07", "http-signature-06").

@@ -459,6 +459,10 @@ func replacements(p *Profile) []string {
 	if p.Subject != "" {
 		out = append(out, vectors.Subject, p.Subject)
 	}
+	if strings.HasPrefix(p.Subject, "spiffe://") {
+		// The WIT-SVID vectors' subject.
+		out = append(out, vectors.SVIDSubject, p.Subject)
+	}
 	if p.TrustDomain != "" {
 		out = append(out, "://"+vectors.TrustDomain, "://"+p.TrustDomain)
 	}

@@ -905,7 +905,7 @@ func needsPolicyVariant(v *vectors.Vector) bool {
 		return false
 	}
 	refuses := len(p.Revisions) > 0 && (!slices.Contains(p.Revisions, draft01) || !slices.Contains(p.Revisions, draft02))
-	return len(p.Issuers) > 0 || slices.Contains(p.Revisions, "s2s-06") || refuses
+	return len(p.Issuers) > 0 || slices.Contains(p.Revisions, "s2s-06") || refuses || p.WITSVID
 }
 
 // needsSecondTrustDomain says whether a vector needs the target to trust

@@ -39,6 +39,10 @@ var groups = []group{
 		"Workload Identity Token validation (draft-ietf-wimse-workload-creds-02 §5.1), played as HTTP requests through",
 		"every proof profile (wpt-01, wpt-02, http-signature-07, -06) with a proof valid for the WIT under test, so only the WIT decides.",
 	}, witVectors},
+	{"witsvid", []string{
+		"SPIFFE WIT-SVID profile of the WIT (spiffe/spiffe standards/WIT-SVID.md): typ exactly wit+jwt, kid required, RS/ES/PS only,",
+		"sub a SPIFFE ID, no aud. Played like the WIT vectors, against a receiver whose policy says witSVID (verifies WITs as WIT-SVIDs).",
+	}, witSVIDVectors},
 	{"wpt", []string{
 		"Workload Proof Token validation and carriage: draft-ietf-wimse-wpt-01 (Workload-Proof-Token field)",
 		"and draft-ietf-wimse-wpt-02 (Authorization: WPT), with a valid WIT.",

@@ -84,6 +84,18 @@ var Requirements = append([]Requirement{
 	{"WIT-NOT-BEARER", docCreds, "5.1", MUSTNOT, "a WIT is never accepted without a proof of possession"},
 	{"WIT-ONE-FIELD", docCreds, "5.1.1", MUST, "one Workload-Identity-Token field carries one WIT"},
 
+	// WIT-SVID (SPIFFE standards/WIT-SVID.md, experimental branch), beyond
+	// the WIT: section numbers of the standard, the implementation digest's
+	// WIT-n in parentheses. The aud rule is the digest's WIT-12 and
+	// go-spiffe witsvid's behaviour; the revision of the standard read for
+	// the section numbers only permits additional claims (§3.8).
+	{"WITSVID-KID", docWITSVID, "2.1", MUST, "a WIT-SVID carries a kid header parameter (WIT-1; stricter than the WIT and the JWT-SVID); a validator rejects one without, or with an empty kid"},
+	{"WITSVID-TYP", docWITSVID, "2.2", MUST, "typ is present and set to wit+jwt (WIT-2); go-spiffe compares it byte for byte, so application/wit+jwt and WIT+JWT are rejected [inference: the standard says what an issuer sets]"},
+	{"WITSVID-ALG", docWITSVID, "2.3", MUST, "alg is one of RS256, RS384, RS512, ES256, ES384, ES512, PS256, PS384, PS512; validators reject any other, EdDSA included (WIT-3)"},
+	{"WITSVID-SUB", docWITSVID, "3.1", MUST, "sub is the SPIFFE ID of the workload (WIT-5): a wimse:// or other identifier is not a WIT-SVID subject"},
+	{"WITSVID-CNF-ALG", docWITSVID, "3.2", MUST, "cnf.jwk.alg is one of the nine RS/ES/PS algorithms of §2.3 (WIT-6): an EdDSA confirmation key is refused"},
+	{"WITSVID-NO-AUD", docWITSVID, "3 (aud)", MUSTNOT, "aud is not present in a WIT-SVID, whatever its value: the audience belongs in the proof of possession (WIT-12, as the digest reads the standard; go-spiffe witsvid rejects a non-empty aud)"},
+
 	// WPT, both revisions.
 	{"WPT-ONE", docWPT02, "2", MUST, "the request carries exactly one WPT"},
 	{"WPT-SYNTAX", docWPT02, "2", MUST, "the WPT is a single well-formed JWT"},

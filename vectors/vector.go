@@ -183,6 +183,9 @@ type Policy struct {
 	// several issuer keys (creds-02 §5.1.1 leaves key selection without
 	// kid to deployment policy).
 	KidRequired bool `json:"kidRequired,omitempty"`
+	// WITSVID: the receiver verifies WITs under the SPIFFE WIT-SVID
+	// profile (tokens/wit ProfileSVID; the witsvid vectors, NeedWITSVID).
+	WITSVID bool `json:"witSVID,omitempty"`
 }
 
 // Input is the direct input of identifier, WIT and mtls vectors.

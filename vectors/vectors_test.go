@@ -253,7 +253,7 @@ func playSigOffline(t testing.TB, v *vectors.Vector, fr *vectors.Request, keys *
 		t.Fatal(err)
 	}
 	wv := newVerifier(t, v.Policy, keys, now, m)
-	cfg.Trust, cfg.Policy, cfg.ContextTokenFields, cfg.Audience = wv.Trust, wv.Policy, v.Policy.ContextTokenFields, v.Policy.Audience
+	cfg.Trust, cfg.Policy, cfg.ContextTokenFields, cfg.Audience, cfg.WITProfile = wv.Trust, wv.Policy, v.Policy.ContextTokenFields, v.Policy.Audience, wv.WITProfile
 	h, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -319,9 +319,14 @@ func newVerifier(t testing.TB, p *vectors.Policy, keys *vectors.KeySet, now time
 		Revisions:      revs,
 	}
 	mutant.Put(&policy, m)
+	prof := wit.ProfileWIT
+	if p.WITSVID {
+		prof = wit.ProfileSVID
+	}
 	return &httpwpt.Verifier{
 		Trust:              store,
 		Policy:             policy,
+		WITProfile:         prof,
 		Replay:             wimse.NewMemoryReplayCache(16),
 		Audience:           httpwpt.AudienceFromBase(p.Audience),
 		ContextTokenFields: p.ContextTokenFields,

@@ -177,6 +177,11 @@ var checks = []Check{
 	{"wit.signature", MUST, []string{"WIT-SIGNATURE"}, "the WIT signature is not verified (nor the issuer key's own alg)"},
 	{"wit.signature_non_canonical", MUST, []string{"JOSE-ED25519", "WIT-SIGNATURE"}, "an Ed25519 WIT signature whose S is not below L is verified with S reduced mod L"},
 	{"wit.sub_missing", MUST, []string{"WIT-SUB"}, "a WIT without sub is read with an empty sub"},
+	{"wit.svid_alg", MUST, []string{"WITSVID-ALG"}, "under the WIT-SVID profile, alg is not restricted to RS/ES/PS: an EdDSA WIT-SVID is accepted"},
+	{"wit.svid_aud", MUST, []string{"WITSVID-NO-AUD"}, "under the WIT-SVID profile, a WIT carrying aud is accepted"},
+	{"wit.svid_cnf_alg", MUST, []string{"WITSVID-CNF-ALG"}, "under the WIT-SVID profile, cnf.jwk.alg is not restricted to RS/ES/PS: an EdDSA confirmation key is accepted"},
+	{"wit.svid_kid_missing", MUST, []string{"WITSVID-KID"}, "under the WIT-SVID profile, a WIT without kid (or with an empty one) is accepted, its key chosen as for a plain WIT"},
+	{"wit.svid_sub", MUST, []string{"WITSVID-SUB"}, "under the WIT-SVID profile, a sub that is not a SPIFFE ID (wimse://, https://) is read as a plain WIT's"},
 	{"wit.trust_domain", MUST, []string{"WIT-TRUST-DOMAIN"}, "an untrusted trust domain borrows the anchors of a trusted one that has the WIT's kid"},
 	{"wit.typ", MUST, []string{"WIT-TYP"}, "the WIT typ is not checked"},
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wimse-wg/wimse/conformance"
+	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/vectors"
 	"github.com/wimse-wg/wimse/wimse"
 )
@@ -177,6 +178,20 @@ var conformantVariants = func() []conformantVariant {
 		// One WPT carriage; HTTP signatures accepted or not.
 		only("wpt-01 only (and HTTP signatures)", "wpt-01", "http-signature-07", "http-signature-06"),
 		only("wpt-02 only (no HTTP signatures)", "wpt-02"),
+		// A receiver of WIT-SVIDs that implements ES256 alone (one ES256
+		// issuer key, ES256 proofs): the WIT-SVID profile allows RS and PS
+		// too, and a receiver need not implement them.
+		{"WIT-SVID profile, ES256 only",
+			func(c *Config) {
+				c.WITProfile = wit.ProfileSVID
+				anchors(c, func(a *wimse.Anchors) {
+					es256Key(a)
+					a.Algorithms, a.ProofAlgorithms = []string{"ES256"}, []string{"ES256"}
+				})
+			},
+			func(p *conformance.Profile) {
+				p.WITSVID, p.IssuerAlgorithms, p.ProofAlgorithms, p.KidRequired = true, []string{"ES256"}, []string{"ES256"}, &no
+			}},
 	}
 	for _, pv := range policyVariants {
 		if !slices.ContainsFunc(out, func(v conformantVariant) bool { return v.name == pv.name }) {

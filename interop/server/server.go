@@ -80,6 +80,10 @@ type Config struct {
 	// wimse.WithSenderQuota. The WPT and HTTP signature profiles each have
 	// a cache of their own.
 	ReplaySenderQuota int
+	// WITProfile is the profile WITs are verified under (both the WPT and
+	// the HTTP signature profiles): wit.ProfileWIT, the zero value, or
+	// wit.ProfileSVID for a receiver of SPIFFE WIT-SVIDs only.
+	WITProfile wit.Profile
 	// WITCacheSize bounds the verified-WIT cache; zero means
 	// wit.DefaultCacheSize, negative disables it.
 	WITCacheSize int
@@ -138,6 +142,7 @@ func NewVerifier(c Config) (*httpwpt.Verifier, error) {
 		Policy:              c.Policy,
 		Replay:              c.replayCache(),
 		WITCache:            c.witCache(),
+		WITProfile:          c.WITProfile,
 		Audience:            httpwpt.AudienceFromBase(c.Audience),
 		ContextTokenFields:  c.ContextTokenFields,
 		WITFailureStatus400: c.WITFailureStatus400,
@@ -177,7 +182,7 @@ func New(c Config) (http.Handler, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	sv := &httpsig.Verifier{Trust: c.Trust, Policy: c.Policy, WITCache: c.witCache(), Replay: c.replayCache(),
+	sv := &httpsig.Verifier{Trust: c.Trust, Policy: c.Policy, WITCache: c.witCache(), WITProfile: c.WITProfile, Replay: c.replayCache(),
 		Audience: httpsig.AudienceFromBase(c.Audience), MaxBody: c.MaxBody, ProblemDetail: c.ProblemDetail}
 	if sv.MaxBody == 0 {
 		sv.MaxBody = DefaultMaxBody

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wimse-wg/wimse/conformance"
 	"github.com/wimse-wg/wimse/internal/mutant"
+	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/vectors"
 	"github.com/wimse-wg/wimse/wimse"
 )
@@ -50,6 +51,9 @@ var policyVariants = []policyVariant{
 			a.Issuers = []string{"https://issuer.example.org"}
 			c.Trust.Set(td, a)
 		}},
+	// A receiver of SPIFFE WIT-SVIDs only (the witsvid vectors).
+	{"WIT-SVID profile", func(p *conformance.Profile) { p.WITSVID = true },
+		func(c *Config) { c.WITProfile = wit.ProfileSVID }},
 }
 
 // onlyVariant is the receiver that accepts every revision but refused.

@@ -71,6 +71,10 @@ type Verifier struct {
 	// signature) and Revisions. The zero value is the strict default
 	// policy.
 	Policy wimse.Policy
+	// WITProfile is the profile the WIT is verified under: wit.ProfileWIT
+	// (the zero value) or wit.ProfileSVID for a receiver of SPIFFE
+	// WIT-SVIDs only.
+	WITProfile wit.Profile
 	// WITCache, if non-nil, remembers fully verified WITs by hash so that
 	// a WIT reused across requests costs no second signature verification
 	// (wit.Cache). Nil verifies every WIT in full.
@@ -161,7 +165,7 @@ func (v *Verifier) VerifyHeaders(r *http.Request) (*Peer, error) {
 	case len(raws) > 1 || strings.Contains(raws[0], ","):
 		return nil, wimse.Errorf(wimse.ReasonWITMultiple, "httpsig: Workload-Identity-Token appears more than once")
 	}
-	witV := wit.Verifier{Trust: v.Trust, Policy: v.Policy, Schemes: v.Schemes, Cache: v.WITCache}
+	witV := wit.Verifier{Trust: v.Trust, Policy: v.Policy, Schemes: v.Schemes, Cache: v.WITCache, Profile: v.WITProfile}
 	tok, err := witV.Verify(raws[0])
 	if err != nil {
 		return nil, err

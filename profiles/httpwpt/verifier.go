@@ -44,6 +44,10 @@ type Verifier struct {
 	// replay check (wpt-01 §4, wpt-02 §3: RECOMMENDED), which is only
 	// for offline use.
 	Replay wimse.ReplayCache
+	// WITProfile is the profile the WIT is verified under: wit.ProfileWIT
+	// (the zero value) or wit.ProfileSVID for a receiver of SPIFFE
+	// WIT-SVIDs only.
+	WITProfile wit.Profile
 	// WITCache, if non-nil, remembers fully verified WITs by hash so that a
 	// WIT reused across requests costs no second signature verification
 	// (wit.Cache). Nil verifies every WIT in full.
@@ -114,7 +118,7 @@ func (v *Verifier) Verify(r *http.Request) (*Peer, error) {
 	if err != nil {
 		return nil, v.reject(err, rev)
 	}
-	witV := wit.Verifier{Trust: v.Trust, Policy: v.Policy, Schemes: v.Schemes, Cache: v.WITCache}
+	witV := wit.Verifier{Trust: v.Trust, Policy: v.Policy, Schemes: v.Schemes, Cache: v.WITCache, Profile: v.WITProfile}
 	witTok, err := witV.Verify(p.wit)
 	if err != nil {
 		return nil, v.reject(err, rev)
