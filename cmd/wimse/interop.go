@@ -20,10 +20,10 @@ func interopCmd(e *env) *cobra.Command {
 }
 
 func interopMatrixCmd(e *env) *cobra.Command {
-	var registry, out, only string
+	var registry, out, only, creds string
 	var timeout time.Duration
 	c := &cobra.Command{
-		Use:   "matrix --registry FILE [--out DIR] [--timeout 20s] [--only PROFILE]",
+		Use:   "matrix --registry FILE [--out DIR] [--timeout 20s] [--only PROFILE] [--credentials DIR]",
 		Short: "Run every client against every server of a registry, per profile and draft",
 		Long: `Run the interop matrix of a registry (interop/registry.json is ours; its format
 is interop/matrix/schema/registry.schema.json): the Go packages it lists are
@@ -44,11 +44,17 @@ server-side; otherwise unknown. A server that does not start, a failed build
 or a client exit 2 is setup.
 
 Writes DIR/matrix.json (interop/matrix/schema/matrix.schema.json),
-DIR/index.html (a coloured table per profile and draft) and one evidence
+DIR/index.html (a coloured table per profile and draft), DIR/matrix.md (the
+same tables, for a pull request or a CI step summary) and one evidence
 file per cell under DIR/evidence (commands, timing, client output, server
 log). Exit 0 when every cell passes or is a known disagreement the registry
 lists with a finding, 1 otherwise (a stale known entry included), 2 on a
-usage or registry error.`,
+usage or registry error.
+
+A server the registry gives as a fixed URL (one someone else runs) is not
+started; it must trust the run's credentials: keep them with --credentials
+DIR and give the server DIR/trust-bundle.jwks, DIR/ca.pem and the trust
+domain demo.example beforehand.`,
 		Example: `  wimse interop matrix --registry interop/registry.json --out /tmp/matrix
   wimse interop matrix --registry interop/registry.json --only mtls --timeout 5s`,
 		Args: cobra.NoArgs,
@@ -61,7 +67,7 @@ usage or registry error.`,
 				return usageErr("%v", err)
 			}
 			res, err := matrix.Run(cmd.Context(), reg, matrix.Options{
-				Out: out, Timeout: timeout, Only: only, RegistryName: registry,
+				Out: out, Timeout: timeout, Only: only, RegistryName: registry, Credentials: creds,
 				Logger: slog.New(slog.NewTextHandler(e.stderr, nil)),
 			})
 			if err != nil {
@@ -71,6 +77,9 @@ usage or registry error.`,
 				return failErr("%v", err)
 			}
 			if err := matrix.WriteHTML(out, res); err != nil {
+				return failErr("%v", err)
+			}
+			if err := matrix.WriteMarkdown(out, res); err != nil {
 				return failErr("%v", err)
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
@@ -111,8 +120,9 @@ usage or registry error.`,
 	}
 	fl := c.Flags()
 	fl.StringVar(&registry, "registry", "", "registry file (required)")
-	fl.StringVar(&out, "out", "interop-matrix", "output directory: matrix.json, index.html, evidence/")
+	fl.StringVar(&out, "out", "interop-matrix", "output directory: matrix.json, index.html, matrix.md, evidence/")
 	fl.DurationVar(&timeout, "timeout", matrix.DefaultTimeout, "time bound of each client run and of each server's start-up")
 	fl.StringVar(&only, "only", "", "run one profile only: wit-wpt, wit-httpsig or mtls")
+	fl.StringVar(&creds, "credentials", "", "keep the credential set in this directory and reuse it while valid (24 h), so that servers at a fixed URL can trust its trust-bundle.jwks and ca.pem; default: a fresh set per run")
 	return c
 }

@@ -60,6 +60,56 @@ func NewCredentials(dir string, now time.Time, lifetime time.Duration, rnd io.Re
 	return c, nil
 }
 
+// CredentialLifetime is the validity of a generated credential set.
+const CredentialLifetime = 24 * time.Hour
+
+// OpenCredentials returns the credential set kept in dir: the one there if
+// dir holds one that is still valid at now, otherwise a fresh one written
+// there (dir is created). A set kept this way lets servers at a fixed URL
+// trust the matrix's clients: give them dir's trust-bundle.jwks and ca.pem
+// (never the private keys, and never anything under dir/rogue).
+func OpenCredentials(dir string, now time.Time) (*Credentials, error) {
+	c := paths(dir)
+	c.Rogue = paths(filepath.Join(dir, "rogue"))
+	ok := true
+	for _, cc := range []*Credentials{c, c.Rogue} {
+		for _, f := range []string{cc.TrustBundle, cc.IssuerKey, cc.WIT, cc.WITKey, cc.CA, cc.ServerCert, cc.ServerKey, cc.ClientCert, cc.ClientKey} {
+			if _, err := os.Stat(f); err != nil {
+				ok = false
+			}
+		}
+	}
+	if ok {
+		if certs, err := os.ReadFile(c.ClientCert); err == nil {
+			if b, _ := pem.Decode(certs); b != nil {
+				if cert, err := x509.ParseCertificate(b.Bytes); err == nil && now.Before(cert.NotAfter.Add(-time.Hour)) {
+					return c, nil
+				}
+			}
+		}
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "rogue")); err != nil {
+		return nil, fmt.Errorf("matrix: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("matrix: %w", err)
+	}
+	return NewCredentials(dir, now, CredentialLifetime, nil)
+}
+
+// paths names the files of a credential set in dir.
+func paths(dir string) *Credentials {
+	name := demo.TrustDomainName
+	return &Credentials{
+		Dir: dir, TrustDomain: name, WITSubject: demo.SubjectID,
+		X509Client: "spiffe://" + name + "/workload/client", X509Server: "spiffe://" + name + "/workload/server",
+		TrustBundle: filepath.Join(dir, demo.FileTrustBundle), IssuerKey: filepath.Join(dir, demo.FileIssuerKey),
+		WIT: filepath.Join(dir, demo.FileWIT), WITKey: filepath.Join(dir, demo.FileWorkloadKey),
+		CA: filepath.Join(dir, "ca.pem"), ServerCert: filepath.Join(dir, "server.pem"), ServerKey: filepath.Join(dir, "server.key"),
+		ClientCert: filepath.Join(dir, "client.pem"), ClientKey: filepath.Join(dir, "client.key"),
+	}
+}
+
 func newCredentials(dir string, now time.Time, lifetime time.Duration, rnd io.Reader) (*Credentials, error) {
 	if rnd == nil {
 		rnd = rand.Reader
@@ -71,15 +121,8 @@ func newCredentials(dir string, now time.Time, lifetime time.Duration, rnd io.Re
 	if err := td.WriteFiles(dir, now, lifetime); err != nil {
 		return nil, fmt.Errorf("matrix: credentials: %w", err)
 	}
-	name := td.Name.String()
-	c := &Credentials{
-		Dir: dir, TrustDomain: name, WITSubject: td.Subject.String(),
-		X509Client: "spiffe://" + name + "/workload/client", X509Server: "spiffe://" + name + "/workload/server",
-		TrustBundle: filepath.Join(dir, demo.FileTrustBundle), IssuerKey: filepath.Join(dir, demo.FileIssuerKey),
-		WIT: filepath.Join(dir, demo.FileWIT), WITKey: filepath.Join(dir, demo.FileWorkloadKey),
-		CA: filepath.Join(dir, "ca.pem"), ServerCert: filepath.Join(dir, "server.pem"), ServerKey: filepath.Join(dir, "server.key"),
-		ClientCert: filepath.Join(dir, "client.pem"), ClientKey: filepath.Join(dir, "client.key"),
-	}
+	c := paths(dir)
+	name := c.TrustDomain
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rnd)
 	if err != nil {
 		return nil, err

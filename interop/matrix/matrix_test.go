@@ -119,6 +119,13 @@ func writeAndCheck(t *testing.T, out string, res *Result) {
 	if err := WriteHTML(out, res); err != nil {
 		t.Fatal(err)
 	}
+	if err := WriteMarkdown(out, res); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "matrix.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	b, err := os.ReadFile(filepath.Join(out, "matrix.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -133,6 +140,9 @@ func writeAndCheck(t *testing.T, out string, res *Result) {
 	for _, c := range res.Cells {
 		if !strings.Contains(string(page), `href="`+c.Evidence+`"`) {
 			t.Errorf("index.html does not link %s", c.Evidence)
+		}
+		if !strings.Contains(string(md), "("+c.Evidence+")") {
+			t.Errorf("matrix.md does not link %s", c.Evidence)
 		}
 		if _, err := os.Stat(filepath.Join(out, c.Evidence)); err != nil {
 			t.Errorf("evidence of %s: %v", c.ID, err)

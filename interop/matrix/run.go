@@ -27,6 +27,11 @@ type Options struct {
 	Timeout time.Duration
 	// Only restricts the run to one profile; "" runs them all.
 	Only string
+	// Credentials is a directory that keeps the credential set between
+	// runs (OpenCredentials): servers at a fixed URL are given its trust
+	// bundle and CA beforehand. "" means a fresh set in a temporary
+	// directory, removed after the run.
+	Credentials string
 	// RegistryName is recorded in the result.
 	RegistryName string
 	// Now is the clock; nil means time.Now.
@@ -66,11 +71,16 @@ func Run(ctx context.Context, reg *Registry, o Options) (*Result, error) {
 	res := &Result{Schema: SchemaID, Registry: o.RegistryName, Reference: reg.Reference, Started: start.UTC(),
 		Builds: []BuildResult{}, Cells: []*Cell{}, Stale: []Known{}}
 
-	credDir := filepath.Join(work, "credentials")
-	if err := os.Mkdir(credDir, 0o700); err != nil {
-		return nil, fmt.Errorf("matrix: %w", err)
+	var creds *Credentials
+	if o.Credentials != "" {
+		creds, err = OpenCredentials(o.Credentials, start)
+	} else {
+		credDir := filepath.Join(work, "credentials")
+		if err := os.Mkdir(credDir, 0o700); err != nil {
+			return nil, fmt.Errorf("matrix: %w", err)
+		}
+		creds, err = NewCredentials(credDir, start, CredentialLifetime, nil)
 	}
-	creds, err := NewCredentials(credDir, start, 24*time.Hour, nil)
 	if err != nil {
 		return nil, err
 	}
