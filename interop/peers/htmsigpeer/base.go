@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -27,13 +28,21 @@ const Tag = "wimse-workload-to-workload"
 // response with the request it answers.
 type message struct {
 	method, path, rawQuery string
-	header                 http.Header
-	status                 int      // responses only
-	req                    *message // responses only
+	// authority is the target URI's host[:port], lowercased (RFC 9421
+	// §2.2.3): the URL's host on the client, Host on the server.
+	authority string
+	header    http.Header
+	status    int      // responses only
+	req       *message // responses only
 }
 
 func requestMessage(r *http.Request) *message {
-	return &message{method: r.Method, path: r.URL.EscapedPath(), rawQuery: r.URL.RawQuery, header: r.Header}
+	host := r.URL.Host
+	if host == "" {
+		host = r.Host
+	}
+	return &message{method: r.Method, path: r.URL.EscapedPath(), rawQuery: r.URL.RawQuery,
+		authority: strings.ToLower(host), header: r.Header}
 }
 
 // value is the component value of c (RFC 9421 §2.1, §2.2).
@@ -61,6 +70,18 @@ func (m *message) value(c component.Identifier) (string, error) {
 		return src.path, nil
 	case "@query":
 		return "?" + src.rawQuery, nil
+	case "@authority":
+		return src.authority, nil
+	case "@request-target":
+		// RFC 9421 §2.2.5 (http-signature-06 peers; -07 no longer covers it).
+		p := src.path
+		if p == "" {
+			p = "/"
+		}
+		if src.rawQuery != "" {
+			p += "?" + src.rawQuery
+		}
+		return p, nil
 	case "@status":
 		if c.HasParameter("req") || m.req == nil {
 			return "", errors.New("@status outside a response")
@@ -142,8 +163,9 @@ func ContentDigest(body []byte) string {
 	return "sha-256=:" + base64.StdEncoding.EncodeToString(sum[:]) + ":"
 }
 
-// checkDigest recomputes Content-Digest over body: the sha-256 member must
-// be there and match.
+// checkDigest recomputes Content-Digest over body (RFC 9530): every
+// sha-256 or sha-512 member must match, and there must be one; members of
+// other algorithms are ignored.
 func checkDigest(h http.Header, body []byte) error {
 	vals := h.Values("Content-Digest")
 	if len(vals) == 0 {
@@ -153,17 +175,31 @@ func checkDigest(h http.Header, body []byte) error {
 	if err != nil {
 		return fmt.Errorf("content-digest: %w", err)
 	}
-	var entry any
-	if err := d.GetValue("sha-256", &entry); err != nil {
-		return errors.New("content-digest has no sha-256")
+	checked := 0
+	for _, alg := range []string{"sha-256", "sha-512"} {
+		var entry any
+		if err := d.GetValue(alg, &entry); err != nil {
+			continue
+		}
+		got, err := byteSequence(entry)
+		if err != nil {
+			return fmt.Errorf("content-digest %s: %w", alg, err)
+		}
+		var want []byte
+		if alg == "sha-256" {
+			sum := sha256.Sum256(body)
+			want = sum[:]
+		} else {
+			sum := sha512.Sum512(body)
+			want = sum[:]
+		}
+		if !bytes.Equal(got, want) {
+			return fmt.Errorf("content-digest %s does not match the body", alg)
+		}
+		checked++
 	}
-	got, err := byteSequence(entry)
-	if err != nil {
-		return fmt.Errorf("content-digest: %w", err)
-	}
-	sum := sha256.Sum256(body)
-	if !bytes.Equal(got, sum[:]) {
-		return errors.New("content-digest does not match the body")
+	if checked == 0 {
+		return errors.New("content-digest has neither sha-256 nor sha-512")
 	}
 	return nil
 }

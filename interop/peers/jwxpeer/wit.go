@@ -98,7 +98,14 @@ func (v *WITVerifier) Verify(compact string) (*WIT, error) {
 		return nil, err
 	}
 	sa, _ := jwa.LookupSignatureAlgorithm(alg)
-	tok, err := jwt.Parse([]byte(compact), jwt.WithKey(sa, key), jwt.WithValidate(true),
+	payload, err := jws.Verify([]byte(compact), jws.WithKey(sa, key))
+	if err != nil {
+		return nil, fmt.Errorf("wit: signature: %w", err)
+	}
+	if err := numericDates(payload); err != nil {
+		return nil, fmt.Errorf("wit: %w", err)
+	}
+	tok, err := jwt.Parse(payload, jwt.WithVerify(false), jwt.WithValidate(true),
 		jwt.WithClock(jwt.ClockFunc(v.now)), jwt.WithAcceptableSkew(v.skew()),
 		jwt.WithRequiredClaim("exp"), jwt.WithRequiredClaim("sub"), jwt.WithRequiredClaim("cnf"))
 	if err != nil {
@@ -244,4 +251,23 @@ func headerOf(compact, typ string) (string, jws.Headers, error) {
 		return "", nil, errors.New("no alg")
 	}
 	return a.String(), h, nil
+}
+
+// numericDates checks that exp, nbf and iat, when present, are JSON
+// numbers (RFC 7519 §2 NumericDate): jwx also accepts numeric strings.
+func numericDates(payload []byte) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &m); err != nil {
+		return fmt.Errorf("claims: %w", err)
+	}
+	for _, name := range []string{"exp", "nbf", "iat"} {
+		v, ok := m[name]
+		if !ok {
+			continue
+		}
+		if len(v) == 0 || !(v[0] == '-' || v[0] >= '0' && v[0] <= '9') {
+			return fmt.Errorf("%s is not a NumericDate", name)
+		}
+	}
+	return nil
 }

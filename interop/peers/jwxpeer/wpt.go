@@ -70,6 +70,9 @@ func (s *Server) verifyProof(compact string, c proofCheck) (jti string, exp time
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("wpt: signature: %w", err)
 	}
+	if err := numericDates(payload); err != nil {
+		return "", time.Time{}, fmt.Errorf("wpt: %w", err)
+	}
 	// Registered-claim validation (exp, nbf, iat) by jwx, on the verified payload.
 	tok, err := jwt.Parse(payload, jwt.WithVerify(false), jwt.WithValidate(true),
 		jwt.WithClock(jwt.ClockFunc(s.WIT.now)), jwt.WithAcceptableSkew(s.WIT.skew()),

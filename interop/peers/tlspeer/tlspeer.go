@@ -9,6 +9,13 @@
 // issue #335's binding of identifier and anchors) and authorize the peer's
 // SPIFFE ID: a member of the configured trust domain, or one exact ID.
 //
+// go-spiffe's x509svid.Verify checks neither the extended key usage nor a
+// key usage without digitalSignature (verified in TestGoSpiffeLeniency), so
+// the peer adds both on top (RFC 5280 §4.2.1.3 and §4.2.1.12, which
+// mutual-tls-03 M2 and M11 apply): a present EKU must allow the role
+// (id-kp-clientAuth for clients, id-kp-serverAuth for servers), a present
+// key usage must include digitalSignature.
+//
 // Deviation, on purpose: the server requests a client certificate but does
 // not require one in the handshake, so that GET /healthz answers without
 // credentials (the interop matrix probes it). A certificate that is sent
@@ -24,6 +31,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/spiffe/go-spiffe/v2/bundle/x509bundle"
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
@@ -88,9 +96,29 @@ func (c *Config) ServerTLS() *tls.Config {
 		if len(raw) == 0 {
 			return nil
 		}
-		return verify(raw, chains)
+		if err := verify(raw, chains); err != nil {
+			return err
+		}
+		return checkLeaf(raw[0], x509.ExtKeyUsageClientAuth)
 	}
 	return cfg
+}
+
+// checkLeaf applies the RFC 5280 usage rules go-spiffe leaves out.
+func checkLeaf(der []byte, purpose x509.ExtKeyUsage) error {
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		return err
+	}
+	if len(leaf.ExtKeyUsage) > 0 || len(leaf.UnknownExtKeyUsage) > 0 {
+		if !slices.Contains(leaf.ExtKeyUsage, purpose) && !slices.Contains(leaf.ExtKeyUsage, x509.ExtKeyUsageAny) {
+			return errors.New("tlspeer: the peer certificate's extended key usage does not allow its role")
+		}
+	}
+	if leaf.KeyUsage != 0 && leaf.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
+		return errors.New("tlspeer: the peer certificate's key usage lacks digitalSignature")
+	}
+	return nil
 }
 
 // ClientTLS is a client's configuration: the SVID as client certificate,
@@ -98,6 +126,16 @@ func (c *Config) ServerTLS() *tls.Config {
 func (c *Config) ClientTLS() *tls.Config {
 	cfg := tlsconfig.MTLSClientConfig(c.SVID, c.Bundle, c.Authorizer)
 	cfg.MinVersion = tls.VersionTLS12
+	verify := cfg.VerifyPeerCertificate
+	cfg.VerifyPeerCertificate = func(raw [][]byte, chains [][]*x509.Certificate) error {
+		if err := verify(raw, chains); err != nil {
+			return err
+		}
+		if len(raw) == 0 {
+			return errors.New("tlspeer: no server certificate")
+		}
+		return checkLeaf(raw[0], x509.ExtKeyUsageServerAuth)
+	}
 	return cfg
 }
 

@@ -180,3 +180,37 @@ func StartReference(t testing.TB, trust *wimse.TrustStore, audience string, now 
 	t.Cleanup(func() { _ = run.Close() })
 	return run
 }
+
+// SignJWS signs claims with k under alg (k.Alg when "") and the protected
+// header hdr (alg is added by jwx), with jwx; for crafting tokens a
+// well-behaved signer would not make.
+func (k *Key) SignJWS(t testing.TB, alg string, hdr, claims map[string]any) string {
+	t.Helper()
+	if alg == "" {
+		alg = k.Alg
+	}
+	payload, err := json.Marshal(claims)
+	must(t, err)
+	h := jws.NewHeaders()
+	for name, v := range hdr {
+		must(t, h.Set(name, v))
+	}
+	sa, ok := jwa.LookupSignatureAlgorithm(alg)
+	if !ok {
+		t.Fatalf("peertest: alg %s", alg)
+	}
+	out, err := jws.Sign(payload, jws.WithKey(sa, k.Signer, jws.WithProtectedHeaders(h)))
+	must(t, err)
+	return string(out)
+}
+
+// PublicJWKMap is the public JWK as a JSON object without kid (a cnf.jwk).
+func (k *Key) PublicJWKMap(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	b, err := json.Marshal(k.Public)
+	must(t, err)
+	must(t, json.Unmarshal(b, &m))
+	delete(m, "kid")
+	return m
+}
