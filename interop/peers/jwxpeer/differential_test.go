@@ -23,6 +23,8 @@ type diffCase struct {
 	wptHdr    func(h map[string]any)
 	wptClaims func(c map[string]any)
 	header    func(h http.Header)
+	// wpt01 sends the proof in Workload-Proof-Token (wpt-01 §3).
+	wpt01 bool
 	// accept is what the drafts ask for; peer and ref override it for a
 	// recorded disagreement (finding names the FINDINGS.md entry).
 	accept    bool
@@ -94,6 +96,15 @@ func diffCases() []diffCase {
 		{name: "wpt-oth-empty", wptClaims: set("oth", map[string]any{}), accept: true},
 		{name: "wpt-oth-unknown-entry", wptClaims: set("oth", map[string]any{"x-foo": jwxpeer.Hash("bar")}), header: func(h http.Header) { h.Set("X-Foo", "bar") }, accept: false},
 		{name: "wpt-unknown-claim", wptClaims: set("example.com/claim", 1), accept: true},
+		{name: "wpt01-baseline", wpt01: true, accept: true},
+		{name: "wpt01-bearer-with-ath", wpt01: true, wptClaims: set("ath", jwxpeer.Hash("tok-1")), header: func(h http.Header) { h.Set("Authorization", "Bearer tok-1") }, accept: true},
+		{name: "wpt01-bearer-without-ath", wpt01: true, header: func(h http.Header) { h.Set("Authorization", "Bearer tok-1") }, accept: false},
+		{name: "wpt01-bearer-wrong-ath", wpt01: true, wptClaims: set("ath", jwxpeer.Hash("tok-2")), header: func(h http.Header) { h.Set("Authorization", "Bearer tok-1") }, accept: false},
+		{name: "wpt01-dpop-scheme-lowercase-with-ath", wpt01: true, wptClaims: set("ath", jwxpeer.Hash("tok-1")), header: func(h http.Header) { h.Set("Authorization", "dpop tok-1") }, accept: true},
+		{name: "wpt01-basic-auth-no-ath", wpt01: true, header: func(h http.Header) { h.Set("Authorization", "Basic dXNlcjpwYXNz") }, accept: true},
+		{name: "wpt01-two-proof-fields", wpt01: true, header: func(h http.Header) { h.Add("Workload-Proof-Token", h.Get("Workload-Proof-Token")) }, accept: false},
+		{name: "wpt01-ath-without-access-token", wpt01: true, wptClaims: set("ath", jwxpeer.Hash("tok-1")), accept: true, ref: no(), finding: "F2"},
+		{name: "wpt01-and-wpt02-together", wpt01: true, header: func(h http.Header) { h.Set("Authorization", "WPT "+h.Get("Workload-Proof-Token")) }, accept: false},
 	}
 }
 
@@ -163,7 +174,11 @@ func (f *fixture) sendCrafted(t *testing.T, tc diffCase, base string) int {
 		t.Fatal(err)
 	}
 	req.Header.Set("Workload-Identity-Token", witStr)
-	req.Header.Set("Authorization", "WPT "+proof)
+	if tc.wpt01 {
+		req.Header.Set("Workload-Proof-Token", proof)
+	} else {
+		req.Header.Set("Authorization", "WPT "+proof)
+	}
 	if tc.header != nil {
 		tc.header(req.Header)
 	}
