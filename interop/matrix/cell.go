@@ -31,6 +31,7 @@ type evidence struct {
 	clientStderr string
 	negStdout    string
 	negStderr    string
+	transcript   string
 }
 
 // vars returns the template variables of one role in one cell.
@@ -113,6 +114,16 @@ func (r *runner) run(ctx context.Context, c *Cell) {
 			return
 		}
 		listen, base = addr, scheme+"://"+addr
+		direct := base
+		if scheme == "http" {
+			rec, err := startRecorder(addr)
+			if err != nil {
+				setup("recorder: %v", err)
+				return
+			}
+			defer func() { ev.transcript = rec.close() }()
+			base = "http://" + rec.addr()
+		}
 		argv, err := expand(sv.Commands[c.Profile], r.vars(true, c, listen, base))
 		if err != nil {
 			setup("server: %v", err)
@@ -133,7 +144,7 @@ func (r *runner) run(ctx context.Context, c *Cell) {
 		if health == "" {
 			health = "/healthz"
 		}
-		err = srv.waitReady(ctx, base+health, r.clientCert, r.o.Timeout)
+		err = srv.waitReady(ctx, direct+health, r.clientCert, r.o.Timeout)
 		c.ServerStart = Duration(r.o.Now().Sub(t0))
 		if err != nil {
 			setup("server did not start: %v", err)
@@ -253,6 +264,9 @@ func writeEvidence(out string, c *Cell, ev *evidence) error {
 		section("negative probe stderr", ev.negStderr)
 	}
 	section("server log", ev.serverLog)
+	if ev.transcript != "" {
+		section("bytes on the wire (plain HTTP through a relay; the server's audience is the relay's address)", ev.transcript)
+	}
 	if err := os.WriteFile(filepath.Join(out, c.Evidence), []byte(b.String()), 0o644); err != nil {
 		return fmt.Errorf("matrix: evidence: %w", err)
 	}

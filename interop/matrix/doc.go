@@ -41,6 +41,15 @@
 // now passes is stale and fails the run, like an expected failure that no
 // longer fails.
 //
+// # Evidence
+//
+// Each cell leaves one text file: the commands, timing, the client's
+// output (the answer), the negative probe's output and the server's log.
+// Plain-HTTP cells run through a transparent TCP relay, so the file also
+// holds the bytes sent and answered, exactly (the server's audience is the
+// relay's address). It holds the run's WITs and proofs, never a private
+// key; TLS cells are not recorded.
+//
 // The runner returns a Result and never prints; WriteJSON and WriteHTML
 // render it (schema/matrix.schema.json describes the JSON).
 package matrix

@@ -93,6 +93,16 @@ func TestRepoMatrix(t *testing.T) {
 			ref++
 		}
 	}
+	// The relay kept the bytes of plain-HTTP cells: the request as sent.
+	for id, field := range map[string]string{
+		"wimse--wimse--wit-wpt--wpt-02":                "Workload-Identity-Token: ",
+		"wimse--wimse--wit-httpsig--http-signature-07": "Signature-Input: ",
+	} {
+		ev, err := os.ReadFile(filepath.Join(out, "evidence", id+".txt"))
+		if err != nil || !strings.Contains(string(ev), "sent by the client ---\nGET /hello HTTP/1.1") || !strings.Contains(string(ev), field) {
+			t.Errorf("%s: the evidence has no transcript with %q (%v)", id, field, err)
+		}
+	}
 	if ref != 5 {
 		t.Errorf("%d reference cells, want 5 (wpt-02, wpt-01, http-signature-07, -06, mtls)", ref)
 	}
