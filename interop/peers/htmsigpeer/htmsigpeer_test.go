@@ -3,7 +3,16 @@ package htmsigpeer_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"io"
+	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -359,4 +368,63 @@ func TestCommandLine(t *testing.T) {
 	if code, _ := call("--sign-response", "true"); code != 2 {
 		t.Fatalf("--sign-response without trust: exit %d, want 2", code)
 	}
+
+	// serve over TLS, called by its own client and by ours.
+	addr := peertest.FreeAddr(t)
+	certFile, keyPEM, caFile := tlsFiles(t, dir)
+	srv := peertest.Serve(t, htmsigpeer.Command(), addr, "--trust-bundle", bundle, "--trust-domain", td, "--audience", "https://"+addr, "--tls-cert", certFile, "--tls-key", keyPEM)
+	var out, errb bytes.Buffer
+	code := peercli.Run(t.Context(), htmsigpeer.Command(), []string{"call", "--url", "https://" + addr + "/hello", "--wit", witFile, "--key", keyFile, "--ca", caFile, "--body", "{}"}, &out, &errb)
+	if code != 0 || !strings.Contains(out.String(), `"server":"htmsigpeer"`) {
+		t.Fatalf("call htmsigpeer serve: exit %d, output %q %q", code, out.String(), errb.String())
+	}
+	// The CLI server has no WIT to sign with: 501, unsigned, which a client
+	// that asked for a signed response refuses (-07 §3.5, §3.6).
+	out.Reset()
+	errb.Reset()
+	code = peercli.Run(t.Context(), htmsigpeer.Command(), []string{"call", "--url", "https://" + addr + "/hello", "--wit", witFile, "--key", keyFile, "--ca", caFile, "--sign-response", "true", "--trust-bundle", bundle, "--trust-domain", td}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "not signed") {
+		t.Fatalf("signed response from the CLI server: exit %d, output %q %q", code, out.String(), errb.String())
+	}
+	roots, err := peercli.RootsFromPEM(caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := f.ourTransport(t, subject, w, time.Now().Add(time.Hour))
+	tr.Signer.Now = nil
+	tr.Base = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}
+	if code, out, err := do(t, tr, http.MethodPost, "https://"+addr+"/hello", `{"a":1}`); err != nil || code != http.StatusOK {
+		t.Fatalf("our client: got %d %s %v", code, out, err)
+	}
+	if code := srv.Stop(); code != 0 {
+		t.Fatalf("serve exit %d after stop", code)
+	}
+	if log := srv.Log.String(); strings.Count(log, "POST /hello 200 peer="+subject) != 2 || !strings.Contains(log, "GET /hello 501") {
+		t.Fatalf("serve log lacks a line per request:\n%s", log)
+	}
+}
+
+// tlsFiles writes a self-signed server certificate for 127.0.0.1, its key
+// and the certificate again as the client's CA file.
+func tlsFiles(t *testing.T, dir string) (cert, key, ca string) {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "htmsigpeer test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kd, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	return peertest.WriteFile(t, dir, "srv.crt", certPEM),
+		peertest.WriteFile(t, dir, "srv.key", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kd})),
+		peertest.WriteFile(t, dir, "ca.pem", certPEM)
 }

@@ -323,4 +323,25 @@ func TestCommandLine(t *testing.T) {
 	if code, _ := run("serve", "--listen", "127.0.0.1:0"); code != 2 {
 		t.Fatalf("serve without trust: exit %d, want 2", code)
 	}
+
+	// serve, called by its own client and by ours, stopped as by SIGTERM.
+	addr := peertest.FreeAddr(t)
+	bundle := peertest.WriteFile(t, dir, "bundle.jwks", f.issuer.Bundle(t))
+	srv := peertest.Serve(t, jwxpeer.Command(), addr, "--trust-bundle", bundle, "--trust-domain", td, "--audience", "http://"+addr)
+	if code, out := run("call", "--url", "http://"+addr+"/hello", "--wit", witFile, "--key", keyFile); code != 0 || !strings.Contains(out, `"server":"jwxpeer"`) {
+		t.Fatalf("call jwxpeer serve: exit %d, output %q", code, out)
+	}
+	ours := &httpwpt.Transport{WIT: f.ourWIT(t, subject, w, time.Now().Add(time.Hour)), Key: w.Signer}
+	if code, _, body := get(t, &http.Client{Transport: ours}, "http://"+addr+"/hello"); code != http.StatusOK {
+		t.Fatalf("our client: got %d %s", code, body)
+	}
+	if code, _, _ := get(t, http.DefaultClient, "http://"+addr+"/healthz"); code != http.StatusOK {
+		t.Fatalf("healthz: got %d", code)
+	}
+	if code := srv.Stop(); code != 0 {
+		t.Fatalf("serve exit %d after stop", code)
+	}
+	if log := srv.Log.String(); strings.Count(log, "GET /hello 200 peer="+subject) != 2 || !strings.Contains(log, "GET /healthz 200") {
+		t.Fatalf("serve log lacks a line per request:\n%s", log)
+	}
 }

@@ -245,4 +245,28 @@ func TestCommandLine(t *testing.T) {
 	if code, _ := run("call", "--url", url, "--cert", fl.cert, "--key", fl.key); code != 2 {
 		t.Fatalf("call without --ca: exit %d, want 2", code)
 	}
+
+	// serve, called by its own client and by ours; a foreign client is
+	// refused in the handshake and the refusal is logged.
+	sf := f.write(t, "cli-server", f.server, f.ca)
+	srv := peertest.Serve(t, tlspeer.Command(), "127.0.0.1:0", "--tls-cert", sf.cert, "--tls-key", sf.key, "--ca", sf.ca)
+	base := "https://" + srv.Addr
+	if code, out := run("call", "--url", base+"/hello", "--cert", fl.cert, "--key", fl.key, "--ca", fl.ca, "--peer-id", serverID); code != 0 || !strings.Contains(out, `"server":"tlspeer"`) {
+		t.Fatalf("call tlspeer serve: exit %d, output %q", code, out)
+	}
+	if code, body, err := get(f.ourClient(f.client, serverID), base+"/hello"); err != nil || code != http.StatusOK {
+		t.Fatalf("our client: got %d %s %v", code, body, err)
+	}
+	if _, _, err := get(f.ourClient(f.alien, serverID), base+"/hello"); err == nil {
+		t.Fatal("foreign client accepted")
+	}
+	if code, _, err := get(f.ourClient(nil, serverID), base+"/healthz"); err != nil || code != http.StatusOK {
+		t.Fatalf("healthz: got %d %v", code, err)
+	}
+	if code := srv.Stop(); code != 0 {
+		t.Fatalf("serve exit %d after stop", code)
+	}
+	if log := srv.Log.String(); strings.Count(log, "GET /hello 200 peer="+clientID) != 2 || !strings.Contains(log, "TLS handshake error") {
+		t.Fatalf("serve log:\n%s", log)
+	}
 }

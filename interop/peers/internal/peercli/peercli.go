@@ -75,6 +75,9 @@ type Peer struct {
 	Client func(f CallFlags) (*http.Client, error)
 	// CallExtra names optional extra call flags with their usage.
 	CallExtra map[string]string
+	// Listening, if set, is told the address serve listens on (tests that
+	// listen on port 0).
+	Listening func(net.Addr)
 }
 
 // Run runs the command line args (without the program name); ctx ends
@@ -150,6 +153,9 @@ func serve(ctx context.Context, p Peer, args []string, stderr io.Writer) int {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	logf("listening on %s", ln.Addr())
+	if p.Listening != nil {
+		p.Listening(ln.Addr())
+	}
 	select {
 	case <-ctx.Done():
 		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

@@ -6,15 +6,20 @@
 package peertest
 
 import (
+	"bytes"
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/json"
+	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +27,7 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/lestrrat-go/jwx/v3/jws"
 
+	"github.com/wimse-wg/wimse/interop/peers/internal/peercli"
 	"github.com/wimse-wg/wimse/interop/server"
 	"github.com/wimse-wg/wimse/wimse"
 )
@@ -213,4 +219,71 @@ func (k *Key) PublicJWKMap(t testing.TB) map[string]any {
 	must(t, json.Unmarshal(b, &m))
 	delete(m, "kid")
 	return m
+}
+
+// Serving is a peer's serve subcommand running in process.
+type Serving struct {
+	// Addr is the address it listens on.
+	Addr string
+	// Log is what it wrote to standard error so far.
+	Log  *syncBuffer
+	stop context.CancelFunc
+	done chan int
+}
+
+// Stop ends serve as SIGTERM would and returns its exit code.
+func (s *Serving) Stop() int {
+	s.stop()
+	return <-s.done
+}
+
+// FreeAddr returns a loopback address that was free a moment ago, for a
+// server whose own URL must be in its flags (--audience).
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	must(t, err)
+	a := ln.Addr().String()
+	must(t, ln.Close())
+	return a
+}
+
+// Serve runs `<peer> serve --listen addr args...` in process and waits
+// until it listens; it fails the test if serve exits first.
+func Serve(t testing.TB, p peercli.Peer, addr string, args ...string) *Serving {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	addrs := make(chan net.Addr, 1)
+	p.Listening = func(a net.Addr) { addrs <- a }
+	s := &Serving{Log: &syncBuffer{}, stop: cancel, done: make(chan int, 1)}
+	go func() {
+		s.done <- peercli.Run(ctx, p, append([]string{"serve", "--listen", addr}, args...), io.Discard, s.Log)
+	}()
+	select {
+	case a := <-addrs:
+		s.Addr = a.String()
+	case code := <-s.done:
+		cancel()
+		t.Fatalf("serve exited with %d: %s", code, s.Log.String())
+	}
+	t.Cleanup(func() { cancel() })
+	return s
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
