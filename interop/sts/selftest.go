@@ -11,6 +11,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,8 @@ import (
 
 	"github.com/wimse-wg/wimse/conformance"
 	"github.com/wimse-wg/wimse/internal/jose"
+	"github.com/wimse-wg/wimse/internal/mutant"
+	"github.com/wimse-wg/wimse/profiles/exchange"
 	"github.com/wimse-wg/wimse/tokens/oauth"
 	"github.com/wimse-wg/wimse/vectors"
 )
@@ -67,19 +70,23 @@ func (s *SuiteDeployment) Close() error {
 // amends it for the suite (see above) and serves it over TLS on loopback.
 // The client secret is put in the process environment (sts.New reads it
 // from there).
-func StartSuite() (*SuiteDeployment, error) {
+func StartSuite() (*SuiteDeployment, error) { return startSuite(nil) }
+
+// startSuite is StartSuite with the token endpoint checks of mut disabled
+// (the self-test's mutants; nil disables none).
+func startSuite(mut *mutant.Set) (*SuiteDeployment, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	s, err := startSuite(ln)
+	s, err := serveSuite(ln, mut)
 	if err != nil {
 		ln.Close()
 	}
 	return s, err
 }
 
-func startSuite(ln net.Listener) (*SuiteDeployment, error) {
+func serveSuite(ln net.Listener, mut *mutant.Set) (*SuiteDeployment, error) {
 	dir, err := os.MkdirTemp("", "wimse-sts-conformance-")
 	if err != nil {
 		return nil, err
@@ -151,6 +158,15 @@ func startSuite(ln net.Listener) (*SuiteDeployment, error) {
 	if err != nil {
 		return fail(err)
 	}
+	if mut != nil {
+		h, _ := srv.mux.Handler(&http.Request{Method: http.MethodPost, URL: &url.URL{Path: TokenPath}})
+		xh, ok := h.(*exchange.Handler)
+		if !ok {
+			srv.Close()
+			return fail(fmt.Errorf("sts: the token endpoint is a %T, not an exchange.Handler", h))
+		}
+		mutant.Put(xh, mut)
+	}
 	pem, err := os.ReadFile(d.CA)
 	if err != nil {
 		srv.Close()
@@ -220,12 +236,22 @@ func readSecret(file, name string) (string, error) {
 // reference STS started in-process (StartSuite). cfg's Target, Profile,
 // Kinds, Draft and Client are set here.
 func RunSuite(ctx context.Context, cfg conformance.Config) (*conformance.Report, error) {
-	s, err := StartSuite()
+	return runSuite(ctx, cfg, nil, nil)
+}
+
+// runSuite is RunSuite against a deployment with the checks of mut
+// disabled, under the profile that profile derives from the default one
+// (nil: the default).
+func runSuite(ctx context.Context, cfg conformance.Config, mut *mutant.Set, profile func(*conformance.ExchangeProfile)) (*conformance.Report, error) {
+	s, err := startSuite(mut)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
 	cfg.Target, cfg.Profile, cfg.Client = s.URL, s.Profile, s.Client
+	if profile != nil {
+		profile(cfg.Profile.Exchange)
+	}
 	cfg.Kinds, cfg.Draft = []string{vectors.KindExchange}, vectors.SignalExchange
 	if cfg.Reproduce == nil {
 		cfg.Reproduce = func(id string) string { return "wimse conformance run --profile token-exchange --id " + id }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/mutant"
 	"github.com/wimse-wg/wimse/tokens/accesstoken"
 	"github.com/wimse-wg/wimse/tokens/delegation"
 	"github.com/wimse-wg/wimse/tokens/dpop"
@@ -86,6 +87,11 @@ type Handler struct {
 	// cnf x5t#S256, token_type Bearer; RFC 8705 §3), unless the request
 	// carries a DPoP proof, which wins: cnf has one method only.
 	BindCertificate bool
+
+	// mutantHook carries the checks the conformance self-test disables
+	// (internal/mutant, mutant.go); outside this module it is always empty.
+	//lint:ignore U1000 reached through the promoted method mutant.Put and mutant.Of call
+	mutantHook
 }
 
 // formType is the only media type of a token request (RFC 6749 §3.2,
@@ -97,6 +103,9 @@ const formType = "application/x-www-form-urlencoded"
 // no-store.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d := Decision{Time: h.now()}
+	if m := mutant.Of(h); m != nil {
+		w = &mutantWriter{ResponseWriter: w, m: m}
+	}
 	resp, err := h.serve(w, r, &d)
 	if err == nil {
 		d.Issued, d.Status = true, http.StatusOK
@@ -180,6 +189,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, d *Decision) (*R
 	}
 
 	chain, err := delegate(subject, actor)
+	if m := mutant.Of(h); m != nil && (m.Off(mutMayAct) && wimse.ReasonOf(err) == wimse.ReasonMayActMismatch || m.Off(mutActChain)) {
+		err = nil
+		if m.Off(mutActChain) {
+			chain = nil
+		}
+	}
 	d.Actors = chain
 	if err != nil {
 		return nil, err
@@ -230,6 +245,7 @@ func (h *Handler) readRequest(w http.ResponseWriter, r *http.Request) (*Request,
 	if err := r.ParseForm(); err != nil {
 		return nil, invalid(oauth.ErrorInvalidRequest, wimse.ReasonExchangeRequest, "the form cannot be read")
 	}
+	mutateForm(r.PostForm, mutant.Of(h))
 	req, err := ParseRequest(r.PostForm)
 	if err != nil {
 		return nil, err
@@ -242,7 +258,15 @@ func (h *Handler) authenticate(ctx context.Context, r *http.Request) (ClientIden
 	if h.Clients == nil {
 		return ClientIdentity{}, invalid(oauth.ErrorInvalidClient, wimse.ReasonExchangeClient, "client authentication failed")
 	}
+	if m := mutant.Of(h); m != nil {
+		mutateAuth(r, m)
+	}
 	c, err := h.Clients.AuthenticateClient(ctx, r)
+	if err != nil && mutant.Of(h) != nil {
+		if mc, ok := mutantClient(r, mutant.Of(h)); ok {
+			c, err = mc, nil
+		}
+	}
 	var e *Error
 	switch {
 	case err == nil && c.ID != "":
@@ -264,6 +288,11 @@ func (h *Handler) validate(ctx context.Context, r *http.Request, client ClientId
 		return nil, invalid(oauth.ErrorInvalidRequest, wimse.ReasonExchangeTokenType, "%s_token_type %q is not accepted here", role, truncate(tokenType))
 	}
 	p, err := v.ValidateToken(ctx, Presentation{Token: token, TokenType: tokenType, Role: role, Client: client, Header: r.Header, DPoP: proof})
+	if err != nil && mutant.Of(h) != nil {
+		if mp, ok := mutantParty(token, tokenType, role, mutant.Of(h)); ok {
+			p, err = mp, nil
+		}
+	}
 	switch {
 	case err != nil && serverFailure(err):
 		return nil, serverError(err)

@@ -1,0 +1,87 @@
+package sts
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/wimse-wg/wimse/conformance"
+	"github.com/wimse-wg/wimse/internal/mutant"
+)
+
+// MutantResult says whether the token endpoint vectors caught one mutant
+// of the reference STS.
+type MutantResult struct {
+	Check mutant.Check
+	// DetectedBy lists (up to five) vectors that did not pass against the
+	// mutant, as "status id": fail, or warn for a check of the answer's
+	// signalling (a rejection with the wrong signals is a warn).
+	DetectedBy []string
+}
+
+// Detected reports whether at least one vector caught the mutant.
+func (m MutantResult) Detected() bool { return len(m.DetectedBy) > 0 }
+
+// SelfTest plays the token endpoint vectors against the reference STS with
+// each check of mutant.ExchangeChecks disabled in turn, under --strict
+// (a SHOULD-level check is caught by a failure too), and reports which
+// mutants the vectors catch. The unmutated STS must pass first, or the
+// self-test proves nothing. base configures selection and timeouts.
+func SelfTest(ctx context.Context, base conformance.Config) ([]MutantResult, error) {
+	base.Strict = true
+	rep, err := runSuite(ctx, base, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	if bad := notPassing(rep, 5); len(bad) > 0 {
+		return nil, fmt.Errorf("sts: the unmutated reference STS does not pass: %v", bad)
+	}
+	var out []MutantResult
+	for _, c := range mutant.ExchangeChecks() {
+		rep, err := runSuite(ctx, base, mutant.New(c.Reason), nil)
+		if err != nil {
+			return nil, fmt.Errorf("sts: mutant %s: %w", c.Reason, err)
+		}
+		out = append(out, MutantResult{Check: c, DetectedBy: notPassing(rep, 5)})
+	}
+	return out, nil
+}
+
+// notPassing lists up to n results that neither passed nor were
+// unsupported, as "status id".
+func notPassing(rep *conformance.Report, n int) []string {
+	var out []string
+	for _, r := range rep.Results {
+		if !slices.Contains([]conformance.Status{conformance.StatusPass, conformance.StatusUnsupported}, r.Status) && len(out) < n {
+			out = append(out, string(r.Status)+" "+r.ID)
+		}
+	}
+	return out
+}
+
+// Variant is a way to deploy the in-process reference STS that a target
+// profile can declare; each must come out conformant under its profile.
+type Variant struct {
+	Name string
+	// Profile changes the default profile (SuiteProfile) to the variant's.
+	Profile func(*conformance.ExchangeProfile)
+}
+
+// Variants are the client authentication variants of the in-process
+// deployment: the suite authenticates with client_secret_post, or with
+// private_key_jwt (the suite's key), or claims no optional feature at all
+// (only the vectors every token endpoint must pass are played).
+var Variants = []Variant{
+	{"client_secret_post", func(p *conformance.ExchangeProfile) { p.Client.Method = conformance.AuthClientSecretPost }},
+	{"private_key_jwt", func(p *conformance.ExchangeProfile) {
+		p.Client = conformance.ExchangeClient{Method: conformance.AuthPrivateKeyJWT, ClientID: SuiteClientJWT}
+		p.Features = slices.DeleteFunc(slices.Clone(p.Features), func(f string) bool { return f == "client_secret_post" })
+	}},
+	{"no optional feature", func(p *conformance.ExchangeProfile) { p.Features = nil }},
+}
+
+// RunVariant plays the token endpoint vectors against the in-process
+// reference STS under a variant's profile.
+func RunVariant(ctx context.Context, cfg conformance.Config, v Variant) (*conformance.Report, error) {
+	return runSuite(ctx, cfg, nil, v.Profile)
+}
