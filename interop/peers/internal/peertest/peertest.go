@@ -13,6 +13,7 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -47,7 +48,8 @@ type Key struct {
 	Public  jwk.Key
 }
 
-// NewKey generates an ES256 or EdDSA/Ed25519 key; kid "" leaves it out.
+// NewKey generates a key for alg (ES256, ES384, EdDSA, Ed25519, RS256,
+// PS256); kid "" leaves it out.
 func NewKey(t testing.TB, alg, kid string) *Key {
 	t.Helper()
 	var s crypto.Signer
@@ -59,6 +61,8 @@ func NewKey(t testing.TB, alg, kid string) *Key {
 		s, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	case "EdDSA", "Ed25519":
 		_, s, err = ed25519.GenerateKey(rand.Reader)
+	case "RS256", "PS256":
+		s, err = rsa.GenerateKey(rand.Reader, 2048)
 	default:
 		t.Fatalf("peertest: alg %s", alg)
 	}
