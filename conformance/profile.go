@@ -351,7 +351,33 @@ func ProfileExample() string {
   "mtlsCredentials": "",
 
   // Vector labels you declare unsupported, e.g. "oth".
-  "unsupported": []
+  "unsupported": [],
+
+  // With --profile token-exchange (the --target is your token endpoint): how
+  // the suite authenticates, which subject tokens you accept from the suite's
+  // issuer (signed with its "issuer" test key: wimse conformance trust-bundle),
+  // and what you claim. Vectors that need an unclaimed feature are unsupported.
+  "exchange": {
+    // Your issuer identifier: aud of the suite's client assertions.
+    "issuer": "https://as.example.com",
+    // client_secret_basic, client_secret_post, private_key_jwt (the suite's
+    // "workload" test key registered for clientId) or none. The secret comes
+    // from the environment variable secretEnv (or --client-secret-env).
+    "client": {"method": "client_secret_basic", "clientId": "conformance", "secretEnv": "STS_CLIENT_SECRET"},
+    // iss, aud and subject_token_type of the subject and actor tokens.
+    "subjectIssuer": "https://issuer.example.org",
+    "subjectAudience": "https://as.example.com",
+    "subjectTokenType": "urn:ietf:params:oauth:token-type:jwt",
+    // Resources the client may obtain a token for (one, or two for the
+    // multi-target vectors), an audience, and at least two scopes.
+    "resources": ["https://backend.example.com/api", "https://backend.example.com/reports"],
+    "audience": "urn:example:cooperation-context",
+    "forbiddenResource": "https://vault.example.com/secrets",
+    "scopes": ["orders:read", "orders:write"],
+    // client_secret_basic, client_secret_post, private_key_jwt, client_required,
+    // delegation, may_act, audience, scope, forbidden_resource, jwt, single_target.
+    "features": ["client_required", "delegation", "audience", "scope"]
+  }
 }
 `
 }
