@@ -57,11 +57,36 @@ var migrations = [][]string{
 		) STRICT`,
 		`INSERT INTO key_state (id, version, data) VALUES (1, 0, NULL)`,
 	},
+	// 2: a live count per replay sender, kept by triggers in the same
+	// transactions as the entries, so the quota check reads one row
+	// instead of counting the sender's entries (whose cost grew with
+	// them, under the write lock).
+	{
+		// The live counts replace the sender index, which served the
+		// counting.
+		`DROP INDEX replay_sender`,
+		`CREATE TABLE replay_senders (
+			ns     TEXT NOT NULL,
+			sender BLOB NOT NULL,
+			live   INTEGER NOT NULL CHECK (live >= 0),
+			PRIMARY KEY (ns, sender)
+		) STRICT, WITHOUT ROWID`,
+		`INSERT INTO replay_senders (ns, sender, live)
+			SELECT ns, sender, count(*) FROM replay WHERE sender IS NOT NULL GROUP BY ns, sender`,
+		`CREATE TRIGGER replay_sender_insert AFTER INSERT ON replay WHEN NEW.sender IS NOT NULL BEGIN
+			INSERT INTO replay_senders (ns, sender, live) VALUES (NEW.ns, NEW.sender, 1)
+				ON CONFLICT (ns, sender) DO UPDATE SET live = live + 1;
+		END`,
+		`CREATE TRIGGER replay_sender_delete AFTER DELETE ON replay WHEN OLD.sender IS NOT NULL BEGIN
+			UPDATE replay_senders SET live = live - 1 WHERE ns = OLD.ns AND sender = OLD.sender;
+			DELETE FROM replay_senders WHERE ns = OLD.ns AND sender = OLD.sender AND live = 0;
+		END`,
+	},
 }
 
 // SchemaVersion is the schema version this code creates and reads: the
 // number of migrations. OpenSQLite refuses a database with a higher one.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrate applies the missing migrations in one transaction, so that
 // concurrent openers (replicas starting together) apply each once.

@@ -19,7 +19,7 @@ type sqliteReplay struct {
 // Check implements wimse.ReplayCache in one write transaction: delete the
 // namespace's entries expired at now, look the key up, and record it if
 // it is new, unexpired, the namespace has room and its sender is under
-// its quota (counted on the sender index: at most the quota's rows). The cache interface
+// its quota (read from the sender's live count, which triggers keep). The cache interface
 // carries no context: the busy timeout bounds the wait. A storage failure
 // is an error (wimse.ReasonInternal): the key is not known to be
 // recorded, so the caller refuses the proof.
@@ -68,7 +68,8 @@ func (r sqliteReplay) Check(key string, exp, now time.Time) (bool, error) {
 		}
 		if sender != nil {
 			var held int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM replay WHERE ns = ? AND sender = ?`, r.ns, sender).Scan(&held); err != nil {
+			err := tx.QueryRowContext(ctx, `SELECT live FROM replay_senders WHERE ns = ? AND sender = ?`, r.ns, sender).Scan(&held)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
 			if held >= r.s.cfg.senderLimit() {
