@@ -241,11 +241,14 @@ func wimseSignature(h http.Header) (sig *signature, found bool, err error) {
 		return nil, false, nil
 	}
 	raw := []byte(strings.Join(si, ", "))
-	parsed, err := input.Parse(raw)
+	dict, err := sfv.ParseDictionary(raw)
 	if err != nil {
 		return nil, false, fmt.Errorf("signature-input: %w", err)
 	}
-	dict, err := sfv.ParseDictionary(raw)
+	if err := checkParamTypes(dict); err != nil {
+		return nil, false, fmt.Errorf("signature-input: %w", err)
+	}
+	parsed, err := parseInput(raw)
 	if err != nil {
 		return nil, false, fmt.Errorf("signature-input: %w", err)
 	}
@@ -308,4 +311,43 @@ func covers(def *input.Definition, name string, req bool) bool {
 		}
 	}
 	return false
+}
+
+// paramTypes are the RFC 9421 §2.3 and -07 §3.4 parameter types.
+var paramTypes = map[string]int{
+	"created": sfv.IntegerType, "expires": sfv.IntegerType,
+	"keyid": sfv.StringType, "alg": sfv.StringType, "nonce": sfv.StringType, "tag": sfv.StringType,
+	"wimse-aud": sfv.StringType, "wimse-req-nonce": sfv.StringType, "wimse-sign-response": sfv.BooleanType,
+}
+
+// checkParamTypes refuses a signature whose known parameters have the wrong
+// type: htmsig v1.0.0's input.Parse panics on them (created="1", nonce=1).
+func checkParamTypes(dict *sfv.Dictionary) error {
+	for _, label := range dict.Keys() {
+		var list sfv.InnerList
+		if err := dict.GetValue(label, &list); err != nil {
+			return fmt.Errorf("%s is not an inner list", label)
+		}
+		params := list.Parameters()
+		if params == nil {
+			continue
+		}
+		for _, name := range params.Keys() {
+			want, known := paramTypes[name]
+			if v, ok := params.Values[name]; known && ok && v.Type() != want {
+				return fmt.Errorf("%s: parameter %s has the wrong type", label, name)
+			}
+		}
+	}
+	return nil
+}
+
+// parseInput is htmsig's input.Parse, with a panic turned into an error.
+func parseInput(raw []byte) (v *input.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, err = nil, fmt.Errorf("htmsig: %v", r)
+		}
+	}()
+	return input.Parse(raw)
 }

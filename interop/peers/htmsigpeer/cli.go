@@ -12,19 +12,25 @@ import (
 // Command is the htmsigpeer command line (interop/peers/cmd/htmsigpeer):
 //
 //	htmsigpeer serve --listen ADDR --trust-bundle FILE --trust-domain TD --audience BASEURL [--tls-cert F --tls-key F]
+//	                 [--wit F --key F]
 //	htmsigpeer call --url URL --wit F --key F [--ca F] [--body S]
 //	                [--trust-bundle FILE --trust-domain TD [--responder ID] [--sign-response true]]
 //
 // call's --trust-bundle and --trust-domain verify signed responses (and
 // --responder names the one accepted signer); --sign-response true asks for
-// a signed response and refuses an unsigned one. The server of the command
-// line has no WIT of its own, so it answers a request asking for a signed
-// response with 501 (-07 §3.6).
+// a signed response and refuses an unsigned one. serve's --wit and --key
+// are the server's own WIT and private JWK, with which it signs every
+// response to a signed request; without them a request asking for a signed
+// response is answered 501 (-07 §3.6).
 func Command() peercli.Peer {
 	return peercli.Peer{
 		Name:   "htmsigpeer",
 		Serve:  serveFromFlags,
 		Client: clientFromFlags,
+		ServeExtra: map[string]string{
+			"wit": "the server's own compact WIT, to sign responses",
+			"key": "the private JWK of the server's WIT",
+		},
 		CallExtra: map[string]string{
 			"trust-bundle":  "JWK Set of the issuer keys of signed responses",
 			"trust-domain":  "trust domain of signed responses",
@@ -42,13 +48,19 @@ func serveFromFlags(f peercli.ServeFlags, logf peercli.Logf) (http.Handler, erro
 	if err != nil {
 		return nil, err
 	}
-	return &Server{
+	s := &Server{
 		WIT:      jwxpeer.WITVerifier{TrustDomain: f.TrustDomain, Keys: set},
 		Audience: f.Audience,
 		Log: func(r *http.Request, status int, peer string, err error) {
 			peercli.LogRequest(logf, r, status, peer, err)
 		},
-	}, nil
+	}
+	if w, k := *f.Extra["wit"], *f.Extra["key"]; w != "" || k != "" {
+		if s.ResponseWIT, s.ResponseKey, err = jwxpeer.LoadCredentials(w, k); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 func clientFromFlags(f peercli.CallFlags) (*http.Client, error) {

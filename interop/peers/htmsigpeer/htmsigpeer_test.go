@@ -428,3 +428,20 @@ func tlsFiles(t *testing.T, dir string) (cert, key, ca string) {
 		peertest.WriteFile(t, dir, "srv.key", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kd})),
 		peertest.WriteFile(t, dir, "ca.pem", certPEM)
 }
+
+// TestHtmsigParsePanics records FINDINGS.md F9: htmsig v1.0.0's input.Parse
+// panics on a parameter of the wrong type, which a client controls. When
+// this test fails, htmsig returns an error instead and the peer's
+// checkParamTypes and recover may go.
+func TestHtmsigParsePanics(t *testing.T) {
+	for _, si := range []string{`sig1=("@method");created="1"`, `sig1=("@method");nonce=1`} {
+		panicked := func() (p bool) {
+			defer func() { p = recover() != nil }()
+			_, _ = input.Parse([]byte(si))
+			return false
+		}()
+		if !panicked {
+			t.Errorf("input.Parse(%s) no longer panics", si)
+		}
+	}
+}

@@ -1,12 +1,17 @@
 package jwxpeer_test
 
 import (
+	"crypto"
 	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
 	"maps"
 	"net/http"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/lestrrat-go/jwx/v3/jwk"
 
 	"github.com/wimse-wg/wimse/interop/peers/internal/peertest"
 	"github.com/wimse-wg/wimse/interop/peers/jwxpeer"
@@ -70,6 +75,12 @@ func diffCases() []diffCase {
 		{name: "wit-cnf-alg-es384-p256-key", witClaims: cnf(func(j map[string]any) { j["alg"] = "ES384" }), wptAlg: "ES256", accept: false},
 		{name: "wit-cnf-jkt-only", witClaims: set("cnf", map[string]any{"jkt": "abc"}), accept: false},
 		{name: "wit-cnf-with-kid", witClaims: cnf(func(j map[string]any) { j["kid"] = "wl-1" }), accept: true},
+		{name: "wit-cnf-use-sig", witClaims: cnf(func(j map[string]any) { j["use"] = "sig" }), accept: true},
+		{name: "wit-cnf-use-enc", witClaims: cnf(func(j map[string]any) { j["use"] = "enc" }), accept: false},
+		{name: "wit-cnf-key-ops-encrypt", witClaims: cnf(func(j map[string]any) { j["key_ops"] = []string{"encrypt"} }), accept: false},
+		{name: "wit-cnf-jwk-and-x5t", witClaims: func(c map[string]any) { c["cnf"].(map[string]any)["x5t#S256"] = jwxpeer.Hash("cert") }, accept: false},
+		{name: "wit-cnf-jwk-and-jkt-other-key", witClaims: func(c map[string]any) { c["cnf"].(map[string]any)["jkt"] = jwxpeer.Hash("other") }, accept: false},
+		{name: "wit-cnf-jwk-and-jkt-same-key", witClaims: func(c map[string]any) { c["cnf"].(map[string]any)["jkt"] = jktOf(c) }, accept: true, ref: no(), finding: "F10"},
 		{name: "wpt-typ-application-prefix", wptHdr: set("typ", "application/wpt+jwt"), accept: true},
 		{name: "wpt-typ-wit", wptHdr: set("typ", "wit+jwt"), accept: false},
 		{name: "wpt-typ-missing", wptHdr: del("typ"), accept: false},
@@ -102,6 +113,7 @@ func diffCases() []diffCase {
 		{name: "wpt01-bearer-wrong-ath", wpt01: true, wptClaims: set("ath", jwxpeer.Hash("tok-2")), header: func(h http.Header) { h.Set("Authorization", "Bearer tok-1") }, accept: false},
 		{name: "wpt01-dpop-scheme-lowercase-with-ath", wpt01: true, wptClaims: set("ath", jwxpeer.Hash("tok-1")), header: func(h http.Header) { h.Set("Authorization", "dpop tok-1") }, accept: true},
 		{name: "wpt01-basic-auth-no-ath", wpt01: true, header: func(h http.Header) { h.Set("Authorization", "Basic dXNlcjpwYXNz") }, accept: true},
+		{name: "wpt01-bearer-htab", wpt01: true, header: func(h http.Header) { h.Set("Authorization", "Bearer\ttok-1") }, accept: false},
 		{name: "wpt01-two-proof-fields", wpt01: true, header: func(h http.Header) { h.Add("Workload-Proof-Token", h.Get("Workload-Proof-Token")) }, accept: false},
 		{name: "wpt01-ath-without-access-token", wpt01: true, wptClaims: set("ath", jwxpeer.Hash("tok-1")), accept: true, ref: no(), finding: "F2"},
 		{name: "wpt01-and-wpt02-together", wpt01: true, header: func(h http.Header) { h.Set("Authorization", "WPT "+h.Get("Workload-Proof-Token")) }, accept: false},
@@ -188,4 +200,18 @@ func (f *fixture) sendCrafted(t *testing.T, tc diffCase, base string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// jktOf is the RFC 7638 thumbprint of the claims' cnf.jwk.
+func jktOf(c map[string]any) string {
+	b, _ := json.Marshal(c["cnf"].(map[string]any)["jwk"])
+	k, err := jwk.ParseKey(b)
+	if err != nil {
+		panic(err)
+	}
+	tp, err := k.Thumbprint(crypto.SHA256)
+	if err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(tp)
 }

@@ -93,6 +93,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) (int, string, err
 // token68 is RFC 9110 §11.2's token68.
 var token68 = regexp.MustCompile(`^[A-Za-z0-9._~+/-]+=*$`)
 
+// credentials is RFC 9110 §11.4: auth-scheme [ 1*SP ( token68 / #auth-param ) ],
+// auth-params loosely (token BWS "=" BWS ( token / quoted-string ), comma separated).
+var credentials = regexp.MustCompile(`^[!#$%&'*+.^_` + "`" + `|~0-9A-Za-z-]+(?: +(?:[A-Za-z0-9._~+/-]+=*|[!#$%&'*+.^_` + "`" + `|~0-9A-Za-z-]+[ \t]*=[ \t]*(?:[!#$%&'*+.^_` + "`" + `|~0-9A-Za-z-]+|"(?:[^"\\]|\\.)*")(?:[ \t]*,[ \t]*[!#$%&'*+.^_` + "`" + `|~0-9A-Za-z-]+[ \t]*=[ \t]*(?:[!#$%&'*+.^_` + "`" + `|~0-9A-Za-z-]+|"(?:[^"\\]|\\.)*"))*))?$`)
+
 // cutScheme splits credentials into auth-scheme and what follows one or
 // more SP (RFC 9110 §11.4; HTAB is not allowed). ok is false without SP.
 func cutScheme(v string) (scheme, rest string, ok bool) {

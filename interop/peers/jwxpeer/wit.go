@@ -1,10 +1,12 @@
 package jwxpeer
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -135,7 +137,33 @@ func (v *WITVerifier) Verify(compact string) (*WIT, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wit: cnf.jwk: %w", err)
 	}
+	if err := singleKey(cnf, pub); err != nil {
+		return nil, fmt.Errorf("wit: cnf: %w", err)
+	}
 	return &WIT{Raw: compact, Subject: sub, Key: pub, Alg: palg}, nil
+}
+
+// singleKey enforces RFC 7800 §3.1, "the cnf claim value MUST represent
+// only a single proof-of-possession key": besides jwk only a jkt (RFC 9449)
+// that is jwk's own RFC 7638 thumbprint is allowed; any other confirmation
+// method (x5t#S256, jku, jwe, kid, ...) could name another key.
+func singleKey(cnf map[string]any, pub jwk.Key) error {
+	for name, val := range cnf {
+		switch name {
+		case "jwk":
+		case "jkt":
+			tp, err := pub.Thumbprint(crypto.SHA256)
+			if err != nil {
+				return err
+			}
+			if s, ok := val.(string); !ok || s != base64.RawURLEncoding.EncodeToString(tp) {
+				return errors.New("jkt is not the thumbprint of jwk")
+			}
+		default:
+			return fmt.Errorf("%s beside jwk: more than one proof-of-possession key", name)
+		}
+	}
+	return nil
 }
 
 // issuerKey selects the issuer key: by kid when the header has one, else
@@ -178,6 +206,17 @@ func (v *WITVerifier) confirmationKey(raw json.RawMessage) (jwk.Key, string, err
 	for _, private := range []string{"d", "p", "q", "dp", "dq", "qi", "k"} {
 		if _, ok := m[private]; ok {
 			return nil, "", fmt.Errorf("has private or symmetric member %q", private)
+		}
+	}
+	// RFC 7517 §4.2, §4.3: a key designated for something else than
+	// verifying signatures does not verify proofs.
+	if use, ok := m["use"]; ok && use != "sig" {
+		return nil, "", fmt.Errorf("use %v is not sig", use)
+	}
+	if ops, ok := m["key_ops"]; ok {
+		list, _ := ops.([]any)
+		if !slices.Contains(list, any("verify")) {
+			return nil, "", errors.New("key_ops does not include verify")
 		}
 	}
 	alg, _ := m["alg"].(string)

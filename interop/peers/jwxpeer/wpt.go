@@ -163,6 +163,12 @@ func (s *Server) authenticate(r *http.Request) (*WIT, string, int, error) {
 			return fail(errors.New("request: more than one Authorization field"))
 		}
 		if len(auth) == 1 {
+			// RFC 9110 §11.4: a field that is not credentials is refused,
+			// not ignored, so that no lenient parser downstream reads an
+			// access token that ath does not bind.
+			if !credentials.MatchString(auth[0]) {
+				return fail(errors.New("request: Authorization is not RFC 9110 credentials"))
+			}
 			scheme, cred, ok := cutScheme(auth[0])
 			if equalFoldASCII(scheme, "Bearer") || equalFoldASCII(scheme, "DPoP") {
 				if !ok || !token68.MatchString(cred) {

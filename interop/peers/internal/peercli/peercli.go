@@ -31,6 +31,8 @@ type ServeFlags struct {
 	TLSCert     string
 	TLSKey      string
 	CA          string
+	// Extra holds the peer's own optional flags, by name.
+	Extra map[string]*string
 }
 
 // CallFlags are the flags of call.
@@ -59,8 +61,9 @@ type Peer struct {
 	TLS func(f ServeFlags, logf Logf) (*tls.Config, error)
 	// Client builds the HTTP client of one call.
 	Client func(f CallFlags) (*http.Client, error)
-	// CallExtra names optional extra call flags with their usage.
-	CallExtra map[string]string
+	// ServeExtra and CallExtra name optional extra flags with their usage.
+	ServeExtra map[string]string
+	CallExtra  map[string]string
 	// Listening, if set, is told the address serve listens on (tests that
 	// listen on port 0).
 	Listening func(net.Addr)
@@ -87,7 +90,7 @@ func Run(ctx context.Context, p Peer, args []string, stdout, stderr io.Writer) i
 }
 
 func serve(ctx context.Context, p Peer, args []string, stderr io.Writer) int {
-	var f ServeFlags
+	f := ServeFlags{Extra: map[string]*string{}}
 	fs := flag.NewFlagSet(p.Name+" serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.Listen, "listen", "", "address to listen on (host:port)")
@@ -97,6 +100,9 @@ func serve(ctx context.Context, p Peer, args []string, stderr io.Writer) int {
 	fs.StringVar(&f.TLSCert, "tls-cert", "", "PEM certificate chain of the listener")
 	fs.StringVar(&f.TLSKey, "tls-key", "", "PEM private key of the listener")
 	fs.StringVar(&f.CA, "ca", "", "PEM trust bundle (peer certificates)")
+	for name, help := range p.ServeExtra {
+		f.Extra[name] = fs.String(name, "", help)
+	}
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 || f.Listen == "" {
 		if err == nil {
 			fmt.Fprintf(stderr, "%s: serve needs --listen and no arguments\n", p.Name)
