@@ -345,3 +345,29 @@ func TestCommandLine(t *testing.T) {
 		t.Fatalf("serve log lacks a line per request:\n%s", log)
 	}
 }
+
+// TestReplayAcrossCarriages: a WPT accepted under wpt-02 is a replay when
+// sent again in wpt-01's Workload-Proof-Token, at both servers (one replay
+// cache for both carriages).
+func TestReplayAcrossCarriages(t *testing.T) {
+	f := newFixture(t)
+	servers := map[string]string{
+		"jwxpeer":   f.peerServer(t, "").URL,
+		"reference": peertest.StartReference(t, peertest.TrustStore(t, td, f.issuer), "", peertest.Clock(&f.now), nil).URL,
+	}
+	w := f.workload["ES256"]
+	for name, base := range servers {
+		t.Run(name, func(t *testing.T) {
+			rec := &recorder{}
+			if code, _, body := get(t, f.ourClient(f.ourWIT(t, subject, w, f.now.Add(time.Hour)), w, "", rec), base+"/hello"); code != http.StatusOK {
+				t.Fatalf("first: got %d %s", code, body)
+			}
+			proof := strings.TrimPrefix(rec.last.Header.Get("Authorization"), "WPT ")
+			rec.last.Header.Del("Authorization")
+			rec.last.Header.Set("Workload-Proof-Token", proof)
+			if code := rec.replay(t); code != http.StatusBadRequest {
+				t.Fatalf("replay over wpt-01: got %d, want 400", code)
+			}
+		})
+	}
+}
