@@ -60,7 +60,7 @@ func (r *Runner) playExchange(ctx context.Context, group string, v *vectors.Vect
 		return res
 	}
 	xp := prof.Exchange
-	values := xp.values(r.target.Scheme + "://" + r.target.Host)
+	values := xp.values(r.target)
 	m, err := vectors.MaterializeExchange(v.Exchange, vectors.ExchangeEnv{Now: r.now(), Keys: r.keys, JTI: randomJTI, Values: values})
 	if err != nil {
 		res.Status, res.Message = StatusError, "materialising the vector failed: "+err.Error()
@@ -125,6 +125,10 @@ func (r *Runner) exchangeRequest(ctx context.Context, m *vectors.ExchangeRequest
 		params = append(params, [2]string{"client_id", xp.Client.ClientID}, [2]string{"client_secret", secret})
 	case vectors.ClientWrongSecret:
 		basic, useBasic = [2]string{xp.Client.ClientID, secret + "-not-the-secret"}, true
+	case vectors.ClientWrongSecretPost:
+		params = append(params, [2]string{"client_id", xp.Client.ClientID}, [2]string{"client_secret", secret + "-not-the-secret"})
+	case vectors.ClientUnknown:
+		basic, useBasic = [2]string{"wimse-conformance-unknown-client", secret}, true
 	case vectors.ClientBasicAndPost:
 		basic, useBasic = [2]string{xp.Client.ClientID, secret}, true
 		params = append(params, [2]string{"client_id", xp.Client.ClientID}, [2]string{"client_secret", secret})
@@ -162,6 +166,13 @@ func (r *Runner) exchangeRequest(ctx context.Context, m *vectors.ExchangeRequest
 		if m.Encoding == "json" {
 			sent.Body = "(as a JSON object) " + sent.Body
 		}
+	}
+	switch m.ContentType {
+	case "":
+	case "none":
+		contentType = ""
+	default:
+		contentType = m.ContentType
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)

@@ -22,7 +22,7 @@ const (
 // allFeatures are the features a token endpoint may claim.
 var allFeatures = []string{vectors.FeatureClientSecretBasic, vectors.FeatureClientSecretPost, vectors.FeaturePrivateKeyJWT,
 	vectors.FeatureClientRequired, vectors.FeatureDelegation, vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope,
-	vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget}
+	vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis}
 
 // ExchangeProfile maps the token endpoint vectors (--profile
 // token-exchange) onto a deployment: how the suite authenticates as a
@@ -154,11 +154,13 @@ func (p *ExchangeProfile) features() []string {
 	return out
 }
 
-// values fill the vectors' {{NAME}} placeholders; origin is the target's.
-func (p *ExchangeProfile) values(origin string) map[string]string {
+// values fill the vectors' {{NAME}} placeholders for the token endpoint
+// target.
+func (p *ExchangeProfile) values(target *url.URL) map[string]string {
 	v := vectors.DefaultExchangeValues()
-	issuer := cmp.Or(p.Issuer, origin)
+	issuer := cmp.Or(p.Issuer, target.Scheme+"://"+target.Host)
 	v[vectors.ValueIssuer] = issuer
+	v[vectors.ValueTokenEndpoint] = target.String()
 	v[vectors.ValueClientID] = p.Client.ClientID
 	v[vectors.ValueAssertionClientID] = p.Client.AssertionClientID
 	if v[vectors.ValueAssertionClientID] == "" && p.Client.Method == AuthPrivateKeyJWT {

@@ -65,6 +65,10 @@ const (
 	// FeatureSingleTarget: the target refuses a request naming two
 	// targets (digest §14.5: the reference STS's default).
 	FeatureSingleTarget = "single_target"
+	// FeatureRFC7523bis: the target takes a client assertion's aud to be
+	// its issuer identifier alone, refusing the token endpoint URL
+	// (draft-ietf-oauth-rfc7523bis; RFC 7523 allowed it).
+	FeatureRFC7523bis = "rfc7523bis"
 )
 
 // ExchangeCase is a token request, materialised at play time.
@@ -75,6 +79,9 @@ type ExchangeCase struct {
 	// application/x-www-form-urlencoded body, RFC 6749 §3.2), "json" (a
 	// JSON object body), "query" (the URL query, no body).
 	Encoding string `json:"encoding,omitempty"`
+	// ContentType, when set, replaces the Content-Type the encoding
+	// implies; "none" sends none.
+	ContentType string `json:"contentType,omitempty"`
 	// Params are the parameters in order; a name may repeat and a value
 	// may be empty. Values may hold {{token:NAME}} (a minted token) and
 	// {{NAME}}, a value of the target profile (ExchangeEnv.Values).
@@ -116,6 +123,11 @@ const (
 	ClientBasicAndPost = "basic-and-post"
 	// ClientAssertion: private_key_jwt with the minted token "assertion".
 	ClientAssertion = "assertion"
+	// ClientWrongSecretPost: the profile's client_id and a wrong secret in
+	// the body.
+	ClientWrongSecretPost = "wrong-secret-post"
+	// ClientUnknown: HTTP Basic with a client_id the target does not know.
+	ClientUnknown = "unknown-client"
 )
 
 // Bases of an ExchangeToken.
@@ -178,7 +190,7 @@ func lintExchange(v *Vector) error {
 		return fmt.Errorf("encoding %q", c.Encoding)
 	}
 	switch c.Client {
-	case "", ClientDefault, ClientNone, ClientWrongSecret, ClientBasicAndPost, ClientAssertion, ClientSecretBasic, ClientSecretPost:
+	case "", ClientDefault, ClientNone, ClientWrongSecret, ClientBasicAndPost, ClientAssertion, ClientSecretBasic, ClientSecretPost, ClientWrongSecretPost, ClientUnknown:
 	default:
 		return fmt.Errorf("client %q", c.Client)
 	}

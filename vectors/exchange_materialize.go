@@ -30,6 +30,8 @@ const (
 	// ValueIssuer is the authorization server's issuer identifier: the aud
 	// of client assertions (RFC 7523 §3 with 7523bis).
 	ValueIssuer = "issuer"
+	// ValueTokenEndpoint is the token endpoint URL (the target).
+	ValueTokenEndpoint = "token-endpoint"
 	// ValueClientID is the client_id the suite authenticates as.
 	ValueClientID = "client-id"
 	// ValueAssertionClientID is the client_id of the private_key_jwt
@@ -87,7 +89,7 @@ const (
 // must come from the profile.
 func DefaultExchangeValues() map[string]string {
 	return map[string]string{
-		ValueIssuer: "https://as.example.com", ValueClientID: "client", ValueAssertionClientID: "client",
+		ValueIssuer: "https://as.example.com", ValueTokenEndpoint: "https://as.example.com/token", ValueClientID: "client", ValueAssertionClientID: "client",
 		ValueSubjectIssuer: ExchangeIssuer, ValueSubjectAudience: "https://as.example.com",
 		ValueSubjectTokenType: ExchangeTokenType, ValueSubject: ExchangeSubject, ValueActor: ExchangeActor,
 		ValueResource: ExchangeResource, ValueSecondResource: ExchangeSecondResource,
@@ -99,11 +101,12 @@ func DefaultExchangeValues() map[string]string {
 // ExchangeRequest is a materialised exchange case; client authentication
 // is the runner's, which holds the credentials.
 type ExchangeRequest struct {
-	Method   string
-	Encoding string
-	Params   [][2]string
-	Headers  [][2]string
-	Client   string
+	Method      string
+	Encoding    string
+	ContentType string
+	Params      [][2]string
+	Headers     [][2]string
+	Client      string
 	// Tokens are the minted tokens, by name.
 	Tokens map[string]string
 	// Claims are the claims of each minted JWT as sent, by token name:
@@ -115,7 +118,7 @@ type ExchangeRequest struct {
 // MaterializeExchange mints the case's tokens at env.Now and fills its
 // placeholders. It never validates: malformed tokens are made on purpose.
 func MaterializeExchange(c *ExchangeCase, env ExchangeEnv) (*ExchangeRequest, error) {
-	out := &ExchangeRequest{Method: c.Method, Encoding: c.Encoding, Client: c.Client,
+	out := &ExchangeRequest{Method: c.Method, Encoding: c.Encoding, ContentType: c.ContentType, Client: c.Client,
 		Tokens: map[string]string{}, Claims: map[string]map[string]any{}}
 	if out.Method == "" {
 		out.Method = "POST"

@@ -43,8 +43,10 @@ var exchangeRequirements = []Requirement{
 	{"TX-REPEAT-PARAM", docOAuth, "3.2", MUSTNOT, "request parameters are not included more than once: a repeated one is invalid_request (resource and audience excepted, RFC 8693 §2.1) [TX-08]"},
 	{"TX-ACTOR-PAIR", docTX, "2.1", MUST, "actor_token_type is required with actor_token and must not be sent without it [TX-09, TX-10]"},
 	{"TX-UNKNOWN-PARAM", docOAuth, "3.2", MUST, "request parameters the server does not recognise are ignored [TX-18]"},
+	{"TX-FORM-MEDIA-TYPE", docOAuth, "Appendix B", SHOULD, "a form body labelled application/x-www-form-urlencoded; charset=UTF-8 is a form body [inference: Appendix B makes UTF-8 the encoding]"},
 	{"TX-SUBJECT-TYPE", docTX, "2.2.2", MUST, "a subject_token_type the server does not support, or a token that is not of the declared type, is invalid_request [TX-11, TX-12]"},
 	{"TX-SUBJECT-INVALID", docTX, "2.2.2", MUST, "an invalid subject token (bad signature, expired, not yet valid, untrusted key, alg none) is refused with invalid_request; invalid_grant is a common deviation (digest §14.1) [TX-13..15]"},
+	{"TX-SUBJECT-CLAIMS", docTX, "2.1, 2.2.2", SHOULD, "a JWT subject or actor token without sub (no party to act for) or without exp (no bound on the issued token) is refused with invalid_request [inference: RFC 7519 makes both optional; RFC 7523 §3 and OpenID Connect require them of tokens that identify a party]"},
 	{"TX-SUBJECT-AUDIENCE", docTX, "2.2.2, 5", SHOULD, "a subject token issued for another party (aud) or by an issuer the server does not trust is refused with invalid_request [TG-11]"},
 
 	// Client authentication (RFC 6749 §2.3, §5.2; RFC 7523).
@@ -53,6 +55,7 @@ var exchangeRequirements = []Requirement{
 	{"TX-CLIENT-REQUIRED", docTX, "2.1, 5", SHOULD, "a deployment that requires client authentication for token exchange refuses an unauthenticated request with invalid_client [TX-21]"},
 	{"CA-ASSERTION", docJWTAuth, "3, 3.1", MUST, "a client assertion is refused (invalid_client) unless iss and sub are the client_id, aud identifies the authorization server, exp has not passed and the signature verifies with a key registered for the client (alg none never) [CA-01..04]"},
 	{"CA-AUD-SOLE", docJWTAuthBis, "RFC 7523 updates", MUST, "a client assertion's aud is the authorization server's issuer identifier as its sole value [CA-06]"},
+	{"CA-TYPED", docJWTAuthBis, "RFC 7523 3.2 update", SHOULD, "a client assertion typed client-authentication+jwt is accepted like an untyped one, and rejecting untyped ones is not recommended [CA-08]"},
 	{"CA-CLIENT-ID", docJWTAuth, "RFC 7521 4.2", SHOULD, "a client_id parameter that names another client than the assertion's sub is refused with invalid_client [CA-07]"},
 
 	// Targets and scope (RFC 8707 §2, RFC 8693 §2.1, §2.2).
@@ -60,6 +63,7 @@ var exchangeRequirements = []Requirement{
 	{"TG-TARGET-POLICY", docTX, "2.2.2", SHOULD, "a target the server does not know, or this client may not obtain a token for, is invalid_target [TG-03, TG-04]"},
 	{"TG-MULTI-TARGET", docTX, "2.1, 2.1.1", MUST, "a request naming several targets is answered with a token for all of them, or refused with invalid_target; never a token for one without saying so [TG-05, TG-06]"},
 	{"TG-SCOPE-SUBSET", docTX, "2.2.1, 5", MUST, "the issued scope is within the requested scope and the subject token's scope: a server narrows or refuses (invalid_scope), never grants more [TG-09, TG-10]"},
+	{"TG-SCOPE-SYNTAX", docOAuth, "3.3, 5.2", SHOULD, "a scope that is not space-separated scope-tokens (a doubled space, a quote) is refused with invalid_scope (invalid_request accepted) rather than repaired"},
 	{"TG-SCOPE-RESPONSE", docTX, "2.2.1", MUST, "the response carries scope when the issued scope differs from the requested one [TG-08]"},
 
 	// Token types (RFC 8693 §2.2.1, §3).

@@ -62,7 +62,7 @@ func txVectors() []Vector {
 	invalidSubject := func(id, change string, mutate func(*ExchangeCase), label string) Vector {
 		return bad(id, change, mutate, reqs("TX-SUBJECT-INVALID"), "invalid_request", labels(label), deviation("InvalidGrantDeviation", "invalid_grant"))
 	}
-	return []Vector{
+	return append([]Vector{
 		base, basic, post, unknown,
 		bad("tx-missing-grant-type", "grant_type omitted", func(c *ExchangeCase) { c.drop("grant_type") }, reqs("TX-GRANT-TYPE"), "invalid_request", labels("tx-03")),
 		bad("tx-empty-grant-type", "grant_type sent without a value (treated as omitted)", func(c *ExchangeCase) { c.set("grant_type", "") }, reqs("TX-GRANT-TYPE", "TX-EMPTY-PARAM"), "invalid_request", labels("tx-03")),
@@ -100,7 +100,7 @@ func txVectors() []Vector {
 			reqs("TX-ONE-AUTH-METHOD"), "invalid_request", 400, labels("tx-20"), deviation("InvalidClientDeviation", "invalid_client"), altStatus(401)),
 		exDerived(base, "tx-client-none", "no client authentication at all", func(c *ExchangeCase) { c.Client = ClientNone },
 			reqs("TX-CLIENT-REQUIRED"), "invalid_client", 400, labels("tx-21"), needs(FeatureClientRequired), altStatus(401)),
-	}
+	}, txEdgeVectors(base, basic, post)...)
 }
 
 // withClient sets the client authentication of a case.
@@ -126,7 +126,7 @@ func tgVectors() []Vector {
 	target := func(id, change, value string, label string) Vector {
 		return exDerived(base, id, change, func(c *ExchangeCase) { c.set("resource", value) }, reqs("TG-RESOURCE-ABSOLUTE"), "invalid_target", 400, labels(label), accept("invalid_request"))
 	}
-	return []Vector{
+	return append([]Vector{
 		base, aud, full, narrow,
 		target("tg-resource-fragment", "resource with a fragment: https://api.example.com/x#frag", "https://api.example.com/x#frag", "tg-01"),
 		target("tg-resource-relative", "resource is a relative reference: /relative/path", "/relative/path", "tg-02"),
@@ -146,7 +146,7 @@ func tgVectors() []Vector {
 			[]string{"TG-TARGET-POLICY", "TX-SUCCESS"}, "DefaultTarget"),
 		exAcceptable(full, "tg-scope-overreach", "the declared scope plus admin:all, which neither the subject token nor the client has", func(c *ExchangeCase) { c.set("scope", "{{scope}} admin:all") },
 			[]string{"TG-SCOPE-SUBSET", "TG-SCOPE-RESPONSE"}, "ScopeOverreach", labels("tg-09", "tg-10")),
-	}
+	}, tgEdgeVectors(base, aud, full)...)
 }
 
 // ttVectors: requested and issued token types (§15.3).
@@ -163,13 +163,13 @@ func ttVectors() []Vector {
 		c.Issued = &IssuedExpect{IssuedTokenType: TokenTypeJWT, JWT: true}
 		return c
 	}(), append(reqsSuccess, "TT-REQUESTED"), labels("tt-01"), needs(FeatureJWT))
-	return []Vector{
+	return append([]Vector{
 		base, jwt,
 		exDerived(base, "tt-unsupported", "requested_token_type=urn:example:unsupported", func(c *ExchangeCase) { c.set("requested_token_type", "urn:example:unsupported") },
 			reqs("TT-UNSUPPORTED"), "invalid_request", 400, labels("tt-03"), accept("invalid_target")),
 		exDerived(base, "tt-repeated", "requested_token_type sent twice", func(c *ExchangeCase) { c.repeat("requested_token_type") },
 			reqs("TX-REPEAT-PARAM"), "invalid_request", 400, labels("tx-08")),
-	}
+	}, ttEdgeVectors(base)...)
 }
 
 // dgVectors: delegation, may_act and act chains (§15.4).
@@ -194,7 +194,7 @@ func dgVectors() []Vector {
 	invalidActor := func(id, change string, mutate func(*ExchangeCase), label string) Vector {
 		return exDerived(base, id, change, mutate, reqs("DG-ACTOR-INVALID"), "invalid_request", 400, labels(label), deviation("InvalidGrantDeviation", "invalid_grant"))
 	}
-	return []Vector{
+	return append([]Vector{
 		base, mayAct, chain, imp,
 		exDerived(mayAct, "dg-may-act-mismatch", "may_act names eve@example.net, not the actor", func(c *ExchangeCase) {
 			c.token("subject", TokenSubject).claim(map[string]any{"may_act": map[string]any{"sub": "eve@example.net", "iss": "{{subject-issuer}}"}})
@@ -210,7 +210,7 @@ func dgVectors() []Vector {
 		exDerived(base, "dg-repeated-actor-token", "actor_token sent twice", func(c *ExchangeCase) { c.repeat("actor_token") }, reqs("TX-REPEAT-PARAM"), "invalid_request", 400, labels("tx-08")),
 		exDerived(base, "dg-empty-actor-token", "actor_token sent without a value beside actor_token_type (an empty parameter is omitted)", func(c *ExchangeCase) { c.set("actor_token", "") },
 			reqs("TX-ACTOR-PAIR", "TX-EMPTY-PARAM"), "invalid_request", 400, labels("tx-10")),
-	}
+	}, dgEdgeVectors(base, mayAct)...)
 }
 
 // caVectors: JWT client authentication (§15.6), with the suite's key
@@ -228,7 +228,7 @@ func caVectors() []Vector {
 	bad := func(id, change string, mutate func(*ExchangeCase), req, label string, opts ...exOpt) Vector {
 		return exDerived(base, id, change, mutate, reqs(req), "invalid_client", 400, append([]exOpt{labels(label), altStatus(401)}, opts...)...)
 	}
-	return []Vector{
+	return append([]Vector{
 		base,
 		bad("ca-sub-mismatch", "the assertion's sub is another client", func(c *ExchangeCase) { as(c).claim(map[string]any{"sub": "other-client"}) }, "CA-ASSERTION", "ca-02"),
 		bad("ca-iss-mismatch", "the assertion's iss is another client", func(c *ExchangeCase) { as(c).claim(map[string]any{"iss": "other-client"}) }, "CA-ASSERTION", "ca-02"),
@@ -242,5 +242,5 @@ func caVectors() []Vector {
 			as(c).claim(map[string]any{"aud": []any{"{{issuer}}", "https://evil.example"}})
 		}, "CA-AUD-SOLE", "ca-06"),
 		bad("ca-client-id-mismatch", "a client_id parameter naming another client than the assertion's sub", func(c *ExchangeCase) { c.add("client_id", "other-client") }, "CA-CLIENT-ID", "ca-07"),
-	}
+	}, caEdgeVectors(base)...)
 }
