@@ -169,6 +169,15 @@ func checkIssued(v *vectors.Vector, m *vectors.ExchangeRequest, a *answer) []pro
 		if is.JWT && claims == nil {
 			add("TT-REQUESTED", "access_token is not a JWT")
 		}
+		if tt, _ := a.str("token_type"); is.TokenType != "" && !strings.EqualFold(tt, is.TokenType) {
+			add("DP-BOUND", "token_type %q instead of %s", tt, is.TokenType)
+		}
+		if is.DPoPBound && claims != nil {
+			cnf, _ := claims["cnf"].(map[string]any)
+			if jkt, _ := cnf["jkt"].(string); jkt != m.Thumbprints["dpop"] {
+				add("DP-BOUND", "the issued token's cnf.jkt %q is not the thumbprint of the proof's key", jkt)
+			}
+		}
 	}
 	out = append(out, checkScope(m, a, claims)...)
 	if claims != nil {

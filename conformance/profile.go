@@ -375,7 +375,8 @@ func ProfileExample() string {
     "forbiddenResource": "https://vault.example.com/secrets",
     "scopes": ["orders:read", "orders:write"],
     // client_secret_basic, client_secret_post, private_key_jwt, client_required,
-    // delegation, may_act, audience, scope, forbidden_resource, jwt, single_target.
+    // delegation, may_act, audience, scope, forbidden_resource, jwt, single_target,
+    // rfc7523bis (a client assertion's aud is your issuer alone), dpop.
     "features": ["client_required", "delegation", "audience", "scope"]
   }
 }

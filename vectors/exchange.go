@@ -69,6 +69,9 @@ const (
 	// its issuer identifier alone, refusing the token endpoint URL
 	// (draft-ietf-oauth-rfc7523bis; RFC 7523 allowed it).
 	FeatureRFC7523bis = "rfc7523bis"
+	// FeatureDPoP: the target binds issued tokens to the key of a DPoP
+	// proof sent to the token endpoint (RFC 9449 §5).
+	FeatureDPoP = "dpop"
 )
 
 // ExchangeCase is a token request, materialised at play time.
@@ -142,6 +145,10 @@ const (
 	TokenAssertion = "assertion"
 	// TokenOpaque: a random string that is not a JWT.
 	TokenOpaque = "opaque"
+	// TokenDPoP: a DPoP proof (RFC 9449 §4.2) for a POST to the token
+	// endpoint, signed with the "workload" key whose public JWK its header
+	// carries.
+	TokenDPoP = "dpop"
 )
 
 // ExchangeToken describes a token to mint: a base, with header members and
@@ -171,6 +178,12 @@ type IssuedExpect struct {
 	IssuedTokenType string `json:"issuedTokenType,omitempty"`
 	// JWT: access_token must be a JWS in compact serialization.
 	JWT bool `json:"jwt,omitempty"`
+	// TokenType, when set, is the token_type required (compared
+	// case-insensitively, RFC 6749 §5.1).
+	TokenType string `json:"tokenType,omitempty"`
+	// DPoPBound: the issued JWT's cnf.jkt is the RFC 7638 thumbprint of
+	// the DPoP proof's key (RFC 9449 §6.1).
+	DPoPBound bool `json:"dpopBound,omitempty"`
 }
 
 // lintExchange checks an exchange vector: a case, a signal for the
@@ -196,7 +209,7 @@ func lintExchange(v *Vector) error {
 	}
 	for n, t := range c.Tokens {
 		switch t.Base {
-		case TokenSubject, TokenActor, TokenAssertion, TokenOpaque:
+		case TokenSubject, TokenActor, TokenAssertion, TokenOpaque, TokenDPoP:
 		default:
 			return fmt.Errorf("token %s: base %q", n, t.Base)
 		}

@@ -1,6 +1,7 @@
 package vectors
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -113,13 +114,16 @@ type ExchangeRequest struct {
 	// what the runner checks an issued token against (sub, exp, scope,
 	// act).
 	Claims map[string]map[string]any
+	// Thumbprints are the RFC 7638 SHA-256 thumbprints (base64url) of the
+	// keys that signed the minted DPoP proofs, by token name.
+	Thumbprints map[string]string
 }
 
 // MaterializeExchange mints the case's tokens at env.Now and fills its
 // placeholders. It never validates: malformed tokens are made on purpose.
 func MaterializeExchange(c *ExchangeCase, env ExchangeEnv) (*ExchangeRequest, error) {
 	out := &ExchangeRequest{Method: c.Method, Encoding: c.Encoding, ContentType: c.ContentType, Client: c.Client,
-		Tokens: map[string]string{}, Claims: map[string]map[string]any{}}
+		Tokens: map[string]string{}, Claims: map[string]map[string]any{}, Thumbprints: map[string]string{}}
 	if out.Method == "" {
 		out.Method = "POST"
 	}
@@ -132,6 +136,11 @@ func MaterializeExchange(c *ExchangeCase, env ExchangeEnv) (*ExchangeRequest, er
 		out.Tokens[name] = tok
 		if claims != nil {
 			out.Claims[name] = claims
+		}
+		if t := c.Tokens[name]; t.Base == TokenDPoP {
+			if out.Thumbprints[name], err = m.thumbprint(cmp.Or(t.Key, "workload")); err != nil {
+				return nil, err
+			}
 		}
 	}
 	expand := func(lines [][2]string) ([][2]string, error) {
@@ -232,6 +241,15 @@ func mintExchangeToken(m *materializer, env ExchangeEnv, name string, t *Exchang
 		if key == "" {
 			key = "issuer"
 		}
+	case TokenDPoP:
+		if key == "" {
+			key = "workload"
+		}
+		header = map[string]any{"typ": "dpop+jwt", "jwk": map[string]any{"$jwk": key}}
+		claims = map[string]any{
+			"htm": "POST", "htu": "{{" + ValueTokenEndpoint + "}}",
+			"iat": map[string]any{"$rel": 0}, "jti": map[string]any{"$jti": true},
+		}
 	case TokenAssertion:
 		header = map[string]any{"typ": "JWT"}
 		claims = map[string]any{
@@ -252,7 +270,7 @@ func mintExchangeToken(m *materializer, env ExchangeEnv, name string, t *Exchang
 	if t.Alg != "" {
 		header["alg"] = t.Alg
 	}
-	if k.KeyID != "" {
+	if k.KeyID != "" && t.Base != TokenDPoP {
 		header["kid"] = k.KeyID
 	}
 	override := func(dst, src map[string]any) {

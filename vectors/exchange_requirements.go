@@ -70,6 +70,10 @@ var exchangeRequirements = []Requirement{
 	{"TT-REQUESTED", docTX, "2.2.1, 3", MUST, "a supported requested_token_type is honoured: issued_token_type names it and the token is of that type [TT-01]"},
 	{"TT-UNSUPPORTED", docTX, "2.2.2", SHOULD, "an unsupported requested_token_type is refused with invalid_request (invalid_target accepted) [TT-03]"},
 
+	// DPoP at the token endpoint (RFC 9449 §4.3, §5, §6).
+	{"DP-PROOF", "RFC 9449", "4.3, 5", MUST, "a DPoP proof that fails a check of §4.3 (one proof, typ dpop+jwt, an asymmetric alg, a public jwk that verifies the signature, jti, htm and htu of this request, a recent iat) is refused with invalid_dpop_proof [DP-*]"},
+	{"DP-BOUND", "RFC 9449", "5, 6.1", MUST, "with a valid proof the issued token is bound to its key: token_type DPoP and, in a JWT, cnf.jkt the key's RFC 7638 thumbprint"},
+
 	// Delegation (RFC 8693 §1.1, §4.1, §4.4).
 	{"DG-ACT", docTX, "1.1, 4.1", MUST, "a delegation token's act names the actor as the current (outermost) actor, with the subject token's own act chain nested inside; an impersonation token adds no act [DG-01, DG-03, DG-05]"},
 	{"DG-ACT-MEMBERS", docTX, "4.1", SHOULDNOT, "act objects carry no exp, nbf or aud, and may_act is not copied into the issued token [DG-04]"},

@@ -1,7 +1,8 @@
 package vectors
 
 // The exchange catalogue: token endpoint vectors of the implementation
-// digest §15.1 (TX), §15.2 (TG), §15.3 (TT), §15.4 (DG) and §15.6 (CA),
+// digest §15.1 (TX), §15.2 (TG), §15.3 (TT), §15.4 (DG), §15.6 (CA) and
+// §15.9 (DP, at the token endpoint),
 // one table per group. Every negative vector is derived from a valid one
 // by one change; expiry offsets are "clearly beyond" any reasonable skew
 // (UndeclaredClockSkew), so no vector rests on the target's skew.
@@ -25,7 +26,7 @@ var exchangeHeader = []string{
 
 func exchangeVectors() []Vector {
 	var out []Vector
-	for _, g := range [][]Vector{txVectors(), tgVectors(), ttVectors(), dgVectors(), caVectors()} {
+	for _, g := range [][]Vector{txVectors(), tgVectors(), ttVectors(), dgVectors(), caVectors(), dpVectors()} {
 		out = append(out, g...)
 	}
 	return out
@@ -91,6 +92,8 @@ func txVectors() []Vector {
 			subject(c).claim(map[string]any{"iss": "https://unknown-issuer.example"})
 		}, reqs("TX-SUBJECT-AUDIENCE"), "invalid_request", deviation("InvalidGrantDeviation", "invalid_grant")),
 		exDerived(base, "tx-get", "the valid parameters in the query of a GET", func(c *ExchangeCase) { c.Method, c.Encoding = "GET", "query" },
+			reqs("TX-POST"), "invalid_request", 400, labels("tx-16"), altStatus(405)),
+		exDerived(base, "tx-put", "the valid form body sent with PUT", func(c *ExchangeCase) { c.Method = "PUT" },
 			reqs("TX-POST"), "invalid_request", 400, labels("tx-16"), altStatus(405)),
 		bad("tx-query-parameters", "the valid parameters in the query of a POST with an empty form body", func(c *ExchangeCase) { c.Encoding = "query" }, reqs("TX-FORM"), "invalid_request", labels("tx-16")),
 		bad("tx-json-body", "the valid parameters as a JSON object body (application/json)", func(c *ExchangeCase) { c.Encoding = "json" }, reqs("TX-FORM"), "invalid_request", labels("tx-17"), altStatus(415)),

@@ -23,6 +23,8 @@ var exchangeChecks = []Check{
 	{"sts.actor_token", MUST, []string{"DG-ACTOR-INVALID"}, "an actor token that fails validation is read unverified"},
 	{"sts.challenge", MUST, []string{"TX-401-CHALLENGE"}, "a 401 carries no WWW-Authenticate"},
 	{"sts.client_authentication", MUST, []string{"TX-CLIENT-AUTH", "CA-ASSERTION"}, "a failed client authentication is taken for the client_id the request names"},
+	{"sts.dpop_binding", MUST, []string{"DP-BOUND"}, "DPoP proofs are ignored: the token is issued as a Bearer token, bound to nothing"},
+	{"sts.dpop_proof", MUST, []string{"DP-PROOF"}, "a DPoP proof that fails verification is ignored instead of refused: the token is issued unbound"},
 	{"sts.no_store", MUST, []string{"TX-NO-STORE", "TX-ERROR-NO-STORE"}, "answers carry no Cache-Control: no-store"},
 	{"sts.one_auth_method", MUST, []string{"TX-ONE-AUTH-METHOD"}, "with an Authorization field, client credentials in the body are ignored instead of refused"},
 	{"sts.repeated_parameter", MUST, []string{"TX-REPEAT-PARAM"}, "a repeated parameter is read from its first value"},

@@ -198,7 +198,7 @@ func SuiteProfile(issuer, secret string) *conformance.Profile {
 		Audience:         vectors.ExchangeAudience,
 		Scopes:           strings.Fields(vectors.ExchangeScope),
 		Features: []string{vectors.FeatureClientSecretPost, vectors.FeatureClientRequired, vectors.FeatureDelegation,
-			vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope, vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis},
+			vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope, vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP},
 	}}
 }
 

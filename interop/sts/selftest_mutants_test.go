@@ -2,10 +2,12 @@ package sts_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/wimse-wg/wimse/conformance"
 	"github.com/wimse-wg/wimse/interop/sts"
+	"github.com/wimse-wg/wimse/vectors"
 )
 
 // TestSelfTestDetectsEveryMutant: every check of the reference STS's
@@ -20,6 +22,11 @@ func TestSelfTestDetectsEveryMutant(t *testing.T) {
 		t.Fatalf("%d mutants", len(results))
 	}
 	for _, m := range results {
+		for _, q := range m.Check.Requirements {
+			if !slices.ContainsFunc(vectors.Requirements, func(r vectors.Requirement) bool { return r.ID == q }) {
+				t.Errorf("mutant %s cites unknown requirement %s", m.Check.Reason, q)
+			}
+		}
 		if !m.Detected() {
 			t.Errorf("mutant %s (%s) is not detected", m.Check.Reason, m.Check.Description)
 			continue

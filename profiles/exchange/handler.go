@@ -159,6 +159,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, d *Decision) (*R
 	// DPoP after client authentication: proofs from unknown clients never
 	// reach the replay cache.
 	proof, err := h.proveDPoP(w, r)
+	if m := mutant.Of(h); m != nil && (err != nil && m.Off(mutDPoPProof) || m.Off(mutDPoPBinding)) {
+		proof, err = nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -38,6 +38,10 @@ const (
 	mutActChain   = "sts.act_chain"
 	mutNoStore    = "sts.no_store"
 	mutChallenge  = "sts.challenge"
+	// mutDPoPProof: a DPoP proof that fails verification is ignored (the
+	// token issued unbound); mutDPoPBinding: every proof is ignored.
+	mutDPoPProof   = "sts.dpop_proof"
+	mutDPoPBinding = "sts.dpop_binding"
 )
 
 // mutateForm applies the form mutants before ParseRequest: repeated
