@@ -23,7 +23,7 @@ func ExampleOptions_Validate() {
 		fmt.Println(o.Validate())
 	}
 	// Output:
-	// suite: Options.Draft "wpt02" is not one of wpt-01, wpt-02, http-signature-06, http-signature-07, mtls
+	// suite: Options.Draft "wpt02" is not one of wpt-01, wpt-02, http-signature-06, http-signature-07, mtls, exchange
 	// suite: Options.Profile: conformance: target profile field revisions: "wpt-2" is not one of wpt-01, wpt-02, http-signature-06, http-signature-07
 	// suite: set Options.Profile or Options.ProfileFile, not both
 	// suite: conformance: mtls vectors need an https target, not http://svc.example/api
@@ -34,5 +34,5 @@ func ExampleOptions_Validate() {
 // plays.
 func ExampleDrafts() {
 	fmt.Println(suite.Drafts())
-	// Output: [wpt-01 wpt-02 http-signature-06 http-signature-07 mtls]
+	// Output: [wpt-01 wpt-02 http-signature-06 http-signature-07 mtls exchange]
 }

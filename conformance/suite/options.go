@@ -18,9 +18,11 @@ import (
 const DraftMTLS = "mtls"
 
 // Drafts are the values Options.Draft accepts: the revisions of the WIT +
-// WPT and WIT + HTTP message signature profiles (conformance.AllRevisions)
-// and DraftMTLS.
-func Drafts() []string { return append(slices.Clone(conformance.AllRevisions), DraftMTLS) }
+// WPT and WIT + HTTP message signature profiles (conformance.AllRevisions),
+// DraftMTLS and DraftExchange.
+func Drafts() []string {
+	return append(slices.Clone(conformance.AllRevisions), DraftMTLS, DraftExchange)
+}
 
 // Options configure the specs one Describe registers. Either Handler or
 // Target names what is tested.
@@ -179,6 +181,9 @@ func (o Options) plan() (*plan, error) {
 	}
 	if o.Draft == DraftMTLS {
 		cfg.Kinds = []string{vectors.KindMTLS}
+	}
+	if o.Draft == DraftExchange {
+		cfg.Kinds = []string{vectors.KindExchange}
 	}
 	// The engine judges the rest (the revisions the profile declares, the
 	// label filter, the kinds) and selects the vectors, here against a
