@@ -57,6 +57,7 @@ var groups = []group{
 		"Client-role vectors are played against a target (expect.signal.mtls: 200 accepted, 0 handshake refused); server-role ones offline only.",
 	}, mtlsVectors},
 	{"exchange", exchangeHeader, exchangeVectors},
+	{"client", clientHeader, clientVectors},
 }
 
 // Generate builds every vector file from seed: file name (under v1/) to
@@ -116,7 +117,7 @@ func generate(seed string, c genConfig) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := encode(RequirementsFile{Schema: SchemaID, Requirements: c.requirements, Retired: Retired, Keys: publicKeys(keys), X509Roots: roots})
+	b, err := encode(RequirementsFile{Schema: SchemaID, Requirements: c.requirements, Retired: Retired, Keys: publicKeys(keys), X509Roots: roots, Sender: SenderRequirements()})
 	if err != nil {
 		return nil, err
 	}
@@ -135,6 +136,9 @@ type RequirementsFile struct {
 	// for one trust domain. Test CAs whose keys derive from the seed: never
 	// trust them outside a test.
 	X509Roots []X509Root `json:"x509Roots,omitempty"`
+	// Sender lists the requirements on the client that sends a request
+	// (SenderRequirements): the client-role suite checks them.
+	Sender []string `json:"sender,omitempty"`
 }
 
 // TestKey is a test key as published in requirements.json.
@@ -280,6 +284,11 @@ func lint(f *File, table []Requirement) error {
 		}
 		if v.Kind == KindExchange {
 			if err := lintExchange(&v); err != nil {
+				return errf("%v", err)
+			}
+		}
+		if v.Kind == KindClient {
+			if err := lintClient(&v); err != nil {
 				return errf("%v", err)
 			}
 		}

@@ -175,4 +175,4 @@ var Requirements = append([]Requirement{
 	{"MTLS-SERVER-ID", docMTLS, "M7, M9", MUST, "a client not using DNS is configured with the server's Workload Identifier and accepts exactly that identifier, trust domain and path"},
 	{"MTLS-LEAF", docMTLS, "M11", MUST, "the peer certificate is an end-entity certificate fit for TLS: not a CA, no keyCertSign or cRLSign, digitalSignature when a key usage is present (X509-SVID 4.3)"},
 	{"MTLS-PATH-SCOPE", docMTLS, "M12", MUSTNOT, "an identity is never authorised on its path alone: the trust domain counts, and it is the one whose own anchors validated the chain (issue #335)"},
-}, exchangeRequirements...)
+}, append(exchangeRequirements, clientRequirements...)...)

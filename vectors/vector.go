@@ -93,6 +93,8 @@ type Vector struct {
 	Input *Input `json:"input,omitempty"`
 	// Exchange is the token request of an exchange vector (exchange.go).
 	Exchange *ExchangeCase `json:"exchange,omitempty"`
+	// Client is the scenario of a client-role vector (client_vectors.go).
+	Client *ClientCase `json:"client,omitempty"`
 	// Expect is the expected outcome.
 	Expect Expect `json:"expect"`
 

@@ -133,6 +133,9 @@ func TestVectorsOffline(t *testing.T) {
 			case vectors.KindExchange:
 				// Token requests: played against the reference STS by the
 				// runner (interop/sts), not offline.
+			case vectors.KindClient:
+				// Client-role scenarios: played with a client under test by
+				// conformance/clientrole, not offline.
 			default:
 				t.Fatalf("unknown kind %q", v.Kind)
 			}
