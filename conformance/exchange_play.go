@@ -86,6 +86,14 @@ func (r *Runner) playExchange(ctx context.Context, group string, v *vectors.Vect
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 256<<10))
 	ans := readAnswer(resp, body)
 	res.Observed = ans.observed(m)
+	// A target may echo what it was sent: never the client secret or a
+	// --header value.
+	for _, f := range []*string{&res.Observed.Detail, &res.Observed.Body} {
+		if s := xp.Client.Secret; len(s) >= 4 {
+			*f = strings.ReplaceAll(*f, s, "[redacted]")
+		}
+		*f = r.redactHeaders(*f)
+	}
 	var extra []string
 	res.Status, res.Message, extra = r.scoreExchange(v, m, ans)
 	for _, q := range extra {

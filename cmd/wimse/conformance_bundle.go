@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -27,7 +29,7 @@ import (
 var suiteTrustDomains = []string{vectors.TrustDomain, vectors.OtherTrustDomain}
 
 func trustBundleCmd(e *env) *cobra.Command {
-	var serveAddr, td string
+	var serveAddr, td, issuer string
 	var x509Roots, spiffe bool
 	c := &cobra.Command{
 		Use:   "trust-bundle [--trust-domain TD] [--serve ADDR | --x509 | --spiffe]",
@@ -51,7 +53,11 @@ as wit-svid keys and its X.509 roots (the mtls vectors' CAs) as x509-svid keys;
 
 With --serve ADDR the JWK Set of example.org is served at /jwks.json and
 /.well-known/jwks.json, with an OAuth/OIDC-style metadata document naming it at
-/.well-known/oauth-authorization-server and /.well-known/openid-configuration;
+/.well-known/oauth-authorization-server and /.well-known/openid-configuration
+(an OpenID Connect issuer's discovery document: a token endpoint that federates
+with an external issuer is pointed at it for --profile token-exchange, whose
+subject tokens carry that iss; --issuer names it when it is not
+https://issuer.example.org);
 each trust domain TD's JWK Set at /trust-domains/TD/jwks.json and its SPIFFE
 bundle, as a SPIFFE bundle endpoint serves it, at /trust-domains/TD/bundle,
 until interrupted.
@@ -91,11 +97,12 @@ mutual-tls-03 and issue #335 require. Test CAs: never trust them outside a test.
 				_, err := e.stdout.Write(append(jwks, '\n'))
 				return err
 			}
-			return serveBundle(cmd.Context(), e, serveAddr)
+			return serveBundle(cmd.Context(), e, serveAddr, issuer)
 		},
 	}
 	c.Flags().StringVar(&td, "trust-domain", vectors.TrustDomain, "whose issuer keys: "+vectors.TrustDomain+" or "+vectors.OtherTrustDomain+" (the second trust domain)")
 	c.Flags().StringVar(&serveAddr, "serve", "", "serve the JWK Sets, SPIFFE bundles and metadata on this address until interrupted")
+	c.Flags().StringVar(&issuer, "issuer", "", "with --serve: the issuer the discovery documents name, where a token endpoint under test fetches them (the exchange profile's subjectIssuer); default https://issuer.example.org")
 	c.Flags().BoolVar(&x509Roots, "x509", false, "print the X.509 roots of the mtls vectors (PEM) instead of the JWK Set")
 	c.Flags().BoolVar(&spiffe, "spiffe", false, "print both trust domains as a SPIFFE bundle set (wit-svid and x509-svid keys) instead of the JWK Set")
 	c.MarkFlagsMutuallyExclusive("serve", "x509", "spiffe")
@@ -196,13 +203,29 @@ func suiteSPIFFEBundleSet() ([]byte, error) {
 	return json.MarshalIndent(set, "", "  ")
 }
 
-func serveBundle(ctx context.Context, e *env, addr string) error {
+func serveBundle(ctx context.Context, e *env, addr, issuer string) error {
+	if issuer != "" {
+		if u, err := url.Parse(issuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return usageErr("--issuer %q: want an http(s) URL without query or fragment", issuer)
+		}
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return failErr("listen: %v", err)
 	}
 	base := "http://" + ln.Addr().String()
-	meta, _ := json.MarshalIndent(map[string]any{"issuer": "https://issuer.example.org", "jwks_uri": base + "/jwks.json"}, "", "  ")
+	// The metadata of an OpenID Connect issuer (OpenID Connect Discovery
+	// 1.0 §3; RFC 8414 §2): a token endpoint that federates with an
+	// external issuer finds the suite's keys from its iss. With --issuer,
+	// jwks_uri is under the issuer too (the address a proxy forwards
+	// here).
+	iss, jwksURI := cmp.Or(issuer, "https://issuer.example.org"), base+"/jwks.json"
+	if issuer != "" {
+		jwksURI = strings.TrimSuffix(issuer, "/") + "/jwks.json"
+	}
+	meta, _ := json.MarshalIndent(map[string]any{"issuer": iss, "jwks_uri": jwksURI,
+		"response_types_supported": []string{"id_token"}, "subject_types_supported": []string{"public"},
+		"id_token_signing_alg_values_supported": []string{"ES256", "ES384", "ES512", "EdDSA", "RS256", "PS256"}}, "", "  ")
 	mux := http.NewServeMux()
 	serve := func(path, contentType string, body []byte) {
 		mux.HandleFunc("GET "+path, func(w http.ResponseWriter, _ *http.Request) {

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wimse-wg/wimse/conformance"
 	"github.com/wimse-wg/wimse/interop/sts"
@@ -97,4 +101,52 @@ func TestConformanceRunTokenExchangeTarget(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestTrustBundleServeIssuer: with --issuer the discovery documents name
+// that issuer and a JWK Set under it, with the members OpenID Connect
+// Discovery requires of an issuer; a malformed --issuer is a usage error.
+func TestTrustBundleServeIssuer(t *testing.T) {
+	if code, _, _ := cli(t, "", "conformance", "trust-bundle", "--serve", "127.0.0.1:0", "--issuer", "ftp://x"); code != exitConfig {
+		t.Errorf("--issuer ftp://x: exit %d, want 2", code)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"conformance", "trust-bundle", "--serve", "127.0.0.1:0", "--issuer", "https://suite-issuer.test"}, strings.NewReader(""), &stdout, io.Discard)
+	}()
+	var base string
+	serving := regexp.MustCompile(`serving (http://[0-9.:]+)/jwks.json`)
+	for deadline := time.Now().Add(5 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := serving.FindStringSubmatch(stdout.String()); m != nil {
+			base = m[1]
+		}
+	}
+	if base == "" {
+		cancel()
+		t.Fatalf("no serving line: %q", stdout.String())
+	}
+	resp, err := http.Get(base + "/.well-known/openid-configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var meta struct {
+		Issuer  string   `json:"issuer"`
+		JWKSURI string   `json:"jwks_uri"`
+		Algs    []string `json:"id_token_signing_alg_values_supported"`
+		Types   []string `json:"response_types_supported"`
+		Subject []string `json:"subject_types_supported"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&meta); err != nil {
+		t.Fatal(err)
+	}
+	if meta.Issuer != "https://suite-issuer.test" || meta.JWKSURI != "https://suite-issuer.test/jwks.json" || len(meta.Algs) == 0 || len(meta.Types) == 0 || len(meta.Subject) == 0 {
+		t.Errorf("discovery document %+v", meta)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("exit %d", code)
+	}
 }
