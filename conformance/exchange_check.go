@@ -172,6 +172,15 @@ func checkIssued(v *vectors.Vector, m *vectors.ExchangeRequest, a *answer) []pro
 		if tt, _ := a.str("token_type"); is.TokenType != "" && !strings.EqualFold(tt, is.TokenType) {
 			add("DP-BOUND", "token_type %q instead of %s", tt, is.TokenType)
 		}
+		if is.Scope != "" {
+			issued, announced := a.str("scope")
+			if !announced {
+				issued, _ = claims["scope"].(string)
+			}
+			if !sameSet(strings.Fields(issued), strings.Fields(m.IssuedScope)) {
+				add("TG-SCOPE-SUBSET", "issued scope %q instead of %q", issued, m.IssuedScope)
+			}
+		}
 		if is.DPoPBound && claims != nil {
 			cnf, _ := claims["cnf"].(map[string]any)
 			if jkt, _ := cnf["jkt"].(string); jkt != m.Thumbprints["dpop"] {

@@ -140,6 +140,8 @@ func (r *Runner) exchangeRequest(ctx context.Context, m *vectors.ExchangeRequest
 	case vectors.ClientBasicAndPost:
 		basic, useBasic = [2]string{xp.Client.ClientID, secret}, true
 		params = append(params, [2]string{"client_id", xp.Client.ClientID}, [2]string{"client_secret", secret})
+	case vectors.ClientAssertionAndBasic:
+		basic, useBasic = [2]string{xp.Client.ClientID, secret}, true
 	case vectors.ClientNone, vectors.ClientAssertion:
 	default:
 		return nil, nil, fmt.Errorf("unknown client authentication %q", m.Client)

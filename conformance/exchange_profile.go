@@ -22,7 +22,8 @@ const (
 // allFeatures are the features a token endpoint may claim.
 var allFeatures = []string{vectors.FeatureClientSecretBasic, vectors.FeatureClientSecretPost, vectors.FeaturePrivateKeyJWT,
 	vectors.FeatureClientRequired, vectors.FeatureDelegation, vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope,
-	vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP}
+	vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP,
+	vectors.FeatureScopeReject, vectors.FeatureScopeNarrow}
 
 // ExchangeProfile maps the token endpoint vectors (--profile
 // token-exchange) onto a deployment: how the suite authenticates as a
@@ -134,6 +135,9 @@ func (p *ExchangeProfile) check() error {
 		if !slices.Contains(allFeatures, f) {
 			return bad("features", "%q is not one of %s", f, strings.Join(allFeatures, ", "))
 		}
+	}
+	if slices.Contains(p.Features, vectors.FeatureScopeReject) && slices.Contains(p.Features, vectors.FeatureScopeNarrow) {
+		return bad("features", "scope_reject and scope_narrow exclude each other: declare the one your policy follows")
 	}
 	return nil
 }

@@ -376,7 +376,8 @@ func ProfileExample() string {
     "scopes": ["orders:read", "orders:write"],
     // client_secret_basic, client_secret_post, private_key_jwt, client_required,
     // delegation, may_act, audience, scope, forbidden_resource, jwt, single_target,
-    // rfc7523bis (a client assertion's aud is your issuer alone), dpop.
+    // rfc7523bis (a client assertion's aud is your issuer alone), dpop, and
+    // scope_reject or scope_narrow (what you do with a scope beyond the grant).
     "features": ["client_required", "delegation", "audience", "scope"]
   }
 }

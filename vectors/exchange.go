@@ -72,6 +72,12 @@ const (
 	// FeatureDPoP: the target binds issued tokens to the key of a DPoP
 	// proof sent to the token endpoint (RFC 9449 §5).
 	FeatureDPoP = "dpop"
+	// FeatureScopeReject and FeatureScopeNarrow: the target refuses a
+	// scope beyond what it grants (invalid_scope), or issues the part
+	// within and says so in the response's scope (digest §14.3; both are
+	// compliant, a target declares which).
+	FeatureScopeReject = "scope_reject"
+	FeatureScopeNarrow = "scope_narrow"
 )
 
 // ExchangeCase is a token request, materialised at play time.
@@ -131,6 +137,9 @@ const (
 	ClientWrongSecretPost = "wrong-secret-post"
 	// ClientUnknown: HTTP Basic with a client_id the target does not know.
 	ClientUnknown = "unknown-client"
+	// ClientAssertionAndBasic: the case's client assertion and the
+	// profile's client secret in HTTP Basic: two methods.
+	ClientAssertionAndBasic = "assertion-and-basic"
 )
 
 // Bases of an ExchangeToken.
@@ -184,6 +193,10 @@ type IssuedExpect struct {
 	// DPoPBound: the issued JWT's cnf.jkt is the RFC 7638 thumbprint of
 	// the DPoP proof's key (RFC 9449 §6.1).
 	DPoPBound bool `json:"dpopBound,omitempty"`
+	// Scope, when set, is the scope that must be issued (the response's
+	// scope, else the issued JWT's), compared as a set; it may hold the
+	// {{NAME}} placeholders.
+	Scope string `json:"scope,omitempty"`
 }
 
 // lintExchange checks an exchange vector: a case, a signal for the
@@ -203,7 +216,7 @@ func lintExchange(v *Vector) error {
 		return fmt.Errorf("encoding %q", c.Encoding)
 	}
 	switch c.Client {
-	case "", ClientDefault, ClientNone, ClientWrongSecret, ClientBasicAndPost, ClientAssertion, ClientSecretBasic, ClientSecretPost, ClientWrongSecretPost, ClientUnknown:
+	case "", ClientDefault, ClientNone, ClientWrongSecret, ClientBasicAndPost, ClientAssertion, ClientSecretBasic, ClientSecretPost, ClientWrongSecretPost, ClientUnknown, ClientAssertionAndBasic:
 	default:
 		return fmt.Errorf("client %q", c.Client)
 	}

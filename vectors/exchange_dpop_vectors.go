@@ -19,6 +19,7 @@ func dpVectors() []Vector {
 		base,
 		bad("dp-wrong-htm", "the proof's htm is GET", func(c *ExchangeCase) { proof(c).claim(map[string]any{"htm": "GET"}) }),
 		bad("dp-wrong-htu", "the proof's htu is another endpoint: https://other-as.example/token", func(c *ExchangeCase) { proof(c).claim(map[string]any{"htu": "https://other-as.example/token"}) }),
+		bad("dp-htu-trailing-slash", "the proof's htu is the token endpoint with a trailing slash", func(c *ExchangeCase) { proof(c).claim(map[string]any{"htu": "{{token-endpoint}}/"}) }),
 		bad("dp-missing-htu", "the proof has no htu", func(c *ExchangeCase) { proof(c).claim(map[string]any{"htu": nil}) }),
 		bad("dp-missing-jti", "the proof has no jti", func(c *ExchangeCase) { proof(c).claim(map[string]any{"jti": nil}) }),
 		bad("dp-old-iat", "the proof's iat is an hour old", func(c *ExchangeCase) { proof(c).claim(map[string]any{"iat": map[string]any{"$rel": -3600}}) }),

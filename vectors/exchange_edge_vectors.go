@@ -18,7 +18,10 @@ func txEdgeVectors(base, basic, post Vector) []Vector {
 		c.ContentType = "application/x-www-form-urlencoded; charset=UTF-8"
 		return c
 	}()
+	untyped := exchangeBase()
+	untyped.token("subject", TokenSubject).Header = map[string]any{"typ": nil}
 	return []Vector{
+		exValid("tx-subject-untyped", "the subject token has no typ header (RFC 7519 §5.1: optional)", untyped, reqsSuccess),
 		exValid("tx-form-charset", "the valid request labelled application/x-www-form-urlencoded; charset=UTF-8", charset, append(reqsSuccess, "TX-FORM-MEDIA-TYPE")),
 		bad("tx-content-type-text-plain", "the form body labelled text/plain", func(c *ExchangeCase) { c.ContentType = "text/plain" }, reqs("TX-FORM"), "invalid_request", altStatus(415)),
 		bad("tx-no-content-type", "the form body without Content-Type", func(c *ExchangeCase) { c.ContentType = "none" }, reqs("TX-FORM"), "invalid_request", altStatus(415)),
@@ -29,6 +32,10 @@ func txEdgeVectors(base, basic, post Vector) []Vector {
 		}, reqs("TX-SUBJECT-TYPE"), "invalid_request", labels("tx-12")),
 		invalidSubject("tx-subject-missing-sub", "the subject token has no sub", func(c *ExchangeCase) { subject(c).claim(map[string]any{"sub": nil}) }, "TX-SUBJECT-CLAIMS"),
 		invalidSubject("tx-subject-missing-exp", "the subject token has no exp", func(c *ExchangeCase) { subject(c).claim(map[string]any{"exp": nil}) }, "TX-SUBJECT-CLAIMS"),
+		invalidSubject("tx-subject-empty-sub", "the subject token's sub is the empty string", func(c *ExchangeCase) { subject(c).claim(map[string]any{"sub": ""}) }, "TX-SUBJECT-CLAIMS"),
+		invalidSubject("tx-subject-iat-future", "the subject token's iat is 15 minutes ahead", func(c *ExchangeCase) {
+			subject(c).claim(map[string]any{"iat": map[string]any{"$rel": 900}, "exp": map[string]any{"$rel": 1500}})
+		}, "TX-SUBJECT-CLAIMS"),
 		invalidSubject("tx-subject-crit", "the subject token's header has crit naming an extension nobody understands", func(c *ExchangeCase) {
 			subject(c).Header = map[string]any{"crit": []any{"urn:example:unknown"}, "urn:example:unknown": true}
 		}, "TX-SUBJECT-INVALID"),
@@ -75,13 +82,38 @@ func tgEdgeVectors(base, aud, full Vector) []Vector {
 		exDerived(full, "tg-scope-quote", "scope with a double quote, outside the scope-token characters", func(c *ExchangeCase) { c.set("scope", "{{narrow-scope}} \"quoted\"") },
 			reqs("TG-SCOPE-SYNTAX"), "invalid_scope", 400, accept("invalid_request")),
 		exDerived(full, "tg-repeated-scope", "scope sent twice", func(c *ExchangeCase) { c.repeat("scope") }, reqs("TX-REPEAT-PARAM"), "invalid_request", 400, labels("tx-08")),
+		exDerived(full, "tg-scope-overreach-refused", "the declared scope plus admin:all, at a target that refuses overreach", func(c *ExchangeCase) { c.set("scope", "{{scope}} admin:all") },
+			reqs("TG-SCOPE-SUBSET"), "invalid_scope", 400, labels("tg-09"), needs(FeatureScopeReject)),
+		exValid("tg-scope-overreach-narrowed", "the declared scope plus admin:all, at a target that narrows: it issues the declared scope and says so", func() *ExchangeCase {
+			c := exchangeBase()
+			c.add("scope", "{{scope}} admin:all")
+			c.Issued = &IssuedExpect{Scope: "{{scope}}"}
+			return c
+		}(), append(reqsSuccess, "TG-SCOPE-SUBSET", "TG-SCOPE-RESPONSE"), labels("tg-09"), needs(FeatureScope, FeatureScopeNarrow)),
+		exValid("tg-scope-partly-narrowed", "one declared scope and admin:all, at a target that narrows: it issues the declared one", func() *ExchangeCase {
+			c := exchangeBase()
+			c.add("scope", "{{narrow-scope}} admin:all")
+			c.Issued = &IssuedExpect{Scope: "{{narrow-scope}}"}
+			return c
+		}(), append(reqsSuccess, "TG-SCOPE-SUBSET", "TG-SCOPE-RESPONSE"), labels("tg-09"), needs(FeatureScope, FeatureScopeNarrow)),
+		exAcceptable(aud, "tg-repeated-audience", "the same audience twice", func(c *ExchangeCase) { c.repeat("audience") },
+			[]string{"TG-MULTI-TARGET", "TX-AUD-TARGET"}, "MultiTarget", labels("tg-06")),
 		exDerived(aud, "tg-audience-and-forbidden-resource", "the profile's audience and a resource the client may not obtain a token for", func(c *ExchangeCase) { c.add("resource", "{{forbidden-resource}}") },
 			reqs("TG-TARGET-POLICY"), "invalid_target", 400, labels("tg-04"), needs(FeatureForbiddenResource)),
 	}
 }
 
 func ttEdgeVectors(base Vector) []Vector {
+	jwtActor := func() *ExchangeCase {
+		c := exchangeBase()
+		withActor(c)
+		c.add("requested_token_type", TokenTypeJWT)
+		c.Issued = &IssuedExpect{IssuedTokenType: TokenTypeJWT, JWT: true}
+		return c
+	}()
 	return []Vector{
+		exValid("tt-jwt-delegation", "requested_token_type=jwt with an actor token: the issued JWT carries act", jwtActor,
+			append(reqsSuccess, "TT-REQUESTED", "DG-ACT", "DG-ACT-MEMBERS"), labels("tt-01"), needs(FeatureJWT, FeatureDelegation)),
 		exValid("tt-empty-requested-type", "requested_token_type sent without a value (treated as omitted)",
 			func() *ExchangeCase { c := exchangeBase(); c.add("requested_token_type", ""); return c }(), append(reqsSuccess, "TX-EMPTY-PARAM")),
 		exDerived(base, "tt-unsupported-saml1", "requested_token_type=urn:ietf:params:oauth:token-type:saml1, a type token exchange servers rarely issue",
@@ -114,6 +146,12 @@ func dgEdgeVectors(base, mayAct Vector) []Vector {
 			actor(c).Header = map[string]any{"crit": []any{"urn:example:unknown"}, "urn:example:unknown": true}
 		}, "DG-ACTOR-INVALID"),
 		invalidActor("dg-actor-missing-sub", "the actor token has no sub", func(c *ExchangeCase) { actor(c).claim(map[string]any{"sub": nil}) }, "TX-SUBJECT-CLAIMS"),
+		invalidActor("dg-actor-missing-exp", "the actor token has no exp", func(c *ExchangeCase) { actor(c).claim(map[string]any{"exp": nil}) }, "TX-SUBJECT-CLAIMS"),
+		exValid("dg-may-act-impersonation", "the subject token has may_act and no actor token is sent: an impersonation token, may_act not copied", func() *ExchangeCase {
+			c := exchangeBase()
+			c.token("subject", TokenSubject).claim(map[string]any{"may_act": map[string]any{"sub": "{{actor}}", "iss": "{{subject-issuer}}"}})
+			return c
+		}(), append(reqsSuccess, "DG-ACT", "DG-ACT-MEMBERS"), labels("dg-05")),
 		invalidActor("dg-actor-wrong-audience", "the actor token's aud is https://other-as.example", func(c *ExchangeCase) { actor(c).claim(map[string]any{"aud": "https://other-as.example"}) }, "TX-SUBJECT-AUDIENCE"),
 		invalidActor("dg-actor-unknown-issuer", "the actor token's iss is https://unknown-issuer.example (signed with the suite's key)", func(c *ExchangeCase) {
 			actor(c).claim(map[string]any{"iss": "https://unknown-issuer.example"})
@@ -144,6 +182,8 @@ func caEdgeVectors(base Vector) []Vector {
 			reqs("TX-REPEAT-PARAM"), "invalid_request", 400, accept("invalid_client"), altStatus(401)),
 		bad("ca-unknown-assertion-type", "client_assertion_type=urn:example:unknown", func(c *ExchangeCase) { c.set("client_assertion_type", "urn:example:unknown") },
 			"CA-ASSERTION", accept("invalid_request")),
+		exDerived(base, "ca-assertion-and-basic", "the client assertion and the client secret in HTTP Basic: two authentication methods", func(c *ExchangeCase) { c.Client = ClientAssertionAndBasic },
+			reqs("TX-ONE-AUTH-METHOD"), "invalid_request", 400, accept("invalid_client"), altStatus(401), needs(FeatureClientSecretBasic), labels("tx-20")),
 		bad("ca-assertion-without-type", "client_assertion without client_assertion_type", func(c *ExchangeCase) { c.drop("client_assertion_type") },
 			"CA-ASSERTION", accept("invalid_request")),
 	}

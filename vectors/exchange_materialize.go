@@ -117,6 +117,8 @@ type ExchangeRequest struct {
 	// Thumbprints are the RFC 7638 SHA-256 thumbprints (base64url) of the
 	// keys that signed the minted DPoP proofs, by token name.
 	Thumbprints map[string]string
+	// IssuedScope is the case's Issued.Scope with its placeholders filled.
+	IssuedScope string
 }
 
 // MaterializeExchange mints the case's tokens at env.Now and fills its
@@ -164,6 +166,11 @@ func MaterializeExchange(c *ExchangeCase, env ExchangeEnv) (*ExchangeRequest, er
 	}
 	if out.Headers, err = expand(c.Headers); err != nil {
 		return nil, err
+	}
+	if c.Issued != nil && c.Issued.Scope != "" {
+		if out.IssuedScope, err = exchangeExpand(c.Issued.Scope, env.Values, out.Tokens); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

@@ -46,7 +46,7 @@ var exchangeRequirements = []Requirement{
 	{"TX-FORM-MEDIA-TYPE", docOAuth, "Appendix B", SHOULD, "a form body labelled application/x-www-form-urlencoded; charset=UTF-8 is a form body [inference: Appendix B makes UTF-8 the encoding]"},
 	{"TX-SUBJECT-TYPE", docTX, "2.2.2", MUST, "a subject_token_type the server does not support, or a token that is not of the declared type, is invalid_request [TX-11, TX-12]"},
 	{"TX-SUBJECT-INVALID", docTX, "2.2.2", MUST, "an invalid subject token (bad signature, expired, not yet valid, untrusted key, alg none) is refused with invalid_request; invalid_grant is a common deviation (digest §14.1) [TX-13..15]"},
-	{"TX-SUBJECT-CLAIMS", docTX, "2.1, 2.2.2", SHOULD, "a JWT subject or actor token without sub (no party to act for) or without exp (no bound on the issued token) is refused with invalid_request [inference: RFC 7519 makes both optional; RFC 7523 §3 and OpenID Connect require them of tokens that identify a party]"},
+	{"TX-SUBJECT-CLAIMS", docTX, "2.1, 2.2.2", SHOULD, "a JWT subject or actor token without sub or with an empty one (no party to act for), without exp (no bound on the issued token) or issued in the future (iat ahead) is refused with invalid_request [inference: RFC 7519 makes both optional; RFC 7523 §3 and OpenID Connect require them of tokens that identify a party]"},
 	{"TX-SUBJECT-AUDIENCE", docTX, "2.2.2, 5", SHOULD, "a subject token issued for another party (aud) or by an issuer the server does not trust is refused with invalid_request [TG-11]"},
 
 	// Client authentication (RFC 6749 §2.3, §5.2; RFC 7523).

@@ -27,19 +27,29 @@ const exchangeSecret = "conformance-test-secret"
 // would test theirs: it federates with the suite's issuer (its keys from
 // Env.JWKS) for JWT subject and actor tokens, authenticates one client by
 // secret, and lets it obtain tokens for two resources and one audience
-// within two scopes.
-var _ = suite.Describe(suite.Options{Name: "reference", Draft: suite.DraftExchange, Handler: tokenEndpoint, Profile: &conformance.Profile{
-	Exchange: &conformance.ExchangeProfile{
+// within two scopes: refusing a scope beyond them, or (the second
+// container) narrowing it (exchange.Grant.NarrowScope).
+var (
+	_ = suite.Describe(suite.Options{Name: "reference", Draft: suite.DraftExchange, Handler: tokenEndpoint(false), Profile: endpointProfile(vectors.FeatureScopeReject)})
+	_ = suite.Describe(suite.Options{Name: "reference-narrow", Draft: suite.DraftExchange, Handler: tokenEndpoint(true), Profile: endpointProfile(vectors.FeatureScopeNarrow)})
+)
+
+func endpointProfile(overreach string) *conformance.Profile {
+	return &conformance.Profile{Exchange: &conformance.ExchangeProfile{
 		Client:    conformance.ExchangeClient{Method: conformance.AuthClientSecretBasic, ClientID: "conformance", Secret: exchangeSecret},
 		Resources: []string{vectors.ExchangeResource, vectors.ExchangeSecondResource},
 		Audience:  vectors.ExchangeAudience,
 		Scopes:    strings.Fields(vectors.ExchangeScope),
 		Features: []string{vectors.FeatureClientSecretPost, vectors.FeatureClientRequired, vectors.FeatureDelegation, vectors.FeatureMayAct,
-			vectors.FeatureAudience, vectors.FeatureScope, vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget},
-	},
-}})
+			vectors.FeatureAudience, vectors.FeatureScope, vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, overreach},
+	}}
+}
 
-func tokenEndpoint(env suite.Env) (http.Handler, error) {
+func tokenEndpoint(narrow bool) func(suite.Env) (http.Handler, error) {
+	return func(env suite.Env) (http.Handler, error) { return newTokenEndpoint(env, narrow) }
+}
+
+func newTokenEndpoint(env suite.Env, narrow bool) (http.Handler, error) {
 	keys, err := wimse.ParseJWKSet(env.JWKS[vectors.TrustDomain])
 	if err != nil {
 		return nil, err
@@ -71,7 +81,7 @@ func tokenEndpoint(env suite.Env) (http.Handler, error) {
 					return exchange.Grant{}, exchange.Deny(oauth.ErrorInvalidTarget, wimse.Errorf(wimse.ReasonPolicyTarget, "target not permitted"))
 				}
 			}
-			return exchange.Grant{Audience: asked, Scope: ceiling, Delegate: true, Impersonate: true}, nil
+			return exchange.Grant{Audience: asked, Scope: ceiling, NarrowScope: narrow, Delegate: true, Impersonate: true}, nil
 		},
 	}, nil
 }

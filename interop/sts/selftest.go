@@ -70,23 +70,33 @@ func (s *SuiteDeployment) Close() error {
 // amends it for the suite (see above) and serves it over TLS on loopback.
 // The client secret is put in the process environment (sts.New reads it
 // from there).
-func StartSuite() (*SuiteDeployment, error) { return startSuite(nil) }
+func StartSuite() (*SuiteDeployment, error) { return startSuite(suiteSetup{}) }
 
-// startSuite is StartSuite with the token endpoint checks of mut disabled
-// (the self-test's mutants; nil disables none).
-func startSuite(mut *mutant.Set) (*SuiteDeployment, error) {
+// suiteSetup is how a suite deployment departs from the default: the
+// token endpoint checks mut disables (the self-test's mutants), a policy
+// that narrows scope overreach instead of refusing it, and the profile
+// changes that declare it.
+type suiteSetup struct {
+	mut     *mutant.Set
+	narrow  bool
+	profile func(*conformance.ExchangeProfile)
+}
+
+// startSuite is StartSuite with the setup's departures.
+func startSuite(setup suiteSetup) (*SuiteDeployment, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	s, err := serveSuite(ln, mut)
+	s, err := serveSuite(ln, setup)
 	if err != nil {
 		ln.Close()
 	}
 	return s, err
 }
 
-func serveSuite(ln net.Listener, mut *mutant.Set) (*SuiteDeployment, error) {
+func serveSuite(ln net.Listener, setup suiteSetup) (*SuiteDeployment, error) {
+	mut := setup.mut
 	dir, err := os.MkdirTemp("", "wimse-sts-conformance-")
 	if err != nil {
 		return nil, err
@@ -142,7 +152,7 @@ func serveSuite(ln net.Listener, mut *mutant.Set) (*SuiteDeployment, error) {
 	if err != nil {
 		return fail(err)
 	}
-	policyFile, err := write("suite-policy.json", suitePolicy())
+	policyFile, err := write("suite-policy.json", suitePolicy(setup.narrow))
 	if err != nil {
 		return fail(err)
 	}
@@ -198,16 +208,22 @@ func SuiteProfile(issuer, secret string) *conformance.Profile {
 		Audience:         vectors.ExchangeAudience,
 		Scopes:           strings.Fields(vectors.ExchangeScope),
 		Features: []string{vectors.FeatureClientSecretPost, vectors.FeatureClientRequired, vectors.FeatureDelegation,
-			vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope, vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP},
+			vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope, vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP, vectors.FeatureScopeReject},
 	}}
 }
 
 // suitePolicy lets the suite's clients exchange the suite issuer's tokens
-// for the vectors' targets and scopes, refusing scope overreach.
-func suitePolicy() any {
+// for the vectors' targets and scopes, refusing scope overreach (or, with
+// narrow, narrowing it).
+func suitePolicy(narrow bool) any {
+	overreach := "reject"
+	if narrow {
+		overreach = "narrow"
+	}
 	rule := func(name, client string) map[string]any {
 		return map[string]any{
-			"name": name, "client": map[string]any{"clientId": client},
+			"scopeOverreach": overreach,
+			"name":           name, "client": map[string]any{"clientId": client},
 			"subjectIssuers": []string{vectors.ExchangeIssuer}, "subjectTokenTypes": []string{oauth.TokenTypeIDToken},
 			"impersonation": true, "delegation": true, "actorIssuers": []string{vectors.ExchangeIssuer},
 			"resources": []string{vectors.ExchangeResource, vectors.ExchangeSecondResource},
@@ -233,24 +249,62 @@ func readSecret(file, name string) (string, error) {
 }
 
 // RunSuite plays the token endpoint vectors (cfg's selection) against the
-// reference STS started in-process (StartSuite). cfg's Target, Profile,
-// Kinds, Draft and Client are set here.
+// reference STS started in-process (StartSuite), and then the vectors of
+// the scope-narrowing policy, which the default deployment (it refuses
+// scope overreach) leaves unsupported, against the NarrowScope variant:
+// every vector is played. cfg's Target, Profile, Kinds, Draft and Client
+// are set here.
 func RunSuite(ctx context.Context, cfg conformance.Config) (*conformance.Report, error) {
-	return runSuite(ctx, cfg, nil, nil)
+	return runSuiteWithVariants(ctx, cfg, nil)
 }
 
-// runSuite is RunSuite against a deployment with the checks of mut
-// disabled, under the profile that profile derives from the default one
-// (nil: the default).
-func runSuite(ctx context.Context, cfg conformance.Config, mut *mutant.Set, profile func(*conformance.ExchangeProfile)) (*conformance.Report, error) {
-	s, err := startSuite(mut)
+// runSuiteWithVariants is RunSuite with the checks of mut disabled.
+func runSuiteWithVariants(ctx context.Context, cfg conformance.Config, mut *mutant.Set) (*conformance.Report, error) {
+	rep, err := runSuite(ctx, cfg, suiteSetup{mut: mut})
+	if err != nil || (cfg.FailFast && !rep.Conformant) {
+		return rep, err
+	}
+	idx := map[string]int{}
+	var ids []string
+	for i, r := range rep.Results {
+		if r.Status == conformance.StatusUnsupported {
+			idx[r.ID] = i
+			ids = append(ids, r.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return rep, nil
+	}
+	vcfg := cfg
+	vcfg.IDs = ids
+	vrep, err := runSuite(ctx, vcfg, suiteSetup{mut: mut, narrow: true, profile: NarrowScope.Profile})
+	if errors.Is(err, conformance.ErrNoVectors) {
+		return rep, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sts: variant %s: %w", NarrowScope.Name, err)
+	}
+	for _, res := range vrep.Results {
+		if i, asked := idx[res.ID]; asked && res.Status != conformance.StatusUnsupported {
+			res.Message = strings.TrimSpace(res.Message + " (played against the reference STS with " + NarrowScope.Name + ")")
+			rep.Results[i] = res
+		}
+	}
+	rep.Duration += vrep.Duration
+	rep.Finalize()
+	return rep, nil
+}
+
+// runSuite plays the selection against one suite deployment.
+func runSuite(ctx context.Context, cfg conformance.Config, setup suiteSetup) (*conformance.Report, error) {
+	s, err := startSuite(setup)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
 	cfg.Target, cfg.Profile, cfg.Client = s.URL, s.Profile, s.Client
-	if profile != nil {
-		profile(cfg.Profile.Exchange)
+	if setup.profile != nil {
+		setup.profile(cfg.Profile.Exchange)
 	}
 	cfg.Kinds, cfg.Draft = []string{vectors.KindExchange}, vectors.SignalExchange
 	if cfg.Reproduce == nil {

@@ -29,7 +29,7 @@ func (m MutantResult) Detected() bool { return len(m.DetectedBy) > 0 }
 // self-test proves nothing. base configures selection and timeouts.
 func SelfTest(ctx context.Context, base conformance.Config) ([]MutantResult, error) {
 	base.Strict = true
-	rep, err := runSuite(ctx, base, nil, nil)
+	rep, err := runSuiteWithVariants(ctx, base, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +38,7 @@ func SelfTest(ctx context.Context, base conformance.Config) ([]MutantResult, err
 	}
 	var out []MutantResult
 	for _, c := range mutant.ExchangeChecks() {
-		rep, err := runSuite(ctx, base, mutant.New(c.Reason), nil)
+		rep, err := runSuiteWithVariants(ctx, base, mutant.New(c.Reason))
 		if err != nil {
 			return nil, fmt.Errorf("sts: mutant %s: %w", c.Reason, err)
 		}
@@ -65,23 +65,35 @@ type Variant struct {
 	Name string
 	// Profile changes the default profile (SuiteProfile) to the variant's.
 	Profile func(*conformance.ExchangeProfile)
+	// NarrowScope deploys a policy that narrows scope overreach
+	// (scopeOverreach narrow) instead of refusing it.
+	NarrowScope bool
 }
 
-// Variants are the client authentication variants of the in-process
-// deployment: the suite authenticates with client_secret_post, or with
-// private_key_jwt (the suite's key), or claims no optional feature at all
-// (only the vectors every token endpoint must pass are played).
+// NarrowScope is the variant whose policy narrows a scope beyond the
+// grant to the part within, announced in the response (digest §14.3),
+// declared with feature scope_narrow instead of scope_reject.
+var NarrowScope = Variant{Name: "scopeOverreach narrow", NarrowScope: true, Profile: func(p *conformance.ExchangeProfile) {
+	p.Features = append(slices.DeleteFunc(slices.Clone(p.Features), func(f string) bool { return f == "scope_reject" }), "scope_narrow")
+}}
+
+// Variants are the variants of the in-process deployment: the suite
+// authenticates with client_secret_post, or with private_key_jwt (the
+// suite's key), or claims no optional feature at all (only the vectors
+// every token endpoint must pass are played), or the policy narrows scope
+// overreach.
 var Variants = []Variant{
-	{"client_secret_post", func(p *conformance.ExchangeProfile) { p.Client.Method = conformance.AuthClientSecretPost }},
+	{"client_secret_post", func(p *conformance.ExchangeProfile) { p.Client.Method = conformance.AuthClientSecretPost }, false},
 	{"private_key_jwt", func(p *conformance.ExchangeProfile) {
 		p.Client = conformance.ExchangeClient{Method: conformance.AuthPrivateKeyJWT, ClientID: SuiteClientJWT}
 		p.Features = slices.DeleteFunc(slices.Clone(p.Features), func(f string) bool { return f == "client_secret_post" })
-	}},
-	{"no optional feature", func(p *conformance.ExchangeProfile) { p.Features = nil }},
+	}, false},
+	{"no optional feature", func(p *conformance.ExchangeProfile) { p.Features = nil }, false},
+	NarrowScope,
 }
 
 // RunVariant plays the token endpoint vectors against the in-process
 // reference STS under a variant's profile.
 func RunVariant(ctx context.Context, cfg conformance.Config, v Variant) (*conformance.Report, error) {
-	return runSuite(ctx, cfg, nil, v.Profile)
+	return runSuite(ctx, cfg, suiteSetup{narrow: v.NarrowScope, profile: v.Profile})
 }

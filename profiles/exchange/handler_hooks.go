@@ -68,6 +68,13 @@ type Grant struct {
 	// within a scoped subject token's scope), else invalid_scope; without
 	// a request, all of Scope that the subject token allows.
 	Scope scope.Set
+	// NarrowScope issues the part of a requested scope that lies within
+	// Scope (and the subject token's) instead of refusing the rest with
+	// invalid_scope (RFC 6749 §3.3: the server may issue less than
+	// requested; the response's scope says what was issued, RFC 8693
+	// §2.2.1). A request with no part within is still invalid_scope. Both
+	// are compliant (implementation digest §14.3); false refuses.
+	NarrowScope bool
 	// Lifetime bounds the issued token's lifetime; zero means the
 	// Handler's maximum. It never extends the Handler's maximum nor the
 	// subject's or actor's expiry.

@@ -82,12 +82,18 @@ func (h *Handler) issue(req *Request, client ClientIdentity, subject, actor *Par
 // narrow returns the scope to issue: the requested scope when it lies
 // within the grant's scope and, for a scoped subject token, within that
 // token's scope; without a request, all of both (RFC 6749 §3.3: a
-// default). A request beyond them is refused, never silently narrowed:
-// invalid_scope, scope.exceeds (RFC 6749 §5.2).
+// default). A request beyond them is refused (invalid_scope, scope.exceeds,
+// RFC 6749 §5.2), or with Grant.NarrowScope narrowed to the part within,
+// which the response's scope announces; never silently.
 func (h *Handler) narrow(requested scope.Set, subject *Party, grant Grant) (scope.Set, error) {
 	ceiling := grant.Scope
 	if subject.Scoped {
 		ceiling = ceiling.Intersect(subject.Scope)
+	}
+	if grant.NarrowScope && !requested.IsZero() {
+		if part := ceiling.Intersect(requested); !part.IsZero() {
+			requested = part
+		}
 	}
 	issued, err := ceiling.Narrow(requested)
 	if err != nil {

@@ -116,10 +116,14 @@ type Decision struct {
 	// Audience is the granted targets: the requested resources then the
 	// requested audiences, in request order (nil when denied).
 	Audience []string
-	// Scope is the granted scope: the requested scope, or the rule's
-	// ceiling when none was requested. The token endpoint intersects it
-	// with the subject token's own scope.
+	// Scope is the granted scope: the requested scope (narrowed to the
+	// ceiling under the rule's NarrowScope), or the rule's ceiling when
+	// none was requested. The token endpoint intersects it with the
+	// subject token's own scope.
 	Scope scope.Set
+	// NarrowScope: the rule narrows a scope beyond its ceiling
+	// (Rule.NarrowScope); the token endpoint issues the part within.
+	NarrowScope bool
 	// Lifetime is the granted lifetime: the requested one capped at the
 	// rule's MaxLifetime, which is also the default.
 	Lifetime time.Duration
@@ -238,8 +242,9 @@ const (
 // any rule is tried.
 //
 // Scope and targets are never silently narrowed: a request beyond the
-// ceiling is denied (invalid_scope), as is one for a target the rule does
-// not list (invalid_target). A longer lifetime than the rule's
+// ceiling is denied (invalid_scope), unless the rule narrows scopes
+// (Rule.NarrowScope; the token response's scope then says what was
+// issued), and a target the rule does not list is denied (invalid_target). A longer lifetime than the rule's
 // MaxLifetime is not a denial: the grant is capped, since RFC 8693 has no
 // lifetime parameter and the lifetime is the STS's to choose.
 func (p *Policy) Evaluate(in Input) Decision {
@@ -261,7 +266,10 @@ func (p *Policy) Evaluate(in Input) Decision {
 			d.Trace = append(d.Trace, Step{Rule: i, Name: r.Name})
 			d.Allowed, d.Rule, d.RuleName = true, i, r.Name
 			d.Audience = append(slices.Clone(in.Resources), in.Audiences...)
-			d.Scope = in.Scope
+			d.Scope, d.NarrowScope = in.Scope, r.NarrowScope
+			if r.NarrowScope && !r.Scopes.Covers(in.Scope) {
+				d.Scope = r.Scopes.Intersect(in.Scope)
+			}
 			if in.Scope.IsZero() {
 				d.Scope = r.Scopes
 			}
@@ -334,7 +342,7 @@ func (r *Rule) evaluate(in *Input, mode Mode) (st stage, reason wimse.Reason, de
 			return stageTarget, wimse.ReasonPolicyTarget, fmt.Sprintf("audience %q is not permitted", aud), strings.Join(r.Audiences, ", ")
 		}
 	}
-	if !r.Scopes.Covers(in.Scope) {
+	if !r.Scopes.Covers(in.Scope) && (!r.NarrowScope || r.Scopes.Intersect(in.Scope).IsZero()) {
 		extra := slices.DeleteFunc(in.Scope.Tokens(), r.Scopes.Contains)
 		return stageScope, wimse.ReasonPolicyScope, fmt.Sprintf("scope %q is not permitted", strings.Join(extra, " ")), orNone(r.Scopes.String())
 	}

@@ -47,6 +47,7 @@ func (p *Policy) Authorizer() exchange.Authorizer {
 		return exchange.Grant{
 			Audience:    d.Audience,
 			Scope:       d.Scope,
+			NarrowScope: d.NarrowScope,
 			Lifetime:    d.Lifetime,
 			Delegate:    d.Mode == ModeDelegation,
 			Impersonate: d.Mode == ModeImpersonation,

@@ -44,6 +44,7 @@ type fileRule struct {
 	Audiences         []string    `json:"audiences"`
 	MaxTargets        *int        `json:"maxTargets"`
 	Scopes            []string    `json:"scopes"`
+	ScopeOverreach    string      `json:"scopeOverreach"`
 	MaxLifetime       string      `json:"maxLifetime"`
 }
 
@@ -83,7 +84,8 @@ func Load(path string) (*Policy, error) {
 // "pathPrefix": P} or {"clientId": S}), authMethods, subjectIssuers,
 // subjectTokenTypes, delegation, actorIssuers, impersonation, resources,
 // resourcePrefixes, audiences, maxTargets, scopes (an array of
-// scope-tokens) and maxLifetime (a Go duration such as "10m").
+// scope-tokens), scopeOverreach ("reject", the default, or "narrow":
+// Rule.NarrowScope) and maxLifetime (a Go duration such as "10m").
 func Parse(b []byte) (*Policy, error) {
 	if len(b) > MaxFileSize {
 		return nil, malformed("file is %d bytes, larger than %d", len(b), MaxFileSize)
@@ -192,6 +194,13 @@ func (fr *fileRule) rule() (Rule, error) {
 		if r.Scopes, err = scope.New(fr.Scopes...); err != nil {
 			return Rule{}, bad("scopes", "%v", err)
 		}
+	}
+	switch fr.ScopeOverreach {
+	case "", "reject":
+	case "narrow":
+		r.NarrowScope = true
+	default:
+		return Rule{}, bad("scopeOverreach", "%q is not reject or narrow", fr.ScopeOverreach)
 	}
 	if fr.MaxLifetime == "" {
 		return Rule{}, bad("maxLifetime", "missing (a duration such as \"10m\")")

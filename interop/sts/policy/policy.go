@@ -73,6 +73,13 @@ type Rule struct {
 	// Scopes is the scope ceiling: the requested scope must be a subset.
 	// The zero value is the empty set: no scope may be requested.
 	Scopes scope.Set
+	// NarrowScope grants the part of a requested scope that lies within
+	// Scopes instead of denying the rest (RFC 6749 §3.3; never silently:
+	// the token response's scope says what was issued). A request with
+	// no part within is still denied. False, the zero value, denies any
+	// scope beyond the ceiling (implementation digest §14.3: both are
+	// compliant).
+	NarrowScope bool
 	// MaxLifetime caps the lifetime of the issued token. Required,
 	// positive.
 	MaxLifetime time.Duration
