@@ -2,6 +2,7 @@ package httpsig
 
 import (
 	"github.com/wimse-wg/wimse/internal/jose"
+	"github.com/wimse-wg/wimse/internal/mutant"
 
 	"crypto"
 	"errors"
@@ -36,6 +37,9 @@ type Signer struct {
 	Rand io.Reader
 	// Deterministic makes ECDSA signatures reproducible (test vectors).
 	Deterministic bool
+
+	//lint:ignore U1000 reached through the promoted method mutant.Put and mutant.Of call
+	mutantHook
 }
 
 func (s *Signer) now() time.Time {
@@ -81,8 +85,9 @@ func (s *Signer) SignRequest(req *http.Request, body []byte, o RequestOptions) (
 	if o.Audience == "" {
 		return "", errors.New("httpsig: wimse-aud is required")
 	}
+	m := mutant.Of(s)
 	req.Header.Set(HeaderWIT, s.WIT)
-	if len(body) > 0 {
+	if len(body) > 0 && !m.Off(mutantDigest) {
 		req.Header.Set("Content-Digest", rfc9421.ContentDigest(body, "sha-256"))
 	}
 	comps := []string{`"@method"`, `"@path"`, `"@query"`}
@@ -90,13 +95,16 @@ func (s *Signer) SignRequest(req *http.Request, body []byte, o RequestOptions) (
 		comps = []string{`"@method"`, `"@request-target"`}
 	}
 	for _, f := range conditional {
-		if len(req.Header.Values(f)) > 0 {
+		if len(req.Header.Values(f)) > 0 && !m.Off(mutantComponents) {
 			comps = append(comps, `"`+f+`"`)
 		}
 	}
 	p, nonce, err := s.params()
 	if err != nil {
 		return "", err
+	}
+	if m != nil {
+		nonce = mutateParams(m, &p, nonce)
 	}
 	p.SetString(ParamAud, o.Audience)
 	if o.SignResponse {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/wimse-wg/wimse/internal/mutant"
 	"github.com/wimse-wg/wimse/profiles/httpsig/rfc9421"
 	"github.com/wimse-wg/wimse/tokens/wit"
 )
@@ -43,6 +44,9 @@ type Transport struct {
 	// Audience returns wimse-aud for a request; nil means the target URI
 	// without query and fragment.
 	Audience func(*http.Request) string
+
+	//lint:ignore U1000 reached through the promoted method mutant.Put and mutant.Of call
+	mutantHook
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -72,11 +76,14 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r2 := req.Clone(req.Context())
 	r2.Body = io.NopCloser(bytes.NewReader(body))
 	r2.ContentLength = int64(len(body))
+	m := mutant.Of(t)
 	aud := audienceOf(r2)
 	if t.Audience != nil {
 		aud = t.Audience(r2)
+	} else if m.Off(mutantAud) {
+		aud = r2.URL.String()
 	}
-	nonce, err := t.Signer.SignRequest(r2, body, RequestOptions{Audience: aud, SignResponse: t.RequireSignedResponse})
+	nonce, err := t.Signer.SignRequest(r2, body, RequestOptions{Audience: aud, SignResponse: t.RequireSignedResponse && !m.Off(mutantSignResponse)})
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +92,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		base = http.DefaultTransport
 	}
 	resp, err := base.RoundTrip(r2)
-	if err != nil || t.Responses == nil {
+	if err != nil || t.Responses == nil || m.Off(mutantResponseUnverified) {
 		return resp, err
 	}
 	rbody, err := io.ReadAll(io.LimitReader(resp.Body, DefaultMaxBody+1))
@@ -94,10 +101,20 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, errors.New("httpsig: response body cannot be read or is too large")
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(rbody))
-	responder, err := VerifyResponse(resp.StatusCode, resp.Header, rbody, ResponseCheck{
+	check := ResponseCheck{
 		WIT: t.Responses, Request: rfc9421.FromRequest(r2, ""), Nonce: nonce,
 		Required: t.RequireSignedResponse, Revision: t.Signer.revision(), Responder: t.Responder,
-	})
+	}
+	if m != nil {
+		check.Required = check.Required && !m.Off(mutantResponseUnsigned)
+		if m.Off(mutantReqNonce) {
+			check.Nonce = echoedNonce(resp.Header)
+		}
+		if m.Off(mutantResponder) {
+			check.Responder = nil
+		}
+	}
+	responder, err := VerifyResponse(resp.StatusCode, resp.Header, rbody, check)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/jose"
+	"github.com/wimse-wg/wimse/internal/mutant"
 	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/tokens/wpt"
 	"github.com/wimse-wg/wimse/wimse"
@@ -44,6 +46,9 @@ type Transport struct {
 	// crypto/rand.
 	Now  func() time.Time
 	Rand io.Reader
+
+	//lint:ignore U1000 reached through the promoted method mutant.Put and mutant.Of call
+	mutantHook
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -67,6 +72,7 @@ func (t *Transport) Authenticate(req *http.Request) error {
 	if t.WIT == "" || t.Key == nil {
 		return errors.New("httpwpt: transport needs a WIT and a key")
 	}
+	m := mutant.Of(t)
 	now := time.Now()
 	if t.Now != nil {
 		now = t.Now()
@@ -75,13 +81,21 @@ func (t *Transport) Authenticate(req *http.Request) error {
 	if life <= 0 {
 		life = DefaultProofLifetime
 	}
+	if m.Off(mutantExpFar) {
+		life = time.Hour
+	}
 	jti, err := wpt.NewID(t.Rand)
 	if err != nil {
 		return fmt.Errorf("httpwpt: jti: %w", err)
 	}
+	if m.Off(mutantJTI) {
+		jti = mutantFixedJTI
+	}
 	aud := AudienceOf(req)
 	if t.Audience != nil {
 		aud = t.Audience(req)
+	} else if m.Off(mutantAud) {
+		aud = req.URL.String()
 	}
 	c := wpt.Claims{Audience: aud, Expiry: now.Add(life), ID: jti, WITHash: wit.Hash(t.WIT)}
 	rev := t.Revision
@@ -97,7 +111,7 @@ func (t *Transport) Authenticate(req *http.Request) error {
 	case wimse.RevisionWPT01:
 		if len(auth) == 1 {
 			scheme, cred, _ := strings.Cut(auth[0], " ")
-			if strings.EqualFold(scheme, "Bearer") || strings.EqualFold(scheme, "DPoP") {
+			if (strings.EqualFold(scheme, "Bearer") || strings.EqualFold(scheme, "DPoP")) && !m.Off(mutantATH) {
 				c.AccessTokenHash = wit.Hash(strings.TrimLeft(cred, " "))
 			}
 		}
@@ -105,11 +119,11 @@ func (t *Transport) Authenticate(req *http.Request) error {
 		return fmt.Errorf("httpwpt: unknown revision %q", rev)
 	}
 	// A present field is bound even when empty: the receiver sees it.
-	if len(req.Header.Values(HeaderTxnToken)) > 0 {
+	if len(req.Header.Values(HeaderTxnToken)) > 0 && !m.Off(mutantTTH) {
 		c.TxnTokenHash = wit.Hash(req.Header.Get(HeaderTxnToken))
 	}
 	for _, name := range t.ContextTokenFields {
-		if len(req.Header.Values(name)) > 0 {
+		if len(req.Header.Values(name)) > 0 && !m.Off(mutantOTH) {
 			v := req.Header.Get(name)
 			if c.OtherTokenHashes == nil {
 				c.OtherTokenHashes = map[string]string{}
@@ -120,6 +134,15 @@ func (t *Transport) Authenticate(req *http.Request) error {
 	proof, err := (&wpt.Signer{Key: t.Key, Alg: t.Alg}).Sign(c)
 	if err != nil {
 		return err
+	}
+	if m != nil {
+		alg := t.Alg
+		if alg == "" {
+			alg = jose.AlgForKey(t.Key.Public())
+		}
+		if proof, err = mutateProof(m, proof, t.Key, alg); err != nil {
+			return err
+		}
 	}
 	req.Header.Set(HeaderWIT, t.WIT)
 	if rev == wimse.RevisionWPT02 {
