@@ -73,30 +73,12 @@ func runDemoExchange(ctx context.Context, e *env, dir string) error {
 		defer os.RemoveAll(tmp)
 		dir = filepath.Join(tmp, "deployment")
 	}
-	stsLn, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return failErr("listen: %v", err)
-	}
-	defer stsLn.Close()
-	d, err := sts.Init(dir, sts.InitOptions{Listen: stsLn.Addr().String()})
-	if err != nil {
-		return failErr("%v", err)
-	}
-	if err := loadEnvFile(d.SecretsEnv); err != nil {
-		return failErr("%v", err)
-	}
-	cfg, err := sts.LoadConfig(d.Config)
-	if err != nil {
-		return failErr("%v", err)
-	}
-	stsSrv, err := sts.New(cfg)
+	d, stsSrv, err := sts.StartDeployment(dir, sts.InitOptions{})
 	if err != nil {
 		return failErr("%v", err)
 	}
 	defer stsSrv.Close()
-	hs := &http.Server{Handler: stsSrv, TLSConfig: stsSrv.TLSConfig(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = hs.ServeTLS(stsLn, "", "") }()
-	defer hs.Close()
+	cfg := stsSrv.Config()
 
 	caPEM, err := os.ReadFile(d.CA)
 	if err != nil {
@@ -278,27 +260,4 @@ func httpGet(ctx context.Context, hc *http.Client, u string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: HTTP %d", u, resp.StatusCode)
 	}
 	return io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-}
-
-// loadEnvFile sets the KEY=VALUE lines of a file (comments start with #)
-// in this process's environment.
-func loadEnvFile(path string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if !ok {
-			return fmt.Errorf("%s: %q is not KEY=VALUE", path, line)
-		}
-		if err := os.Setenv(k, v); err != nil {
-			return err
-		}
-	}
-	return nil
 }

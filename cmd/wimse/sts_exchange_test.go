@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,21 +45,26 @@ func TestSTSInitAndExchange(t *testing.T) {
 	if err := json.Unmarshal(b, &d); err != nil {
 		t.Fatal(err)
 	}
-	if err := loadEnvFile(d.SecretsEnv); err != nil {
+	secrets, err := d.Secrets()
+	if err != nil {
 		t.Fatal(err)
+	}
+	for k, v := range secrets { // the client side reads them from the environment
+		t.Setenv(k, v)
 	}
 	cfg, err := sts.LoadConfig(d.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := sts.New(cfg)
+	lookup, err := d.LookupSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sts.Serve(cfg, ln, sts.WithLookupEnv(lookup))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	hs := &http.Server{Handler: srv, TLSConfig: srv.TLSConfig()}
-	go func() { _ = hs.ServeTLS(ln, "", "") }()
-	defer hs.Close()
 
 	base := []string{"sts", "exchange", "--sts", d.Issuer, "--ca", d.CA, "--subject-token", d.WIT,
 		"--subject-token-type", oauth.TokenTypeJWT, "--resource", sts.DemoResource, "--scope", sts.DemoScope}

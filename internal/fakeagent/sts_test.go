@@ -3,13 +3,10 @@ package fakeagent_test
 import (
 	"context"
 	"crypto"
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -35,40 +32,16 @@ import (
 // (as interop/sts's own tests start it), and a client that trusts it.
 func stsDeployment(t *testing.T) (*sts.Deployment, *http.Client) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	d, r, err := sts.StartDeployment(filepath.Join(t.TempDir(), "sts"), sts.InitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := sts.Init(filepath.Join(t.TempDir(), "sts"), sts.InitOptions{Listen: ln.Addr().String()})
+	t.Cleanup(func() { r.Close() })
+	hc, err := d.HTTPClient()
 	if err != nil {
 		t.Fatal(err)
 	}
-	env, err := os.ReadFile(d.SecretsEnv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(env), "\n") {
-		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(k, "#") {
-			t.Setenv(k, v)
-		}
-	}
-	cfg, err := sts.LoadConfig(d.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := sts.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewUnstartedServer(srv)
-	ts.Listener.Close()
-	ts.Listener = ln
-	ts.TLS = srv.TLSConfig()
-	ts.StartTLS()
-	t.Cleanup(func() { ts.Close(); srv.Close() })
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(readPEM(t, d.CA))
-	return d, &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+	return d, hc
 }
 
 func readPEM(t *testing.T, path string) []byte {

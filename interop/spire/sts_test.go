@@ -5,11 +5,9 @@ package spire_test
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -195,30 +193,18 @@ func startSTS(t *testing.T, td spiffeid.TrustDomain, spireBundle []byte) (*sts.D
 	if err := os.WriteFile(file, doc, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	env, err := os.ReadFile(d.SecretsEnv) // the client secrets sts.New reads
+	lookup, err := d.LookupSecret() // the client secrets sts.New reads
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range strings.Split(string(env), "\n") {
-		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(k, "#") {
-			t.Setenv(k, v)
-		}
-	}
-	srv, err := sts.New(cfg)
+	r, err := sts.Serve(cfg, ln, sts.WithLookupEnv(lookup))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewUnstartedServer(srv)
-	ts.Listener.Close()
-	ts.Listener = ln
-	ts.TLS = srv.TLSConfig()
-	ts.StartTLS()
-	t.Cleanup(func() { ts.Close(); srv.Close() })
-	pem, err := os.ReadFile(d.CA)
+	t.Cleanup(func() { r.Close() })
+	hc, err := d.HTTPClient()
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(pem)
-	return d, &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+	return d, hc
 }

@@ -142,14 +142,9 @@ func newBenchSTS(b *testing.B, dir, listen string, a benchAudit) *benchSTS {
 	if err != nil {
 		b.Fatal(err)
 	}
-	env, err := os.ReadFile(d.SecretsEnv)
+	lookup, err := d.LookupSecret()
 	if err != nil {
 		b.Fatal(err)
-	}
-	for _, line := range strings.Split(string(env), "\n") {
-		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(k, "#") {
-			b.Setenv(k, v)
-		}
 	}
 	cfg, err := sts.LoadConfig(d.Config)
 	if err != nil {
@@ -158,7 +153,7 @@ func newBenchSTS(b *testing.B, dir, listen string, a benchAudit) *benchSTS {
 	if a.file {
 		cfg.Store.SQLite, cfg.Audit.Log = "", "audit.log"
 	}
-	srv, err := sts.New(cfg)
+	srv, err := sts.New(cfg, sts.WithLookupEnv(lookup))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,11 +4,8 @@ import (
 	"context"
 	"crypto"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -30,57 +27,32 @@ import (
 
 // demo is an Init deployment served over TLS on loopback.
 type demo struct {
-	d    *sts.Deployment
-	srv  *sts.Server
-	ts   *httptest.Server
-	pool *x509.CertPool
+	d       *sts.Deployment
+	srv     *sts.Running
+	secrets map[string]string
 }
 
 func startDemo(t *testing.T) *demo {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	d, r, err := sts.StartDeployment(filepath.Join(t.TempDir(), "demo"), sts.InitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(t.TempDir(), "demo")
-	d, err := sts.Init(dir, sts.InitOptions{Listen: ln.Addr().String()})
+	t.Cleanup(func() { r.Close() })
+	secrets, err := d.Secrets()
 	if err != nil {
 		t.Fatal(err)
 	}
-	env, err := os.ReadFile(d.SecretsEnv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(env), "\n") {
-		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(k, "#") {
-			t.Setenv(k, v)
-		}
-	}
-	cfg, err := sts.LoadConfig(d.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := sts.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewUnstartedServer(srv)
-	ts.Listener.Close()
-	ts.Listener = ln
-	ts.TLS = srv.TLSConfig()
-	ts.StartTLS()
-	t.Cleanup(func() { ts.Close(); srv.Close() })
-	pem, err := os.ReadFile(d.CA)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(pem)
-	return &demo{d: d, srv: srv, ts: ts, pool: pool}
+	return &demo{d: d, srv: r, secrets: secrets}
 }
 
 func (dm *demo) httpClient(t *testing.T, certs ...tls.Certificate) *http.Client {
-	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: dm.pool, Certificates: certs, MinVersion: tls.VersionTLS12}}}
+	t.Helper()
+	hc, err := dm.d.HTTPClient(certs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hc
 }
 
 func readFile(t *testing.T, path string) string {
@@ -146,9 +118,9 @@ func TestInitDeploymentEveryMethod(t *testing.T) {
 			var auth exchange.ClientAuth
 			switch m {
 			case oauth.AuthMethodClientSecretBasic:
-				auth = &exchange.ClientSecretBasic{ClientID: c.ClientID, Secret: os.Getenv(c.SecretEnv)}
+				auth = &exchange.ClientSecretBasic{ClientID: c.ClientID, Secret: dm.secrets[c.SecretEnv]}
 			case oauth.AuthMethodClientSecretPost:
-				auth = &exchange.ClientSecretPost{ClientID: c.ClientID, Secret: os.Getenv(c.SecretEnv)}
+				auth = &exchange.ClientSecretPost{ClientID: c.ClientID, Secret: dm.secrets[c.SecretEnv]}
 			case oauth.AuthMethodPrivateKeyJWT:
 				k, err := wimse.LoadPrivateJWK(c.Key)
 				if err != nil {
@@ -192,7 +164,7 @@ func TestInitDeploymentEveryMethod(t *testing.T) {
 		}
 		c := d.Clients[oauth.AuthMethodClientSecretBasic]
 		client := &exchange.Client{TokenURL: md.TokenEndpoint, HTTPClient: dm.httpClient(t),
-			Auth: &wptAuth{ClientAuth: &exchange.ClientSecretBasic{ClientID: c.ClientID, Secret: os.Getenv(c.SecretEnv)}, key: orders, wit: witSVID, aud: md.TokenEndpoint},
+			Auth: &wptAuth{ClientAuth: &exchange.ClientSecretBasic{ClientID: c.ClientID, Secret: dm.secrets[c.SecretEnv]}, key: orders, wit: witSVID, aud: md.TokenEndpoint},
 			DPoP: exchange.DPoPSigner(&dpop.Signer{Key: k.Signer})}
 		resp, err := client.Exchange(ctx, req)
 		if err != nil {
@@ -210,7 +182,7 @@ func TestInitDeploymentEveryMethod(t *testing.T) {
 			t.Helper()
 			r, _ := http.NewRequest(http.MethodPost, endpoint, strings.NewReader("token="+tok))
 			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			r.SetBasicAuth(c.ClientID, os.Getenv(c.SecretEnv))
+			r.SetBasicAuth(c.ClientID, dm.secrets[c.SecretEnv])
 			resp, err := dm.httpClient(t).Do(r)
 			if err != nil {
 				t.Fatal(err)

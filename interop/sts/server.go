@@ -43,6 +43,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"time"
 
@@ -91,11 +92,13 @@ type Server struct {
 	tls *tls.Config
 	// own holds this STS's published keys, to read its own tokens.
 	own *wimse.TrustStore
+	// lookupEnv reads the client secrets (WithLookupEnv).
+	lookupEnv func(string) (string, bool)
 }
 
 // New reads the files cfg names (keys, policy, trust bundles, audit log),
 // reads the client secrets from the environment and returns the server.
-func New(cfg *Config) (*Server, error) {
+func New(cfg *Config, opts ...Option) (*Server, error) {
 	if cfg == nil {
 		return nil, errors.New("sts: no configuration")
 	}
@@ -139,7 +142,14 @@ func New(cfg *Config) (*Server, error) {
 		closeAudit()
 		return nil, fmt.Errorf("sts: signing keys: %w", err)
 	}
-	s := &Server{cfg: cfg, keys: keys, closeAudit: closeAudit, state: state, tls: tlsConf, own: wimse.NewTrustStore()}
+	s := &Server{cfg: cfg, keys: keys, closeAudit: closeAudit, state: state, tls: tlsConf, own: wimse.NewTrustStore(), lookupEnv: os.LookupEnv}
+	var op options
+	for _, o := range opts {
+		o(&op)
+	}
+	if op.lookupEnv != nil {
+		s.lookupEnv = op.lookupEnv
+	}
 	if err := s.build(pol, t, ckey, astore, maxLifetime); err != nil {
 		closeAudit()
 		return nil, err

@@ -156,7 +156,7 @@ func (s *Server) clientMethods(t *trust) (exchange.Methods, exchange.ChallengeSo
 		case oauth.AuthMethodClientSecretBasic, oauth.AuthMethodClientSecretPost:
 			secrets := make(map[string]string, len(cfg.ClientSecrets))
 			for id, sec := range cfg.ClientSecrets {
-				v, ok := os.LookupEnv(sec.SecretEnv)
+				v, ok := s.lookupEnv(sec.SecretEnv)
 				if !ok || v == "" {
 					return nil, nil, fmt.Errorf("sts: client %q: environment variable %s is not set", id, sec.SecretEnv)
 				}
