@@ -2,6 +2,7 @@ package wimse
 
 import (
 	"crypto/sha256"
+	"errors"
 	"math"
 	"strconv"
 	"strings"
@@ -373,4 +374,22 @@ func unixNano(t time.Time) int64 {
 		return math.MinInt64
 	}
 	return t.UnixNano()
+}
+
+// CheckReplay calls c.Check and passes a failure of the cache on as a
+// *Error: the cache's own (ReasonReplayCacheFull, ReasonReplaySenderQuota,
+// ReasonInternal) as it is, any other error wrapped with
+// ReasonReplayCacheFull and detail (which says what could not be
+// recorded, such as "wpt: replay cache cannot record the proof"). The
+// key is then not known to be recorded: the caller refuses the proof.
+func CheckReplay(c ReplayCache, key string, exp, now time.Time, detail string) (fresh bool, err error) {
+	fresh, err = c.Check(key, exp, now)
+	if err != nil {
+		var we *Error
+		if errors.As(err, &we) {
+			return false, err
+		}
+		return false, &Error{Reason: ReasonReplayCacheFull, Detail: detail, Err: err}
+	}
+	return fresh, nil
 }

@@ -228,13 +228,9 @@ func (v *Verifier) VerifyHeaders(r *http.Request) (*Peer, error) {
 	}
 	// R9: nonce replay.
 	if v.Replay != nil && !off(policy, wimse.ReasonHTTPSigReplayed) {
-		fresh, err := v.Replay.Check(wimse.ReplayKey("httpsig "+tok.Subject.String(), nonce), time.Unix(expires, 0).Add(policy.Skew()), policy.Time())
+		fresh, err := wimse.CheckReplay(v.Replay, wimse.ReplayKey("httpsig "+tok.Subject.String(), nonce), time.Unix(expires, 0).Add(policy.Skew()), policy.Time(), "httpsig: replay cache cannot record the nonce")
 		if err != nil {
-			var we *wimse.Error
-			if errors.As(err, &we) {
-				return nil, err
-			}
-			return nil, &wimse.Error{Reason: wimse.ReasonReplayCacheFull, Detail: "httpsig: replay cache cannot record the nonce", Err: err}
+			return nil, err
 		}
 		if !fresh {
 			return nil, fail(wimse.ReasonHTTPSigReplayed, "nonce was already used")

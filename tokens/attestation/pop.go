@@ -180,13 +180,9 @@ func (v *PoPVerifier) Verify(raw string, key Key, sender string) (*PoP, error) {
 	// Replay last: only otherwise valid PoPs are recorded, until the last
 	// instant the window would still admit this iat.
 	if v.Replay != nil {
-		fresh, err := v.Replay.Check(wimse.ReplayKey(sender, p.ID), iat.Add(maxAge+skew), now)
+		fresh, err := wimse.CheckReplay(v.Replay, wimse.ReplayKey(sender, p.ID), iat.Add(maxAge+skew), now, "attestation: replay cache cannot record the PoP")
 		if err != nil {
-			var we *wimse.Error
-			if errors.As(err, &we) {
-				return nil, err
-			}
-			return nil, &wimse.Error{Reason: wimse.ReasonReplayCacheFull, Detail: "attestation: replay cache cannot record the PoP", Err: err}
+			return nil, err
 		}
 		if !fresh {
 			return nil, fail(wimse.ReasonAttestationPoPReplayed, "jti was already used by this client")

@@ -194,13 +194,9 @@ func (v *Verifier) Verify(raw, method, targetURL, accessToken string) (*Proof, e
 	}
 	if v.Replay != nil {
 		exp := p.IssuedAt.Add(v.maxAge() + v.skew())
-		fresh, err := v.Replay.Check(wimse.ReplayKey(p.JKT, p.ID), exp, now)
+		fresh, err := wimse.CheckReplay(v.Replay, wimse.ReplayKey(p.JKT, p.ID), exp, now, "dpop: replay cache cannot record the proof")
 		if err != nil {
-			var we *wimse.Error
-			if errors.As(err, &we) {
-				return nil, err
-			}
-			return nil, &wimse.Error{Reason: wimse.ReasonReplayCacheFull, Detail: "dpop: replay cache cannot record the proof", Err: err}
+			return nil, err
 		}
 		if !fresh {
 			return nil, fail(wimse.ReasonDPoPReplayed, "jti was already used with this key")

@@ -175,13 +175,9 @@ func checkTimes(a *Assertion, p *wimse.Policy, max time.Duration) error {
 // checkReplay records (sender, jti) until exp plus the skew (RFC 7523 §3
 // item 7).
 func checkReplay(cache wimse.ReplayCache, p *wimse.Policy, sender string, a *Assertion) error {
-	fresh, err := cache.Check(wimse.ReplayKey(sender, a.ID), a.Expiry.Add(p.Skew()), p.Time())
+	fresh, err := wimse.CheckReplay(cache, wimse.ReplayKey(sender, a.ID), a.Expiry.Add(p.Skew()), p.Time(), "jwtgrant: replay cache cannot record the assertion")
 	if err != nil {
-		var we *wimse.Error
-		if errors.As(err, &we) {
-			return err
-		}
-		return &wimse.Error{Reason: wimse.ReasonReplayCacheFull, Detail: "jwtgrant: replay cache cannot record the assertion", Err: err}
+		return err
 	}
 	if !fresh {
 		return fail(wimse.ReasonJWTGrantReplayed, "jti was already used by this issuer")

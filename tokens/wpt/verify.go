@@ -135,13 +135,9 @@ func (v *Verifier) Verify(raw string, e Expect) (*Token, error) {
 	// Replay last: only otherwise valid proofs are recorded.
 	if v.Replay != nil && !v.off(wimse.ReasonWPTReplayed) {
 		key := wimse.ReplayKey(e.WIT.Subject.String(), t.ID)
-		fresh, err := v.Replay.Check(key, t.Expiry.Add(v.Policy.Skew()), now)
+		fresh, err := wimse.CheckReplay(v.Replay, key, t.Expiry.Add(v.Policy.Skew()), now, "wpt: replay cache cannot record the proof")
 		if err != nil {
-			var we *wimse.Error
-			if errors.As(err, &we) {
-				return nil, err
-			}
-			return nil, &wimse.Error{Reason: wimse.ReasonReplayCacheFull, Detail: "wpt: replay cache cannot record the proof", Err: err}
+			return nil, err
 		}
 		if !fresh {
 			return nil, fail(wimse.ReasonWPTReplayed, "jti was already used by this sender")
