@@ -23,7 +23,7 @@ const (
 var allFeatures = []string{vectors.FeatureClientSecretBasic, vectors.FeatureClientSecretPost, vectors.FeaturePrivateKeyJWT,
 	vectors.FeatureClientRequired, vectors.FeatureDelegation, vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope,
 	vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP,
-	vectors.FeatureScopeReject, vectors.FeatureScopeNarrow}
+	vectors.FeatureScopeReject, vectors.FeatureScopeNarrow, vectors.FeatureSPIFFEJWT}
 
 // ExchangeProfile maps the token endpoint vectors (--profile
 // token-exchange) onto a deployment: how the suite authenticates as a
@@ -65,6 +65,11 @@ type ExchangeProfile struct {
 	// Scopes are the scopes the client may request for the resource, at
 	// least two (feature scope); the subject tokens carry them all.
 	Scopes []string `json:"scopes,omitempty"`
+	// SPIFFEClientID is the SPIFFE ID of the spiffe_jwt client (feature
+	// spiffe_jwt), in the trust domain example.org whose JWT-SVID
+	// authority the target takes the suite's "issuer" key to be; "" means
+	// spiffe://example.org/workload/client.
+	SPIFFEClientID string `json:"spiffeClientId,omitempty"`
 	// Features are what the target claims (vectors.Feature*: delegation,
 	// may_act, audience, scope, jwt, ...). The client's method adds its
 	// own (client_secret_basic, client_secret_post, private_key_jwt).
@@ -183,6 +188,7 @@ func (p *ExchangeProfile) values(target *url.URL) map[string]string {
 		v[vectors.ValueSecondResource] = p.Resources[1]
 	}
 	v[vectors.ValueAudience] = cmp.Or(p.Audience, v[vectors.ValueAudience])
+	v[vectors.ValueSPIFFEClientID] = cmp.Or(p.SPIFFEClientID, v[vectors.ValueSPIFFEClientID])
 	v[vectors.ValueForbiddenResource] = cmp.Or(p.ForbiddenResource, v[vectors.ValueForbiddenResource])
 	if len(p.Scopes) > 0 {
 		v[vectors.ValueScope] = strings.Join(p.Scopes, " ")

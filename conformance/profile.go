@@ -377,7 +377,9 @@ func ProfileExample() string {
     // client_secret_basic, client_secret_post, private_key_jwt, client_required,
     // delegation, may_act, audience, scope, forbidden_resource, jwt, single_target,
     // rfc7523bis (a client assertion's aud is your issuer alone), dpop, and
-    // scope_reject or scope_narrow (what you do with a scope beyond the grant).
+    // scope_reject or scope_narrow (what you do with a scope beyond the grant),
+    // spiffe_jwt (JWT-SVIDs of example.org, whose JWT-SVID authority is the
+    // suite's "issuer" key, authenticate spiffeClientId).
     "features": ["client_required", "delegation", "audience", "scope"]
   }
 }

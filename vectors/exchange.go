@@ -78,6 +78,11 @@ const (
 	// compliant, a target declares which).
 	FeatureScopeReject = "scope_reject"
 	FeatureScopeNarrow = "scope_narrow"
+	// FeatureSPIFFEJWT: the target authenticates spiffe_jwt clients
+	// (draft-ietf-oauth-spiffe-client-auth-02 §3.1) of the suite's trust
+	// domain example.org, trusting the suite's "issuer" key as its
+	// JWT-SVID authority, and lets the profile's SPIFFE client exchange.
+	FeatureSPIFFEJWT = "spiffe_jwt"
 )
 
 // ExchangeCase is a token request, materialised at play time.
@@ -158,6 +163,9 @@ const (
 	// endpoint, signed with the "workload" key whose public JWK its header
 	// carries.
 	TokenDPoP = "dpop"
+	// TokenJWTSVID: a JWT-SVID client assertion for the profile's SPIFFE
+	// client (aud the issuer), signed with the "issuer" key.
+	TokenJWTSVID = "jwt-svid"
 )
 
 // ExchangeToken describes a token to mint: a base, with header members and
@@ -222,7 +230,7 @@ func lintExchange(v *Vector) error {
 	}
 	for n, t := range c.Tokens {
 		switch t.Base {
-		case TokenSubject, TokenActor, TokenAssertion, TokenOpaque, TokenDPoP:
+		case TokenSubject, TokenActor, TokenAssertion, TokenOpaque, TokenDPoP, TokenJWTSVID:
 		default:
 			return fmt.Errorf("token %s: base %q", n, t.Base)
 		}

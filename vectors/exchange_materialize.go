@@ -33,6 +33,9 @@ const (
 	ValueIssuer = "issuer"
 	// ValueTokenEndpoint is the token endpoint URL (the target).
 	ValueTokenEndpoint = "token-endpoint"
+	// ValueSPIFFEClientID is the SPIFFE ID of the spiffe_jwt client
+	// (FeatureSPIFFEJWT), in the suite's trust domain.
+	ValueSPIFFEClientID = "spiffe-client-id"
 	// ValueClientID is the client_id the suite authenticates as.
 	ValueClientID = "client-id"
 	// ValueAssertionClientID is the client_id of the private_key_jwt
@@ -80,6 +83,9 @@ const (
 	ExchangeAudience          = "urn:example:cooperation-context"
 	ExchangeScope             = "orders:read orders:write"
 	ExchangeNarrowScope       = "orders:read"
+	// ExchangeSPIFFEClient is the default SPIFFE ID of the spiffe_jwt
+	// client.
+	ExchangeSPIFFEClient = "spiffe://example.org/workload/client"
 	// ExchangeTokenType is the default subject_token_type: RFC 8693 §3's
 	// generic JWT.
 	ExchangeTokenType = "urn:ietf:params:oauth:token-type:jwt"
@@ -90,7 +96,8 @@ const (
 // must come from the profile.
 func DefaultExchangeValues() map[string]string {
 	return map[string]string{
-		ValueIssuer: "https://as.example.com", ValueTokenEndpoint: "https://as.example.com/token", ValueClientID: "client", ValueAssertionClientID: "client",
+		ValueIssuer: "https://as.example.com", ValueTokenEndpoint: "https://as.example.com/token", ValueClientID: "client",
+		ValueSPIFFEClientID: ExchangeSPIFFEClient, ValueAssertionClientID: "client",
 		ValueSubjectIssuer: ExchangeIssuer, ValueSubjectAudience: "https://as.example.com",
 		ValueSubjectTokenType: ExchangeTokenType, ValueSubject: ExchangeSubject, ValueActor: ExchangeActor,
 		ValueResource: ExchangeResource, ValueSecondResource: ExchangeSecondResource,
@@ -256,6 +263,15 @@ func mintExchangeToken(m *materializer, env ExchangeEnv, name string, t *Exchang
 		claims = map[string]any{
 			"htm": "POST", "htu": "{{" + ValueTokenEndpoint + "}}",
 			"iat": map[string]any{"$rel": 0}, "jti": map[string]any{"$jti": true},
+		}
+	case TokenJWTSVID:
+		header = map[string]any{"typ": "JWT"}
+		claims = map[string]any{
+			"sub": "{{" + ValueSPIFFEClientID + "}}", "aud": []any{"{{" + ValueIssuer + "}}"},
+			"iat": map[string]any{"$rel": -10}, "exp": map[string]any{"$rel": 300}, "jti": map[string]any{"$jti": true},
+		}
+		if key == "" {
+			key = "issuer"
 		}
 	case TokenAssertion:
 		header = map[string]any{"typ": "JWT"}

@@ -8,6 +8,7 @@ const (
 	docJWTAuth    = "RFC 7523"
 	docJWTAuthBis = "draft-ietf-oauth-rfc7523bis"
 	docHTTP       = "RFC 9110"
+	docSCA        = "draft-ietf-oauth-spiffe-client-auth-02"
 )
 
 // exchangeRequirements are the token endpoint requirements the exchange
@@ -57,6 +58,12 @@ var exchangeRequirements = []Requirement{
 	{"CA-AUD-SOLE", docJWTAuthBis, "RFC 7523 updates", MUST, "a client assertion's aud is the authorization server's issuer identifier as its sole value [CA-06]"},
 	{"CA-TYPED", docJWTAuthBis, "RFC 7523 3.2 update", SHOULD, "a client assertion typed client-authentication+jwt is accepted like an untyped one, and rejecting untyped ones is not recommended [CA-08]"},
 	{"CA-CLIENT-ID", docJWTAuth, "RFC 7521 4.2", SHOULD, "a client_id parameter that names another client than the assertion's sub is refused with invalid_client [CA-07]"},
+
+	// SPIFFE client authentication (the SPIFFE digest §4, T-J tests).
+	{"SCA-JWT", docSCA, "3.1", MUST, "a JWT-SVID client assertion (client_assertion_type jwt-spiffe) authenticates its SPIFFE ID only when it is one JWS whose key is a jwt-svid authority of that ID's trust domain, whose sub is a workload SPIFFE ID, whose aud is exactly the issuer identifier, and whose exp has not passed; otherwise invalid_client [T-J1, T-J3..T-J11]"},
+	{"SCA-TYPE", docSCA, "3.1", MUST, "a JWT-SVID sent under client_assertion_type jwt-bearer is not SPIFFE client authentication [T-J2]"},
+	{"SCA-ALG", docSCA, "3.1; JWT-SVID 3", MUST, "a JWT-SVID signed with none or an HMAC algorithm, or typed other than JWT, is refused [T-J14]"},
+	{"SCA-CLIENT-ID", docSCA, "3.1", MUST, "a client_id sent beside a JWT-SVID is that SVID's SPIFFE ID"},
 
 	// Targets and scope (RFC 8707 §2, RFC 8693 §2.1, §2.2).
 	{"TG-RESOURCE-ABSOLUTE", docResource, "2", MUST, "a resource is an absolute URI without fragment; otherwise invalid_target (invalid_request accepted, digest §14.2) [TG-01, TG-02]"},

@@ -17,6 +17,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spiffe/go-spiffe/v2/bundle/spiffebundle"
+	"github.com/spiffe/go-spiffe/v2/spiffeid"
+
 	"github.com/wimse-wg/wimse/conformance"
 	"github.com/wimse-wg/wimse/internal/jose"
 	"github.com/wimse-wg/wimse/internal/mutant"
@@ -105,7 +108,9 @@ func serveSuite(ln net.Listener, setup suiteSetup) (*SuiteDeployment, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	d, err := Init(filepath.Join(dir, "sts"), InitOptions{Listen: ln.Addr().String()})
+	// The demo's own trust domain is not the suite's (example.org), whose
+	// JWT-SVID authority is the suite's "issuer" key (spiffe_jwt clients).
+	d, err := Init(filepath.Join(dir, "sts"), InitOptions{Listen: ln.Addr().String(), TrustDomain: "sts-demo.example"})
 	if err != nil {
 		return fail(err)
 	}
@@ -156,6 +161,10 @@ func serveSuite(ln net.Listener, setup suiteSetup) (*SuiteDeployment, error) {
 	if err != nil {
 		return fail(err)
 	}
+	bundleFile, err := suiteBundle(dir, keys)
+	if err != nil {
+		return fail(err)
+	}
 	cfg, err := LoadConfig(d.Config)
 	if err != nil {
 		return fail(err)
@@ -164,6 +173,7 @@ func serveSuite(ln net.Listener, setup suiteSetup) (*SuiteDeployment, error) {
 	cfg.OIDCIssuers = map[string]OIDCIssuer{vectors.ExchangeIssuer: {JWKS: issuerFile, Audiences: []string{d.Issuer}}}
 	cfg.PrivateKeyJWTClients[SuiteClientJWT] = clientFile
 	cfg.ClientSecrets = map[string]ClientSecret{DemoClientBasic: {SecretEnv: suiteSecretEnv}}
+	cfg.SPIFFEBundles[vectors.TrustDomain] = bundleFile
 	srv, err := New(cfg)
 	if err != nil {
 		return fail(err)
@@ -207,7 +217,7 @@ func SuiteProfile(issuer, secret string) *conformance.Profile {
 		Resources:        []string{vectors.ExchangeResource, vectors.ExchangeSecondResource},
 		Audience:         vectors.ExchangeAudience,
 		Scopes:           strings.Fields(vectors.ExchangeScope),
-		Features: []string{vectors.FeatureClientSecretPost, vectors.FeatureClientRequired, vectors.FeatureDelegation,
+		Features: []string{vectors.FeatureClientSecretPost, vectors.FeatureClientRequired, vectors.FeatureDelegation, vectors.FeatureSPIFFEJWT,
 			vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope, vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP, vectors.FeatureScopeReject},
 	}}
 }
@@ -231,7 +241,28 @@ func suitePolicy(narrow bool) any {
 			"scopes":    strings.Fields(vectors.ExchangeScope), "maxLifetime": "10m",
 		}
 	}
-	return map[string]any{"version": 1, "rules": []any{rule("suite-secret", DemoClientBasic), rule("suite-private-key-jwt", SuiteClientJWT)}}
+	spiffe := rule("suite-spiffe-jwt", "")
+	spiffe["client"] = map[string]any{"trustDomain": vectors.TrustDomain, "scheme": "spiffe"}
+	return map[string]any{"version": 1, "rules": []any{rule("suite-secret", DemoClientBasic), rule("suite-private-key-jwt", SuiteClientJWT), spiffe}}
+}
+
+// suiteBundle writes the SPIFFE bundle of the suite's trust domain: the
+// suite's "issuer" key as its JWT-SVID authority (spiffe_jwt clients).
+func suiteBundle(dir string, keys *vectors.KeySet) (string, error) {
+	k, err := keys.Get("issuer")
+	if err != nil {
+		return "", err
+	}
+	b := spiffebundle.New(spiffeid.RequireTrustDomainFromString(vectors.TrustDomain))
+	if err := b.AddJWTAuthority(k.KeyID, k.Signer.Public()); err != nil {
+		return "", err
+	}
+	raw, err := b.Marshal()
+	if err != nil {
+		return "", err
+	}
+	p := filepath.Join(dir, "suite-spiffe-bundle.json")
+	return p, os.WriteFile(p, raw, 0o600)
 }
 
 // readSecret reads NAME=value from a secrets.env file.
