@@ -36,7 +36,7 @@ const (
 
 func conformanceCmd(e *env) *cobra.Command {
 	c := &cobra.Command{Use: "conformance", Short: "Test a WIMSE endpoint against the vectors"}
-	c.AddCommand(conformanceRunCmd(e), conformanceListCmd(e), conformanceExplainCmd(e), trustBundleCmd(e), selftestCmd(e), conformanceProfileCmd(e))
+	c.AddCommand(conformanceRunCmd(e), conformanceListCmd(e), conformanceExplainCmd(e), trustBundleCmd(e), selftestCmd(e), conformanceProfileCmd(e), conformanceClientCmd(e))
 	return c
 }
 

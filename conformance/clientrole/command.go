@@ -190,9 +190,18 @@ func writeCredentials(cr *Credentials) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return dir, WriteCredentials(dir, cr)
+}
+
+// WriteCredentials writes the files a client command is given into dir
+// (which must exist): client.wit, client.jwk (the private cnf.jwk),
+// client.pem and client.key (the client certificate chain and its PKCS #8
+// key), ca.pem (the suite's X.509 roots) and bundle.jwks (the suite's
+// issuer keys, which signed the server's WIT). Test keys only.
+func WriteCredentials(dir string, cr *Credentials) error {
 	key, err := jose.PrivateJWKJSON(cr.Key, cr.Alg, "")
 	if err != nil {
-		return "", err
+		return err
 	}
 	var chain, roots bytes.Buffer
 	for _, der := range cr.Certificate.Certificate {
@@ -203,31 +212,31 @@ func writeCredentials(cr *Credentials) (string, error) {
 	}
 	pk, err := x509.MarshalPKCS8PrivateKey(cr.Certificate.PrivateKey)
 	if err != nil {
-		return "", err
+		return err
 	}
 	var keys []map[string]any
 	if a, ok := cr.ServerTrust.Anchors(cr.ServerID.TrustDomain()); ok {
 		for _, k := range a.Keys {
 			jwk, err := jose.PublicJWKJSON(k.Public, k.Algorithm, k.KeyID)
 			if err != nil {
-				return "", err
+				return err
 			}
 			keys = append(keys, jwk)
 		}
 	}
 	bundle, err := json.Marshal(map[string]any{"keys": keys})
 	if err != nil {
-		return "", err
+		return err
 	}
 	for name, b := range map[string][]byte{
 		"client.wit": []byte(cr.WIT + "\n"), "client.jwk": key, "client.pem": chain.Bytes(),
 		"client.key": pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pk}), "ca.pem": roots.Bytes(), "bundle.jwks": bundle,
 	} {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
-			return "", err
+			return err
 		}
 	}
-	return dir, nil
+	return nil
 }
 
 // splitWords splits a command template like a shell would split plain
