@@ -2,7 +2,11 @@ package main
 
 import (
 	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -57,4 +61,44 @@ func (f *runFlags) exchangeConfig(cfg *conformance.Config, _ *env) error {
 		}
 	}
 	return nil
+}
+
+// explainExchange prints an exchange vector's expectation and its token
+// request recipe.
+func explainExchange(w io.Writer, v *vectors.Vector) {
+	x := v.Exchange
+	sig := v.Expect.Signal[vectors.SignalExchange]
+	fmt.Fprintf(w, "  status %d", sig.Status)
+	if len(x.AltStatus) > 0 {
+		fmt.Fprintf(w, " (or %v)", x.AltStatus)
+	}
+	if sig.WWWAuthenticate != "" {
+		fmt.Fprintf(w, ", WWW-Authenticate: %s", sig.WWWAuthenticate)
+	}
+	fmt.Fprintln(w)
+	if len(x.Accept) > 0 {
+		fmt.Fprintf(w, "  also right: %s\n", strings.Join(x.Accept, ", "))
+	}
+	if len(x.Deviations) > 0 {
+		fmt.Fprintf(w, "  a recorded deviation (warn): %s\n", strings.Join(x.Deviations, ", "))
+	}
+	if v.Needs != nil && len(v.Needs.Features) > 0 {
+		fmt.Fprintf(w, "  needs the target to claim: %s\n", strings.Join(v.Needs.Features, ", "))
+	}
+	method := cmp.Or(x.Method, "POST")
+	fmt.Fprintf(w, "\ntoken request ({{token:NAME}} minted at run time, {{NAME}} from the target profile): %s, client authentication %s\n", method, cmp.Or(x.Client, vectors.ClientDefault))
+	for _, h := range x.Headers {
+		fmt.Fprintf(w, "  %s: %s\n", h[0], h[1])
+	}
+	for _, p := range x.Params {
+		fmt.Fprintf(w, "  %s=%s\n", p[0], p[1])
+	}
+	if len(x.Tokens) > 0 {
+		b, _ := json.MarshalIndent(x.Tokens, "", "  ")
+		fmt.Fprintf(w, "tokens (bases: the target profile's subject and actor, the suite's client assertion, DPoP proof or JWT-SVID; then these changes):\n%s\n", b)
+	}
+	if x.Issued != nil {
+		b, _ := json.MarshalIndent(x.Issued, "", "  ")
+		fmt.Fprintf(w, "expected of the issued token, beyond the checks of every 200:\n%s\n", b)
+	}
 }

@@ -150,3 +150,17 @@ func TestTrustBundleServeIssuer(t *testing.T) {
 		t.Errorf("exit %d", code)
 	}
 }
+
+// TestConformanceExplainExchange: explain shows an exchange vector's
+// expectation, what it needs and its token request recipe.
+func TestConformanceExplainExchange(t *testing.T) {
+	code, out, errOut := cli(t, "", "conformance", "explain", "tx-subject-bad-signature")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"reason invalid_request", "status 400", "a recorded deviation (warn): invalid_grant", "subject_token={{token:subject}}", `"tamper"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain does not show %q:\n%s", want, out)
+		}
+	}
+}

@@ -129,6 +129,9 @@ func conformanceExplainCmd(e *env) *cobra.Command {
 				b, _ := json.MarshalIndent(v.Template, "", "  ")
 				fmt.Fprintf(w, "\ntemplate (minted at run time):\n%s\n", b)
 			}
+			if v.Exchange != nil {
+				explainExchange(w, v)
+			}
 			if v.Frozen != nil {
 				if in := v.Frozen.Intermediate; in != nil {
 					b, _ := json.MarshalIndent(in, "", "  ")
