@@ -28,9 +28,11 @@ var Plays = []Play{
 // Detection is what the client-role suite made of one client mutant.
 type Detection struct {
 	Check mutant.Check
-	// Failed are the scenarios that failed ("ID [draft]"), Detected
-	// whether there is at least one.
-	Failed   []string
+	// Failed are the scenarios that failed or warned ("ID [draft]").
+	Failed []string
+	// Detected: at least one of them failed on a requirement of the
+	// check (its message names one of Check.Requirements), not merely as a
+	// side effect.
 	Detected bool
 }
 
@@ -45,31 +47,31 @@ func SelfTest(ctx context.Context, now func() time.Time) ([]Detection, error) {
 	if err != nil {
 		return nil, err
 	}
-	play := func(m *mutant.Set) ([]string, error) {
-		var failed []string
+	play := func(m *mutant.Set) (failed, messages []string, err error) {
 		for _, p := range Plays {
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			rep, err := Run(ctx, Config{Profile: p.Profile, Draft: p.Draft, Listener: ln, Client: InProcess{Mutants: m},
 				Strict: true, Set: set, Now: now, Timeout: 10 * time.Second})
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			for _, res := range rep.Results {
 				switch res.Status {
 				case conformance.StatusPass, conformance.StatusBlocked:
 				case conformance.StatusFail, conformance.StatusWarn:
 					failed = append(failed, res.ID+" ["+res.Draft+"]")
+					messages = append(messages, res.Message)
 				default:
-					return nil, fmt.Errorf("clientrole: self-test: %s [%s] is %s: %s", res.ID, res.Draft, res.Status, res.Message)
+					return nil, nil, fmt.Errorf("clientrole: self-test: %s [%s] is %s: %s", res.ID, res.Draft, res.Status, res.Message)
 				}
 			}
 		}
-		return failed, nil
+		return failed, messages, nil
 	}
-	base, err := play(nil)
+	base, _, err := play(nil)
 	if err != nil {
 		return nil, err
 	}
@@ -78,12 +80,15 @@ func SelfTest(ctx context.Context, now func() time.Time) ([]Detection, error) {
 	}
 	var out []Detection
 	for _, c := range mutant.ClientChecks() {
-		failed, err := play(mutant.New(c.Reason))
+		failed, messages, err := play(mutant.New(c.Reason))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c.Reason, err)
 		}
 		slices.Sort(failed)
-		out = append(out, Detection{Check: c, Failed: failed, Detected: len(failed) > 0})
+		byRequirement := slices.ContainsFunc(messages, func(msg string) bool {
+			return slices.ContainsFunc(c.Requirements, func(q string) bool { return strings.Contains(msg, q) })
+		})
+		out = append(out, Detection{Check: c, Failed: failed, Detected: byRequirement})
 	}
 	return out, nil
 }
