@@ -104,6 +104,9 @@ func checkError(v *vectors.Vector, a *answer) []problem {
 	if !hasNoStore(a) {
 		out = append(out, problem{"TX-ERROR-NO-STORE", "no Cache-Control: no-store"})
 	}
+	if x.ChallengeHeader && a.header.Get("OAuth-Client-Attestation-Challenge") == "" {
+		out = append(out, problem{"ABCA-CHALLENGE", "no fresh challenge in OAuth-Client-Attestation-Challenge"})
+	}
 	if a.status == 401 && len(a.header.Values("WWW-Authenticate")) == 0 {
 		out = append(out, problem{"TX-401-CHALLENGE", "a 401 without WWW-Authenticate"})
 	}

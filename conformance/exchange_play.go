@@ -61,6 +61,14 @@ func (r *Runner) playExchange(ctx context.Context, group string, v *vectors.Vect
 	}
 	xp := prof.Exchange
 	values := xp.values(r.target)
+	if usesPoP(v.Exchange) && xp.ChallengeEndpoint != "" && slices.Contains(xp.features(), vectors.FeatureAttestationChallenge) {
+		ch, err := r.fetchChallenge(ctx, xp.ChallengeEndpoint)
+		if err != nil {
+			res.Status, res.Message = StatusError, "fetching an attestation challenge failed: "+err.Error()
+			return res
+		}
+		values[vectors.ValueChallenge] = ch
+	}
 	m, err := vectors.MaterializeExchange(v.Exchange, vectors.ExchangeEnv{Now: r.now(), Keys: r.keys, JTI: randomJTI, Values: values})
 	if err != nil {
 		res.Status, res.Message = StatusError, "materialising the vector failed: "+err.Error()
@@ -204,6 +212,37 @@ func (r *Runner) exchangeRequest(ctx context.Context, m *vectors.ExchangeRequest
 	return req, sent, nil
 }
 
+// usesPoP reports whether a case mints an attestation PoP.
+func usesPoP(c *vectors.ExchangeCase) bool {
+	for _, t := range c.Tokens {
+		if t.Base == vectors.TokenAttestationPoP {
+			return true
+		}
+	}
+	return false
+}
+
+// fetchChallenge POSTs to the challenge endpoint and returns its
+// attestation_challenge (attestation-based-client-auth-11 §6.1).
+func (r *Runner) fetchChallenge(ctx context.Context, endpoint string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Challenge string `json:"attestation_challenge"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&body); err != nil || resp.StatusCode != http.StatusOK || body.Challenge == "" {
+		return "", fmt.Errorf("%s answered %d without an attestation_challenge", redactURL(endpoint), resp.StatusCode)
+	}
+	return body.Challenge, nil
+}
+
 // formEncode encodes parameters in order, repeated names kept.
 func formEncode(params [][2]string) string {
 	var b strings.Builder
@@ -242,6 +281,9 @@ func redactValue(name, value string) string {
 	whole, secret := secretParams[strings.ToLower(name)]
 	switch {
 	case strings.EqualFold(name, "Authorization") || strings.EqualFold(name, "DPoP") || strings.HasPrefix(strings.ToLower(name), "oauth-client-attestation"):
+		if len(value) > 12 && !strings.EqualFold(name, "Authorization") {
+			return value[:12] + "…[redacted]"
+		}
 		return "[redacted]"
 	case !secret:
 		return value

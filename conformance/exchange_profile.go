@@ -23,7 +23,8 @@ const (
 var allFeatures = []string{vectors.FeatureClientSecretBasic, vectors.FeatureClientSecretPost, vectors.FeaturePrivateKeyJWT,
 	vectors.FeatureClientRequired, vectors.FeatureDelegation, vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope,
 	vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP,
-	vectors.FeatureScopeReject, vectors.FeatureScopeNarrow, vectors.FeatureSPIFFEJWT}
+	vectors.FeatureScopeReject, vectors.FeatureScopeNarrow, vectors.FeatureSPIFFEJWT, vectors.FeatureSPIFFEWIT,
+	vectors.FeatureAttestationChallenge}
 
 // ExchangeProfile maps the token endpoint vectors (--profile
 // token-exchange) onto a deployment: how the suite authenticates as a
@@ -70,6 +71,11 @@ type ExchangeProfile struct {
 	// authority the target takes the suite's "issuer" key to be; "" means
 	// spiffe://example.org/workload/client.
 	SPIFFEClientID string `json:"spiffeClientId,omitempty"`
+	// ChallengeEndpoint is the target's attestation challenge endpoint
+	// (attestation-based-client-auth-11 §6): with feature
+	// attestation_challenge the runner POSTs to it for a fresh challenge
+	// before every request with an attestation PoP.
+	ChallengeEndpoint string `json:"challengeEndpoint,omitempty"`
 	// Features are what the target claims (vectors.Feature*: delegation,
 	// may_act, audience, scope, jwt, ...). The client's method adds its
 	// own (client_secret_basic, client_secret_post, private_key_jwt).
@@ -115,7 +121,10 @@ func (p *ExchangeProfile) check() error {
 	default:
 		return bad("client.method", "%q is not client_secret_basic, client_secret_post, private_key_jwt or none", p.Client.Method)
 	}
-	for field, u := range map[string]string{"issuer": p.Issuer, "subjectIssuer": p.SubjectIssuer, "forbiddenResource": p.ForbiddenResource} {
+	if slices.Contains(p.Features, vectors.FeatureAttestationChallenge) && p.ChallengeEndpoint == "" {
+		return bad("challengeEndpoint", "feature attestation_challenge needs the challenge endpoint")
+	}
+	for field, u := range map[string]string{"issuer": p.Issuer, "subjectIssuer": p.SubjectIssuer, "forbiddenResource": p.ForbiddenResource, "challengeEndpoint": p.ChallengeEndpoint} {
 		if u == "" {
 			continue
 		}

@@ -18,7 +18,7 @@ func TestExchangeRedaction(t *testing.T) {
 		{"subject_token", tok, tok[:12] + "…[redacted]"},
 		{"client_assertion", tok, tok[:12] + "…[redacted]"},
 		{"Authorization", "Basic abc", "[redacted]"},
-		{"DPoP", tok, "[redacted]"},
+		{"DPoP", tok, tok[:12] + "…[redacted]"},
 		{"resource", "https://backend.example.com/api", "https://backend.example.com/api"},
 		{"subject_token", "", ""},
 	} {

@@ -80,9 +80,18 @@ const (
 	FeatureScopeNarrow = "scope_narrow"
 	// FeatureSPIFFEJWT: the target authenticates spiffe_jwt clients
 	// (draft-ietf-oauth-spiffe-client-auth-02 §3.1) of the suite's trust
-	// domain example.org, trusting the suite's "issuer" key as its
+	// domain example.org, trusting the suite's "issuer-es384" key as its
 	// JWT-SVID authority, and lets the profile's SPIFFE client exchange.
 	FeatureSPIFFEJWT = "spiffe_jwt"
+	// FeatureSPIFFEWIT: the target authenticates spiffe_wit clients
+	// (draft-ietf-oauth-spiffe-client-auth-02 §3.3: a WIT-SVID and an
+	// attestation PoP) of the suite's trust domain example.org, trusting
+	// the suite's "issuer" key as its WIT-SVID authority.
+	FeatureSPIFFEWIT = "spiffe_wit"
+	// FeatureAttestationChallenge: the target requires attestation
+	// challenges (attestation-based-client-auth-11 §6) from the profile's
+	// challengeEndpoint; the runner fetches one for every PoP.
+	FeatureAttestationChallenge = "attestation_challenge"
 )
 
 // ExchangeCase is a token request, materialised at play time.
@@ -115,6 +124,10 @@ type ExchangeCase struct {
 	Deviations []string `json:"deviations,omitempty"`
 	// AltStatus lists other statuses that are right too (405 for a GET).
 	AltStatus []int `json:"altStatus,omitempty"`
+	// ChallengeHeader: the rejection must carry a fresh challenge in
+	// OAuth-Client-Attestation-Challenge (attestation-based-client-auth-11
+	// §7.4, with use_attestation_challenge).
+	ChallengeHeader bool `json:"challengeHeader,omitempty"`
 	// Issued holds what this vector expects of the issued token beyond the
 	// checks every 200 gets.
 	Issued *IssuedExpect `json:"issued,omitempty"`
@@ -135,7 +148,9 @@ const (
 	ClientWrongSecret = "wrong-secret"
 	// ClientBasicAndPost: the secret in HTTP Basic and in the body.
 	ClientBasicAndPost = "basic-and-post"
-	// ClientAssertion: private_key_jwt with the minted token "assertion".
+	// ClientAssertion: the case carries its own client authentication (a
+	// client assertion in its parameters, or attestation header fields);
+	// the runner adds none.
 	ClientAssertion = "assertion"
 	// ClientWrongSecretPost: the profile's client_id and a wrong secret in
 	// the body.
@@ -164,8 +179,14 @@ const (
 	// carries.
 	TokenDPoP = "dpop"
 	// TokenJWTSVID: a JWT-SVID client assertion for the profile's SPIFFE
-	// client (aud the issuer), signed with the "issuer" key.
+	// client (aud the issuer), signed with the "issuer-es384" key.
 	TokenJWTSVID = "jwt-svid"
+	// TokenWITSVID: a WIT-SVID of the profile's SPIFFE client, signed with
+	// the "issuer" key, confirming the "workload" key.
+	TokenWITSVID = "wit-svid"
+	// TokenAttestationPoP: a Client Attestation PoP for the issuer, signed
+	// with the "workload" key, carrying the challenge the runner fetched.
+	TokenAttestationPoP = "attestation-pop"
 )
 
 // ExchangeToken describes a token to mint: a base, with header members and
@@ -230,7 +251,7 @@ func lintExchange(v *Vector) error {
 	}
 	for n, t := range c.Tokens {
 		switch t.Base {
-		case TokenSubject, TokenActor, TokenAssertion, TokenOpaque, TokenDPoP, TokenJWTSVID:
+		case TokenSubject, TokenActor, TokenAssertion, TokenOpaque, TokenDPoP, TokenJWTSVID, TokenWITSVID, TokenAttestationPoP:
 		default:
 			return fmt.Errorf("token %s: base %q", n, t.Base)
 		}

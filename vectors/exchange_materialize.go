@@ -33,9 +33,13 @@ const (
 	ValueIssuer = "issuer"
 	// ValueTokenEndpoint is the token endpoint URL (the target).
 	ValueTokenEndpoint = "token-endpoint"
-	// ValueSPIFFEClientID is the SPIFFE ID of the spiffe_jwt client
-	// (FeatureSPIFFEJWT), in the suite's trust domain.
+	// ValueSPIFFEClientID is the SPIFFE ID of the spiffe_jwt and
+	// spiffe_wit client (FeatureSPIFFEJWT, FeatureSPIFFEWIT), in the
+	// suite's trust domain.
 	ValueSPIFFEClientID = "spiffe-client-id"
+	// ValueChallenge is the attestation challenge the runner fetched for
+	// this request; "" when the target uses none.
+	ValueChallenge = "challenge"
 	// ValueClientID is the client_id the suite authenticates as.
 	ValueClientID = "client-id"
 	// ValueAssertionClientID is the client_id of the private_key_jwt
@@ -97,7 +101,7 @@ const (
 func DefaultExchangeValues() map[string]string {
 	return map[string]string{
 		ValueIssuer: "https://as.example.com", ValueTokenEndpoint: "https://as.example.com/token", ValueClientID: "client",
-		ValueSPIFFEClientID: ExchangeSPIFFEClient, ValueAssertionClientID: "client",
+		ValueSPIFFEClientID: ExchangeSPIFFEClient, ValueChallenge: "", ValueAssertionClientID: "client",
 		ValueSubjectIssuer: ExchangeIssuer, ValueSubjectAudience: "https://as.example.com",
 		ValueSubjectTokenType: ExchangeTokenType, ValueSubject: ExchangeSubject, ValueActor: ExchangeActor,
 		ValueResource: ExchangeResource, ValueSecondResource: ExchangeSecondResource,
@@ -271,7 +275,25 @@ func mintExchangeToken(m *materializer, env ExchangeEnv, name string, t *Exchang
 			"iat": map[string]any{"$rel": -10}, "exp": map[string]any{"$rel": 300}, "jti": map[string]any{"$jti": true},
 		}
 		if key == "" {
+			key = "issuer-es384"
+		}
+	case TokenWITSVID:
+		header = map[string]any{"typ": "wit+jwt"}
+		claims = map[string]any{
+			"sub": "{{" + ValueSPIFFEClientID + "}}", "iat": map[string]any{"$rel": -60}, "exp": map[string]any{"$rel": 3600},
+			"jti": map[string]any{"$jti": true}, "cnf": map[string]any{"jwk": map[string]any{"$jwk": "workload"}},
+		}
+		if key == "" {
 			key = "issuer"
+		}
+	case TokenAttestationPoP:
+		header = map[string]any{"typ": "oauth-client-attestation-pop+jwt"}
+		claims = map[string]any{"aud": "{{" + ValueIssuer + "}}", "iat": map[string]any{"$rel": 0}, "jti": map[string]any{"$jti": true}}
+		if env.Values[ValueChallenge] != "" {
+			claims["challenge"] = "{{" + ValueChallenge + "}}"
+		}
+		if key == "" {
+			key = "workload"
 		}
 	case TokenAssertion:
 		header = map[string]any{"typ": "JWT"}
@@ -293,7 +315,7 @@ func mintExchangeToken(m *materializer, env ExchangeEnv, name string, t *Exchang
 	if t.Alg != "" {
 		header["alg"] = t.Alg
 	}
-	if k.KeyID != "" && t.Base != TokenDPoP {
+	if k.KeyID != "" && t.Base != TokenDPoP && t.Base != TokenAttestationPoP {
 		header["kid"] = k.KeyID
 	}
 	override := func(dst, src map[string]any) {

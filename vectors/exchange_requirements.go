@@ -63,7 +63,11 @@ var exchangeRequirements = []Requirement{
 	{"SCA-JWT", docSCA, "3.1", MUST, "a JWT-SVID client assertion (client_assertion_type jwt-spiffe) authenticates its SPIFFE ID only when it is one JWS whose key is a jwt-svid authority of that ID's trust domain, whose sub is a workload SPIFFE ID, whose aud is exactly the issuer identifier, and whose exp has not passed; otherwise invalid_client [T-J1, T-J3..T-J11]"},
 	{"SCA-TYPE", docSCA, "3.1", MUST, "a JWT-SVID sent under client_assertion_type jwt-bearer is not SPIFFE client authentication [T-J2]"},
 	{"SCA-ALG", docSCA, "3.1; JWT-SVID 3", MUST, "a JWT-SVID signed with none or an HMAC algorithm, or typed other than JWT, is refused [T-J14]"},
-	{"SCA-CLIENT-ID", docSCA, "3.1", MUST, "a client_id sent beside a JWT-SVID is that SVID's SPIFFE ID"},
+	{"SCA-CLIENT-ID", docSCA, "3.1, 3.3", MUST, "a client_id sent beside a JWT-SVID or WIT-SVID is that SVID's SPIFFE ID [T-W20]"},
+	{"SCA-WIT", docSCA, "3.3; WIT-SVID", MUST, "a WIT-SVID attestation authenticates its SPIFFE ID only when typed exactly wit+jwt, with a kid naming a wit-svid authority of that trust domain, an RS/ES/PS alg, no aud, an unexpired exp and a public cnf.jwk with an RS/ES/PS alg; otherwise invalid_client [T-W14..T-W19, T-W21]"},
+	{"ABCA-ONE", "draft-ietf-oauth-attestation-based-client-auth-11", "7.1", MUST, "exactly one OAuth-Client-Attestation and one OAuth-Client-Attestation-PoP field [T-W2]"},
+	{"ABCA-POP", "draft-ietf-oauth-attestation-based-client-auth-11", "5.1, 7.1", MUST, "the PoP is present (no DPoP combined mode here), typed oauth-client-attestation-pop+jwt, asymmetrically signed by the attestation's cnf key, with aud the issuer identifier, a jti and a recent iat; otherwise invalid_client [T-W3, T-W5..T-W10]"},
+	{"ABCA-CHALLENGE", "draft-ietf-oauth-attestation-based-client-auth-11", "6, 7.4", MUST, "a server that requires challenges answers a PoP without one, or with one it did not issue, with use_attestation_challenge and a fresh challenge in OAuth-Client-Attestation-Challenge [T-W12, T-W13]"},
 
 	// Targets and scope (RFC 8707 §2, RFC 8693 §2.1, §2.2).
 	{"TG-RESOURCE-ABSOLUTE", docResource, "2", MUST, "a resource is an absolute URI without fragment; otherwise invalid_target (invalid_request accepted, digest §14.2) [TG-01, TG-02]"},

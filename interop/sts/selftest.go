@@ -199,7 +199,7 @@ func serveSuite(ln net.Listener, setup suiteSetup) (*SuiteDeployment, error) {
 	return &SuiteDeployment{
 		URL:     cfg.TokenEndpoint(),
 		CA:      d.CA,
-		Profile: SuiteProfile(d.Issuer, secret),
+		Profile: SuiteProfile(d.Issuer, secret, srv.Metadata().ChallengeEndpoint),
 		Client:  &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, MaxIdleConnsPerHost: 16}},
 		srv:     srv, hs: hs, dir: dir,
 	}, nil
@@ -208,16 +208,17 @@ func serveSuite(ln net.Listener, setup suiteSetup) (*SuiteDeployment, error) {
 // SuiteProfile is the target profile of the in-process deployment whose
 // issuer is issuer: client_secret_basic as DemoClientBasic, id_token
 // subject tokens of the suite's issuer, every feature its policy grants.
-func SuiteProfile(issuer, secret string) *conformance.Profile {
+func SuiteProfile(issuer, secret, challengeEndpoint string) *conformance.Profile {
 	return &conformance.Profile{Exchange: &conformance.ExchangeProfile{
-		Issuer:           issuer,
-		Client:           conformance.ExchangeClient{Method: conformance.AuthClientSecretBasic, ClientID: DemoClientBasic, SecretEnv: suiteSecretEnv, Secret: secret, AssertionClientID: SuiteClientJWT},
-		SubjectIssuer:    vectors.ExchangeIssuer,
-		SubjectTokenType: oauth.TokenTypeIDToken,
-		Resources:        []string{vectors.ExchangeResource, vectors.ExchangeSecondResource},
-		Audience:         vectors.ExchangeAudience,
-		Scopes:           strings.Fields(vectors.ExchangeScope),
-		Features: []string{vectors.FeatureClientSecretPost, vectors.FeatureClientRequired, vectors.FeatureDelegation, vectors.FeatureSPIFFEJWT,
+		Issuer:            issuer,
+		ChallengeEndpoint: challengeEndpoint,
+		Client:            conformance.ExchangeClient{Method: conformance.AuthClientSecretBasic, ClientID: DemoClientBasic, SecretEnv: suiteSecretEnv, Secret: secret, AssertionClientID: SuiteClientJWT},
+		SubjectIssuer:     vectors.ExchangeIssuer,
+		SubjectTokenType:  oauth.TokenTypeIDToken,
+		Resources:         []string{vectors.ExchangeResource, vectors.ExchangeSecondResource},
+		Audience:          vectors.ExchangeAudience,
+		Scopes:            strings.Fields(vectors.ExchangeScope),
+		Features: []string{vectors.FeatureClientSecretPost, vectors.FeatureClientRequired, vectors.FeatureDelegation, vectors.FeatureSPIFFEJWT, vectors.FeatureSPIFFEWIT, vectors.FeatureAttestationChallenge,
 			vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope, vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP, vectors.FeatureScopeReject},
 	}}
 }
@@ -247,14 +248,22 @@ func suitePolicy(narrow bool) any {
 }
 
 // suiteBundle writes the SPIFFE bundle of the suite's trust domain: the
-// suite's "issuer" key as its JWT-SVID authority (spiffe_jwt clients).
+// suite's "issuer-es384" key as its JWT-SVID authority (spiffe_jwt
+// clients), its "issuer" key as its WIT-SVID authority (spiffe_wit).
 func suiteBundle(dir string, keys *vectors.KeySet) (string, error) {
-	k, err := keys.Get("issuer")
+	jk, err := keys.Get("issuer-es384")
+	if err != nil {
+		return "", err
+	}
+	wk, err := keys.Get("issuer")
 	if err != nil {
 		return "", err
 	}
 	b := spiffebundle.New(spiffeid.RequireTrustDomainFromString(vectors.TrustDomain))
-	if err := b.AddJWTAuthority(k.KeyID, k.Signer.Public()); err != nil {
+	if err := b.AddJWTAuthority(jk.KeyID, jk.Signer.Public()); err != nil {
+		return "", err
+	}
+	if err := b.AddWITAuthority(wk.KeyID, wk.Signer.Public()); err != nil {
 		return "", err
 	}
 	raw, err := b.Marshal()
