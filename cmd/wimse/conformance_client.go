@@ -21,7 +21,7 @@ type clientFlags struct {
 	ids                                                                  []string
 	requests                                                             int
 	timeout                                                              time.Duration
-	strict, selfTest                                                     bool
+	strict, selfTest, tls                                                bool
 }
 
 func conformanceClientCmd(e *env) *cobra.Command {
@@ -87,6 +87,7 @@ behaviour at a time and reports how many of those mutants the suite detects.`,
 	fl.IntVar(&f.requests, "requests", 0, "with --client-cmd: runs per scenario (default 1); listen only: requests to score (default 1)")
 	fl.DurationVar(&f.timeout, "timeout", clientrole.DefaultTimeout, "bound of each client run, or of the whole listen-only run")
 	fl.BoolVar(&f.strict, "strict", false, "count SHOULD-level misses as failures")
+	fl.BoolVar(&f.tls, "tls", false, "serve the WIT profiles over HTTPS (https://localhost:PORT, the suite's test certificate; {{ca}} is its root); mtls always does")
 	fl.StringVar(&f.report, "report", "", "report kind written to --out (json, junit, markdown, html), or kind=PATH,... as in 'conformance run'")
 	fl.StringVar(&f.out, "out", "", "file the --report kind is written to")
 	fl.StringVar(&f.credentials, "credentials", "", "write the client's credentials into this directory (client.wit, client.jwk, client.pem, client.key, ca.pem, bundle.jwks)")
@@ -122,7 +123,7 @@ func runClientRole(cmd *cobra.Command, e *env, f *clientFlags) error {
 		return err
 	}
 	defer reports.abandon()
-	cfg := clientrole.Config{Profile: f.profile, Draft: f.draft, BaseURL: f.baseURL, Requests: f.requests, Timeout: f.timeout, Strict: f.strict, IDs: f.ids}
+	cfg := clientrole.Config{Profile: f.profile, Draft: f.draft, BaseURL: f.baseURL, Requests: f.requests, Timeout: f.timeout, Strict: f.strict, IDs: f.ids, TLS: f.tls}
 	if f.requests < 0 {
 		return usageErr("--requests must not be negative")
 	}

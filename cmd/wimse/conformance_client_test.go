@@ -39,10 +39,15 @@ func TestConformanceClientInteropCall(t *testing.T) {
 		{"wit-httpsig", "http-signature-07", wit, "4 passed, 0 failed, 7 skipped"},
 		{"wit-httpsig", "http-signature-06", wit, "4 passed, 0 failed, 7 skipped"},
 		{"mtls", "", self + " interop call --url {{url}} --cert {{cert}} --key {{certKey}} --ca {{ca}}", "2 passed, 0 failed, 0 skipped"},
+		{"wit-wpt", "wpt-02", wit + " --ca {{ca}} --tls", "4 passed, 0 failed, 2 skipped"},
 	} {
 		t.Run(tc.profile+"/"+tc.draft, func(t *testing.T) {
 			junit := filepath.Join(t.TempDir(), "client.xml")
-			args := []string{"conformance", "client", "--listen", "127.0.0.1:0", "--profile", tc.profile, "--client-cmd", tc.cmd, "--report", "junit", "--out", junit}
+			cmd, tls := strings.CutSuffix(tc.cmd, " --tls")
+			args := []string{"conformance", "client", "--listen", "127.0.0.1:0", "--profile", tc.profile, "--client-cmd", cmd, "--report", "junit", "--out", junit}
+			if tls {
+				args = append(args, "--tls")
+			}
 			if tc.draft != "" {
 				args = append(args, "--draft", tc.draft)
 			}

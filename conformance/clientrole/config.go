@@ -41,6 +41,12 @@ type Config struct {
 	// the scenario's path): "" means http://ADDR (https://localhost:PORT
 	// for mtls, whose server certificate names localhost).
 	BaseURL string
+	// TLS serves the WIT profiles over HTTPS too (as the drafts require
+	// outside tests), with the certificate of the mtls profile
+	// (vectors.MTLSServerCertificate, DNS-ID localhost; {{ca}} is its root)
+	// and https://localhost:PORT as the origin. The mtls profile always
+	// serves TLS.
+	TLS bool
 	// Client drives the client under test; nil means listen only.
 	Client Client
 	// Requests: with a Client, how many times each scenario is played

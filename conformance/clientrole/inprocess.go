@@ -3,6 +3,7 @@ package clientrole
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"net/http"
@@ -33,6 +34,13 @@ func (InProcess) Supports(string) bool { return true }
 func (c InProcess) Call(ctx context.Context, call *Call) error {
 	cr := call.Credentials
 	base := &http.Transport{Proxy: nil, DisableKeepAlives: true}
+	if strings.HasPrefix(call.URL, "https://") {
+		pool := x509.NewCertPool()
+		for _, r := range cr.ServerRoots {
+			pool.AddCert(r)
+		}
+		base.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: pool}
+	}
 	var rt http.RoundTripper = base
 	switch rev := wimse.Revision(call.Draft); {
 	case call.Profile == "mtls":

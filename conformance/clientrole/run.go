@@ -53,7 +53,7 @@ func Run(ctx context.Context, cfg Config) (*conformance.Report, error) {
 	base := strings.TrimSuffix(cfg.BaseURL, "/")
 	if base == "" {
 		base = "http://" + cfg.Listener.Addr().String()
-		if cfg.Profile == vectors.ClientProfileMTLS {
+		if cfg.TLS || cfg.Profile == vectors.ClientProfileMTLS {
 			_, port, _ := net.SplitHostPort(cfg.Listener.Addr().String())
 			base = "https://localhost:" + port
 		}
@@ -77,7 +77,7 @@ func Run(ctx context.Context, cfg Config) (*conformance.Report, error) {
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
 	ln := cfg.Listener
-	if cfg.Profile == vectors.ClientProfileMTLS {
+	if cfg.TLS || cfg.Profile == vectors.ClientProfileMTLS {
 		hs.TLSConfig = srv.tlsConfig()
 		go func() { _ = hs.ServeTLS(ln, "", "") }()
 	} else {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wimse-wg/wimse/conformance"
 	"github.com/wimse-wg/wimse/conformance/clientrole"
+	"github.com/wimse-wg/wimse/internal/mutant"
 	"github.com/wimse-wg/wimse/vectors"
 )
 
@@ -106,4 +107,31 @@ func suiteCredentials(t testing.TB) *clientrole.Credentials {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// TestOwnClientsPassOverTLS: the WIT profiles served over HTTPS (the
+// suite's test certificate) pass as well.
+func TestOwnClientsPassOverTLS(t *testing.T) {
+	for _, p := range plays[:3] {
+		rep := run(t, clientrole.Config{Profile: p.profile, Draft: p.draft, Client: clientrole.InProcess{}, Strict: true, TLS: true})
+		if !rep.Conformant || !strings.HasPrefix(rep.Target.URL, "https://localhost:") {
+			t.Errorf("%s %s over TLS: %s (%s)", p.profile, p.draft, rep.SummaryLine(), rep.Target.URL)
+		}
+	}
+}
+
+// TestClientChecksCiteSenderRequirements: every client mutant names
+// sender-side requirements of the table (or MTLS-CLIENT-SERVER-ID).
+func TestClientChecksCiteSenderRequirements(t *testing.T) {
+	sender := map[string]bool{}
+	for _, id := range vectors.SenderRequirements() {
+		sender[id] = true
+	}
+	for _, c := range mutant.ClientChecks() {
+		for _, q := range c.Requirements {
+			if !sender[q] {
+				t.Errorf("%s cites %s, not a sender-side requirement", c.Reason, q)
+			}
+		}
+	}
 }
