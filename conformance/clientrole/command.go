@@ -47,9 +47,10 @@ import (
 // Close.
 type Command struct {
 	argv []string
-	once sync.Once
+	mu   sync.Mutex
 	dir  string
-	err  error
+	// written are the credentials the files hold: a run issues its own.
+	written *Credentials
 }
 
 // NewCommand parses a command template.
@@ -120,9 +121,8 @@ func (e *CommandError) Summary() string {
 
 // Call implements Client.
 func (c *Command) Call(ctx context.Context, call *Call) error {
-	c.once.Do(func() { c.dir, c.err = writeCredentials(call.Credentials) })
-	if c.err != nil {
-		return c.err
+	if err := c.files(call.Credentials); err != nil {
+		return err
 	}
 	args := c.render(call)
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
@@ -139,6 +139,27 @@ func (c *Command) Call(ctx context.Context, call *Call) error {
 		ce.Code = ee.ExitCode()
 	}
 	return ce
+}
+
+// files writes the credential files of cr unless they hold them already.
+func (c *Command) files(cr *Credentials) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.written == cr {
+		return nil
+	}
+	if c.dir == "" {
+		dir, err := os.MkdirTemp("", "wimse-client-role-")
+		if err != nil {
+			return err
+		}
+		c.dir = dir
+	}
+	if err := WriteCredentials(c.dir, cr); err != nil {
+		return err
+	}
+	c.written = cr
+	return nil
 }
 
 // Close removes the credential files.
@@ -181,16 +202,6 @@ func (c *Command) render(call *Call) []string {
 		}
 	}
 	return out
-}
-
-// writeCredentials writes the credential files into a new temporary
-// directory.
-func writeCredentials(cr *Credentials) (string, error) {
-	dir, err := os.MkdirTemp("", "wimse-client-role-")
-	if err != nil {
-		return "", err
-	}
-	return dir, WriteCredentials(dir, cr)
 }
 
 // WriteCredentials writes the files a client command is given into dir

@@ -62,7 +62,7 @@ func Run(ctx context.Context, cfg Config) (*conformance.Report, error) {
 		ReportSchema: conformance.ReportSchema,
 		Tool:         conformance.Tool{Name: "wimse conformance client", Version: toolVersion()},
 		Vectors:      conformance.VectorSet{Schema: vectors.SchemaID, Digest: set.Digest, Count: len(selected)},
-		Target:       conformance.Target{URL: base, Draft: cfg.Draft, Audience: base, Strict: cfg.Strict, InProcess: true},
+		Target:       conformance.Target{URL: base, Draft: cfg.Draft, Audience: base, Strict: cfg.Strict},
 		StartedAt:    cfg.now().UTC(),
 	}
 	if len(selected) == 0 {
