@@ -23,6 +23,7 @@ const reportMarkdownCell = 200
 // first: fail, xpass, error, unknown, blocked, unsupported, skip, warn,
 // xfail; given order within a status) with ID, draft, status, expected,
 // observed (with the problem detail or the start of the body) and message;
+// the token requests of the token endpoint results among them (mdRequests);
 // the text of the requirements those results cite, when the report carries
 // it (Report.Requirements); and last StatusLine and SummaryLine. Every value
 // is escaped so that text from the target cannot add Markdown or HTML, and
@@ -87,6 +88,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 				mdCell(reportExpected(res.Expected)), mdCell(reportObserved(res.Observed)), mdCell(reportMessage(v, res)))
 		}
 		b.WriteString("\n")
+		mdRequests(&b, v, idx)
 		mdRequirements(&b, v, idx)
 	}
 	b.WriteString(v.StatusLine())

@@ -81,12 +81,17 @@ func TestConformanceRunTokenExchangeTarget(t *testing.T) {
 			_, _ = w.Write([]byte(`{"access_token":"opaque-token","issued_token_type":"urn:ietf:params:oauth:token-type:access_token","token_type":"Bearer","expires_in":60}`))
 		}))
 		defer lax.Close()
-		code, out, errOut := cli(t, "", "conformance", "run", "--profile", "token-exchange", "--target", lax.URL+"/token", "--target-config", profile)
+		md := filepath.Join(dir, "lax.md")
+		code, out, errOut := cli(t, "", "conformance", "run", "--profile", "token-exchange", "--target", lax.URL+"/token", "--target-config", profile, "--report", "md="+md)
 		if code != exitNonConformant {
 			t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 		}
-		if strings.Contains(out+errOut, secret) {
-			t.Error("the console shows the client secret")
+		b, _ := os.ReadFile(md)
+		if strings.Contains(out+errOut+string(b), secret) {
+			t.Error("the console or the Markdown report shows the client secret")
+		}
+		if !strings.Contains(string(b), "Token requests of these results") || !strings.Contains(string(b), "subject\\_token=") {
+			t.Errorf("the Markdown report does not show the token requests:\n%s", b)
 		}
 	})
 	t.Run("config errors", func(t *testing.T) {
