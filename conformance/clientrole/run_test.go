@@ -135,3 +135,37 @@ func TestClientChecksCiteSenderRequirements(t *testing.T) {
 		}
 	}
 }
+
+// TestListenSignedAndMTLS: listening, the suite signs the answer a
+// wit-httpsig client asks to be signed (our client verifies it), and
+// scores the certificate an mtls client presents.
+func TestListenSignedAndMTLS(t *testing.T) {
+	for _, tc := range []struct{ profile, draft, scheme, host string }{
+		{vectors.ClientProfileHTTPSig, vectors.Sig07, "http", ""},
+		{vectors.ClientProfileMTLS, "", "https", "localhost"},
+	} {
+		ln := listen(t)
+		addr := ln.Addr().String()
+		if tc.host != "" {
+			_, port, _ := net.SplitHostPort(addr)
+			addr = tc.host + ":" + port
+		}
+		done := make(chan *conformance.Report)
+		go func() {
+			rep, err := clientrole.Run(context.Background(), clientrole.Config{Profile: tc.profile, Listener: ln, Now: fixedNow, Timeout: 10 * time.Second})
+			if err != nil {
+				t.Error(err)
+			}
+			done <- rep
+		}()
+		call := &clientrole.Call{Profile: tc.profile, Draft: tc.draft, URL: tc.scheme + "://" + addr + "/x", Method: "POST", Body: `{"a":1}`,
+			SignResponse: tc.draft != "", Credentials: suiteCredentials(t)}
+		if err := (clientrole.InProcess{}).Call(context.Background(), call); err != nil {
+			t.Errorf("%s: %v", tc.profile, err)
+		}
+		rep := <-done
+		if len(rep.Results) != 1 || rep.Results[0].Status != conformance.StatusPass {
+			t.Errorf("%s: %+v", tc.profile, rep.Results)
+		}
+	}
+}
