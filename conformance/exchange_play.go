@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -80,7 +81,15 @@ func (r *Runner) playExchange(ctx context.Context, group string, v *vectors.Vect
 		return res
 	}
 	res.Request = sent
-	resp, err := r.client.Do(req)
+	client := r.client
+	if m.Certificate != "" {
+		if client, err = r.certificateClient(m.Certificate); err != nil {
+			res.Status, res.Message = StatusError, "the vector's client certificate: "+err.Error()
+			return res
+		}
+		sent.Fields = append(sent.Fields, [2]string{"(TLS client certificate)", m.Certificate})
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		res.Observed = Observed{Error: transportError(err), Closed: closedByPeer(err)}
 		if res.Observed.Closed {
@@ -210,6 +219,33 @@ func (r *Runner) exchangeRequest(ctx context.Context, m *vectors.ExchangeRequest
 		sent.Fields = append(sent.Fields, [2]string{h[0], "[redacted]"})
 	}
 	return req, sent, nil
+}
+
+// certificateClient is the run's client presenting the client certificate
+// of the mtls vector id in every handshake (a connection of its own).
+func (r *Runner) certificateClient(id string) (*http.Client, error) {
+	v, ok := r.cfg.Set.Find(id)
+	if !ok || v.Input == nil || v.Input.Certificates == nil {
+		return nil, fmt.Errorf("no mtls vector %q with certificates", id)
+	}
+	cert, err := v.Input.Certificates.TLSCertificate()
+	if err != nil {
+		return nil, err
+	}
+	base, ok := r.client.Transport.(*http.Transport)
+	if !ok {
+		base = http.DefaultTransport.(*http.Transport)
+	}
+	tr := base.Clone()
+	tc := tr.TLSClientConfig.Clone()
+	if tc == nil {
+		tc = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	tc.Certificates = []tls.Certificate{cert}
+	tr.TLSClientConfig, tr.DisableKeepAlives = tc, true
+	c := *r.client
+	c.Transport = tr
+	return &c, nil
 }
 
 // usesPoP reports whether a case mints an attestation PoP.

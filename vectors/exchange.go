@@ -92,6 +92,11 @@ const (
 	// challenges (attestation-based-client-auth-11 §6) from the profile's
 	// challengeEndpoint; the runner fetches one for every PoP.
 	FeatureAttestationChallenge = "attestation_challenge"
+	// FeatureSPIFFEX509: the target authenticates spiffe_x509 clients
+	// (draft-ietf-oauth-spiffe-client-auth-02 §3.2) whose X.509-SVIDs chain
+	// to the suite's example.org root (wimse conformance trust-bundle
+	// --x509), over mutual TLS.
+	FeatureSPIFFEX509 = "spiffe_x509"
 )
 
 // ExchangeCase is a token request, materialised at play time.
@@ -124,6 +129,10 @@ type ExchangeCase struct {
 	Deviations []string `json:"deviations,omitempty"`
 	// AltStatus lists other statuses that are right too (405 for a GET).
 	AltStatus []int `json:"altStatus,omitempty"`
+	// Certificate, when set, is the ID of a client-role mtls vector whose
+	// chain and key the runner presents in the TLS handshake (spiffe_x509
+	// client authentication); "" presents none.
+	Certificate string `json:"certificate,omitempty"`
 	// ChallengeHeader: the rejection must carry a fresh challenge in
 	// OAuth-Client-Attestation-Challenge (attestation-based-client-auth-11
 	// §7.4, with use_attestation_challenge).

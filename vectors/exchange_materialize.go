@@ -37,6 +37,9 @@ const (
 	// spiffe_wit client (FeatureSPIFFEJWT, FeatureSPIFFEWIT), in the
 	// suite's trust domain.
 	ValueSPIFFEClientID = "spiffe-client-id"
+	// ValueX509ClientID is the SPIFFE ID of the spiffe_x509 client: the URI
+	// SAN of the mtls vector mtls-client-valid-spiffe.
+	ValueX509ClientID = "certificate-client-id"
 	// ValueChallenge is the attestation challenge the runner fetched for
 	// this request; "" when the target uses none.
 	ValueChallenge = "challenge"
@@ -101,7 +104,7 @@ const (
 func DefaultExchangeValues() map[string]string {
 	return map[string]string{
 		ValueIssuer: "https://as.example.com", ValueTokenEndpoint: "https://as.example.com/token", ValueClientID: "client",
-		ValueSPIFFEClientID: ExchangeSPIFFEClient, ValueChallenge: "", ValueAssertionClientID: "client",
+		ValueSPIFFEClientID: ExchangeSPIFFEClient, ValueChallenge: "", ValueX509ClientID: mtlsClientSPIFFE, ValueAssertionClientID: "client",
 		ValueSubjectIssuer: ExchangeIssuer, ValueSubjectAudience: "https://as.example.com",
 		ValueSubjectTokenType: ExchangeTokenType, ValueSubject: ExchangeSubject, ValueActor: ExchangeActor,
 		ValueResource: ExchangeResource, ValueSecondResource: ExchangeSecondResource,
@@ -113,6 +116,8 @@ func DefaultExchangeValues() map[string]string {
 // ExchangeRequest is a materialised exchange case; client authentication
 // is the runner's, which holds the credentials.
 type ExchangeRequest struct {
+	// Certificate is the case's Certificate: an mtls vector ID.
+	Certificate string
 	Method      string
 	Encoding    string
 	ContentType string
@@ -135,7 +140,7 @@ type ExchangeRequest struct {
 // MaterializeExchange mints the case's tokens at env.Now and fills its
 // placeholders. It never validates: malformed tokens are made on purpose.
 func MaterializeExchange(c *ExchangeCase, env ExchangeEnv) (*ExchangeRequest, error) {
-	out := &ExchangeRequest{Method: c.Method, Encoding: c.Encoding, ContentType: c.ContentType, Client: c.Client,
+	out := &ExchangeRequest{Certificate: c.Certificate, Method: c.Method, Encoding: c.Encoding, ContentType: c.ContentType, Client: c.Client,
 		Tokens: map[string]string{}, Claims: map[string]map[string]any{}, Thumbprints: map[string]string{}}
 	if out.Method == "" {
 		out.Method = "POST"

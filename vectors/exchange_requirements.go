@@ -61,6 +61,7 @@ var exchangeRequirements = []Requirement{
 
 	// SPIFFE client authentication (the SPIFFE digest §4, T-J tests).
 	{"SCA-JWT", docSCA, "3.1", MUST, "a JWT-SVID client assertion (client_assertion_type jwt-spiffe) authenticates its SPIFFE ID only when it is one JWS whose key is a jwt-svid authority of that ID's trust domain, whose sub is a workload SPIFFE ID, whose aud is exactly the issuer identifier, and whose exp has not passed; otherwise invalid_client [T-J1, T-J3..T-J11]"},
+	{"SCA-X509", docSCA, "3.2", MUST, "an X.509-SVID presented in the TLS handshake authenticates its SPIFFE ID only when it chains to that trust domain's X.509 authorities, carries one canonical spiffe:// URI SAN and comes with a client_id naming it; otherwise the client is refused [T-X1..T-X10]"},
 	{"SCA-TYPE", docSCA, "3.1", MUST, "a JWT-SVID sent under client_assertion_type jwt-bearer is not SPIFFE client authentication [T-J2]"},
 	{"SCA-ALG", docSCA, "3.1; JWT-SVID 3", MUST, "a JWT-SVID signed with none or an HMAC algorithm, or typed other than JWT, is refused [T-J14]"},
 	{"SCA-CLIENT-ID", docSCA, "3.1, 3.3", MUST, "a client_id sent beside a JWT-SVID or WIT-SVID is that SVID's SPIFFE ID [T-W20]"},

@@ -116,3 +116,34 @@ func swVectors() []Vector {
 		}, reqs("SCA-WIT"), "invalid_client", 401, labels("t-w21"), altStatus(400), accept("invalid_request")),
 	}
 }
+
+// sxVectors: X.509-SVID client authentication (spiffe_x509,
+// draft-ietf-oauth-spiffe-client-auth-02 §3.2; the SPIFFE digest's T-X
+// tests): the client certificate of an mtls vector presented in the TLS
+// handshake, with client_id its SPIFFE ID.
+func sxVectors() []Vector {
+	base := exValid("sx-valid", "spiffe_x509: mutual TLS with an X.509-SVID of the suite's trust domain (mtls-client-valid-spiffe), client_id its SPIFFE ID", func() *ExchangeCase {
+		c := exchangeBase()
+		c.Client = ClientAssertion
+		c.Certificate = "mtls-client-valid-spiffe"
+		c.add("client_id", "{{certificate-client-id}}")
+		return c
+	}(), append(reqsSuccess, "SCA-X509"), needs(FeatureSPIFFEX509), labels("t-x1"))
+	bad := func(id, change string, mutate func(*ExchangeCase), req, label string, opts ...exOpt) Vector {
+		return exDerived(base, id, change, mutate, reqs(req), "invalid_client", 400, append([]exOpt{altStatus(401), labels(label)}, opts...)...)
+	}
+	return []Vector{
+		base,
+		bad("sx-no-client-id", "the X.509-SVID without a client_id", func(c *ExchangeCase) { c.drop("client_id") }, "SCA-X509", "t-x2", accept("invalid_request")),
+		bad("sx-client-id-mismatch", "client_id names another SPIFFE ID than the certificate's", func(c *ExchangeCase) { c.set("client_id", "spiffe://example.org/ns/default/sa/other") }, "SCA-CLIENT-ID", "t-x3"),
+		bad("sx-wimse-identifier", "a valid Workload Identity Certificate for a wimse:// identifier, which is no X.509-SVID (mtls-client-valid)", func(c *ExchangeCase) {
+			c.Certificate = "mtls-client-valid"
+			c.set("client_id", Subject)
+		}, "SCA-X509", "t-x1"),
+		bad("sx-upper-case-trust-domain", "an X.509-SVID whose SPIFFE ID has an upper-case trust domain (mtls-client-spiffe-upper-case-trust-domain)", func(c *ExchangeCase) {
+			c.Certificate = "mtls-client-spiffe-upper-case-trust-domain"
+			c.set("client_id", "spiffe://EXAMPLE.org/ns/default/sa/client")
+		}, "SCA-X509", "t-x8"),
+		bad("sx-no-certificate", "client_id alone, without a client certificate: no client authentication", func(c *ExchangeCase) { c.Certificate = "" }, "SCA-X509", "t-x2", needs(FeatureClientRequired)),
+	}
+}

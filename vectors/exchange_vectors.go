@@ -26,7 +26,7 @@ var exchangeHeader = []string{
 
 func exchangeVectors() []Vector {
 	var out []Vector
-	for _, g := range [][]Vector{txVectors(), tgVectors(), ttVectors(), dgVectors(), caVectors(), dpVectors(), sjVectors(), swVectors()} {
+	for _, g := range [][]Vector{txVectors(), tgVectors(), ttVectors(), dgVectors(), caVectors(), dpVectors(), sjVectors(), swVectors(), sxVectors()} {
 		out = append(out, g...)
 	}
 	return out

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -218,7 +219,7 @@ func SuiteProfile(issuer, secret, challengeEndpoint string) *conformance.Profile
 		Resources:         []string{vectors.ExchangeResource, vectors.ExchangeSecondResource},
 		Audience:          vectors.ExchangeAudience,
 		Scopes:            strings.Fields(vectors.ExchangeScope),
-		Features: []string{vectors.FeatureClientSecretPost, vectors.FeatureClientRequired, vectors.FeatureDelegation, vectors.FeatureSPIFFEJWT, vectors.FeatureSPIFFEWIT, vectors.FeatureAttestationChallenge,
+		Features: []string{vectors.FeatureClientSecretPost, vectors.FeatureClientRequired, vectors.FeatureDelegation, vectors.FeatureSPIFFEJWT, vectors.FeatureSPIFFEWIT, vectors.FeatureAttestationChallenge, vectors.FeatureSPIFFEX509,
 			vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope, vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP, vectors.FeatureScopeReject},
 	}}
 }
@@ -265,6 +266,25 @@ func suiteBundle(dir string, keys *vectors.KeySet) (string, error) {
 	}
 	if err := b.AddWITAuthority(wk.KeyID, wk.Signer.Public()); err != nil {
 		return "", err
+	}
+	// The suite's X.509 root of example.org (spiffe_x509 clients).
+	roots, err := vectors.MTLSRoots(vectors.DefaultSeed)
+	if err != nil {
+		return "", err
+	}
+	for _, r := range roots {
+		if r.TrustDomain != vectors.TrustDomain {
+			continue
+		}
+		blk, _ := pem.Decode([]byte(r.Certificate))
+		if blk == nil {
+			return "", fmt.Errorf("sts: the suite's root of %s is not PEM", r.TrustDomain)
+		}
+		c, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			return "", err
+		}
+		b.AddX509Authority(c)
 	}
 	raw, err := b.Marshal()
 	if err != nil {
