@@ -374,12 +374,19 @@ func ProfileExample() string {
     "audience": "urn:example:cooperation-context",
     "forbiddenResource": "https://vault.example.com/secrets",
     "scopes": ["orders:read", "orders:write"],
+    // The SPIFFE client of spiffe_jwt and spiffe_wit (JWT-SVIDs and WIT-SVIDs of
+    // example.org: wimse conformance trust-bundle names the authority keys),
+    // and your attestation challenge endpoint if you require challenges.
+    "spiffeClientId": "spiffe://example.org/workload/client",
+    "challengeEndpoint": "https://as.example.com/challenge",
     // client_secret_basic, client_secret_post, private_key_jwt, client_required,
     // delegation, may_act, audience, scope, forbidden_resource, jwt, single_target,
     // rfc7523bis (a client assertion's aud is your issuer alone), dpop, and
     // scope_reject or scope_narrow (what you do with a scope beyond the grant),
     // spiffe_jwt (JWT-SVIDs of example.org, whose JWT-SVID authority is the
-    // suite's "issuer" key, authenticate spiffeClientId).
+    // suite's "issuer-es384" key, authenticate spiffeClientId), spiffe_wit
+    // (WIT-SVIDs, authority "issuer"), attestation_challenge, spiffe_x509
+    // (X.509-SVIDs of the suite's example.org root: trust-bundle --x509).
     "features": ["client_required", "delegation", "audience", "scope"]
   }
 }
