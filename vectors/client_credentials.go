@@ -41,3 +41,21 @@ func RogueServerCertificate(seed string) (tls.Certificate, error) {
 	}
 	return leaf.TLSCertificate(), nil
 }
+
+// WrongNameServerCertificate returns a certificate for ServerSubject from
+// the trusted root of TrustDomain whose only DNS-ID is elsewhere.example:
+// the client-role scenario client-mtls-wrong-server-name presents it to a
+// client that connects to localhost, which must refuse it (mutual-tls-03
+// M6, RFC 9525 §6.3).
+func WrongNameServerCertificate(seed string) (tls.Certificate, error) {
+	p, err := testPKI(seed)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	leaf, err := mtlstest.NewLeaf(p[caRoot], mtlstest.LeafSpec{URIs: []string{ServerSubject}, DNSNames: []string{"elsewhere.example"},
+		NotBefore: leafNotBefore, NotAfter: leafNotAfter, Seed: seed + "\x00mtls client-role wrong-name server"})
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return leaf.TLSCertificate(), nil
+}

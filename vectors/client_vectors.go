@@ -48,6 +48,10 @@ const (
 	// AnswerRogueServer: the TLS handshake presents a certificate for the
 	// server's names from a CA the client does not trust (mtls).
 	AnswerRogueServer = "rogue-server"
+	// AnswerWrongServerName: the TLS handshake presents a certificate from
+	// the trusted CA whose DNS-ID is not the host the client connects to
+	// (mtls).
+	AnswerWrongServerName = "wrong-server-name"
 )
 
 // Capabilities a client command must declare for a scenario
@@ -200,6 +204,8 @@ func clientVectors() []Vector {
 		mget,
 		clientRefusal(mget, "client-mtls-rogue-server", "the suite's TLS certificate names the server but comes from a CA the client does not trust: the client must refuse the handshake and send nothing",
 			AnswerRogueServer, "mtls.chain", []string{"MTLS-CLIENT-SERVER-ID"}, "AuthBypass"),
+		clientRefusal(mget, "client-mtls-wrong-server-name", "the suite's TLS certificate chains to the trusted root but names elsewhere.example, not the host the client connects to: the client must refuse the handshake and send nothing",
+			AnswerWrongServerName, "mtls.dns_id", []string{"MTLS-CLIENT-SERVER-ID"}, "AuthBypass"),
 	)
 	return out
 }
@@ -231,9 +237,9 @@ func lintClient(v *Vector) error {
 		if c.Profile != ClientProfileHTTPSig || !c.SignResponse || v.Result != ResultInvalid {
 			return errors.New("a wrong response signature is an invalid wit-httpsig scenario that asked for a signed response")
 		}
-	case AnswerRogueServer:
+	case AnswerRogueServer, AnswerWrongServerName:
 		if c.Profile != ClientProfileMTLS || v.Result != ResultInvalid {
-			return errors.New("a rogue server certificate is an invalid mtls scenario")
+			return errors.New("a wrong server certificate is an invalid mtls scenario")
 		}
 	default:
 		return errors.New("unknown answer")

@@ -25,9 +25,9 @@ type suite struct {
 	clientTrust *wimse.TrustStore
 	// server signs correct answers; other signs as another workload.
 	server, other *httpsig.Signer
-	// serverCert and rogueCert are the TLS certificates of the mtls
-	// scenarios.
-	serverCert, rogueCert tls.Certificate
+	// serverCert, rogueCert and wrongNameCert are the TLS certificates of
+	// the mtls scenarios.
+	serverCert, rogueCert, wrongNameCert tls.Certificate
 }
 
 // IssueCredentials issues the credentials the suite gives a client at
@@ -109,6 +109,9 @@ func newSuite(seed string, now func() time.Time, set *vectors.Set) (*suite, erro
 		return nil, err
 	}
 	if s.rogueCert, err = vectors.RogueServerCertificate(seed); err != nil {
+		return nil, err
+	}
+	if s.wrongNameCert, err = vectors.WrongNameServerCertificate(seed); err != nil {
 		return nil, err
 	}
 	return s, nil

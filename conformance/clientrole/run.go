@@ -194,7 +194,7 @@ func (e *engine) scenario(ctx context.Context, v *vectors.Vector) conformance.Re
 		got := p.exchanges()
 		all = append(all, got...)
 		callErrs = append(callErrs, err)
-		if len(got) == 0 && v.Client.Answer != vectors.AnswerRogueServer {
+		if len(got) == 0 && !refusesHandshake(v) {
 			res.Status = conformance.StatusError
 			res.Message = "the client sent no request to the suite" + exitText(err)
 			res.Observed.Error = res.Message
@@ -240,11 +240,11 @@ func (e *engine) judge(v *vectors.Vector, all []*exchange, errs []error) (confor
 	} else if ok := slices.IndexFunc(errs, func(err error) bool { return err == nil }); ok >= 0 {
 		status = conformance.StatusFail
 		what := "accepted the answer"
-		if v.Client.Answer == vectors.AnswerRogueServer && len(all) > 0 {
+		if refusesHandshake(v) && len(all) > 0 {
 			what = "completed the TLS handshake and sent a request"
 		}
 		msgs = append(msgs, fmt.Sprintf("the client %s (exit 0) although it must refuse it (%s; %s)", what, v.Expect.Reason, strings.Join(v.Requirements, ", ")))
-	} else if v.Client.Answer == vectors.AnswerRogueServer && len(all) > 0 {
+	} else if refusesHandshake(v) && len(all) > 0 {
 		status = conformance.StatusFail
 		msgs = append(msgs, "the client sent a request over a TLS connection to a server it must not trust, then failed")
 	}
@@ -360,4 +360,10 @@ func requirementsFor(set *vectors.Set, results []conformance.Result) []conforman
 	}
 	slices.SortFunc(out, func(a, b conformance.RequirementInfo) int { return strings.Compare(a.ID, b.ID) })
 	return out
+}
+
+// refusesHandshake reports whether the client must refuse the scenario's
+// TLS handshake, so that no request arrives.
+func refusesHandshake(v *vectors.Vector) bool {
+	return v.Client.Answer == vectors.AnswerRogueServer || v.Client.Answer == vectors.AnswerWrongServerName
 }

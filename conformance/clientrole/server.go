@@ -69,8 +69,13 @@ func (s *server) tlsConfig() *tls.Config {
 		MinVersion: tls.VersionTLS12,
 		ClientAuth: tls.RequestClientCert,
 		GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
-			if p := s.current.Load(); p != nil && p.v.Client.Answer == vectors.AnswerRogueServer {
-				return &s.k.s.rogueCert, nil
+			if p := s.current.Load(); p != nil {
+				switch p.v.Client.Answer {
+				case vectors.AnswerRogueServer:
+					return &s.k.s.rogueCert, nil
+				case vectors.AnswerWrongServerName:
+					return &s.k.s.wrongNameCert, nil
+				}
 			}
 			return &s.k.s.serverCert, nil
 		},

@@ -33,6 +33,7 @@ var clientChecks = []Check{
 	{"client.wpt.typ", MUST, []string{"WPT-SEND-TYP"}, "the WPT typ is JWT"},
 	{"client.wpt.wth_missing", MUST, []string{"WPT-SEND-WTH"}, "the WPT has no wth"},
 	{"mtls.chain", MUST, []string{"MTLS-CLIENT-SERVER-ID"}, "the client does not validate the server's chain to its trust domain's roots"},
+	{"mtls.dns_id", MUST, []string{"MTLS-CLIENT-SERVER-ID"}, "the client does not match the server's DNS-IDs against the host it connects to"},
 }
 
 // ClientChecks returns the client behaviours that can be broken, sorted
