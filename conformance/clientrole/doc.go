@@ -8,9 +8,10 @@
 // HTML writers), in the same scoring vocabulary.
 //
 //	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+//	client, _ := clientrole.NewCommand("my-client --url {{url}} --wit {{wit}} --key {{key}}")
+//	defer client.Close()
 //	rep, err := clientrole.Run(ctx, clientrole.Config{
-//		Profile: "wit-wpt", Draft: "wpt-02", Listener: ln,
-//		Client: clientrole.NewCommand("my-client --url {{url}} --wit {{wit}} --key {{key}}"),
+//		Profile: "wit-wpt", Draft: "wpt-02", Listener: ln, Client: client,
 //	})
 //
 // # Scenarios
@@ -25,7 +26,8 @@
 // key with the "workload" key as cnf.jwk, and, for mtls, a client
 // certificate from the suite's example.org root. The suite's own answers
 // are signed with a WIT for vectors.ServerSubject ("server" key), its TLS
-// certificate is vectors.MTLSServerCertificate (DNS-ID localhost).
+// certificate is vectors.MTLSServerCertificate (DNS-ID localhost): the
+// mtls profile always serves TLS, the WIT profiles with Config.TLS.
 //
 // Every request is scored as it arrives, against the scenario's
 // requirements only; a request that breaks any sender-side requirement of
@@ -53,7 +55,7 @@
 // response signature with a bit flipped, a wrong wimse-req-nonce, a
 // response signed by another workload than the server, a body changed
 // after signing; for mtls a server certificate from a CA the client does
-// not trust. The suite detects the client's verdict by its behaviour: the
+// not trust, or from the trusted CA for another host name. The suite detects the client's verdict by its behaviour: the
 // command's exit status (0 accepted the answer, anything else refused it;
 // Client.Call's error in process) and, for the TLS case, whether a request
 // arrived at all. A refusal counts only behind its source: the valid
@@ -61,6 +63,10 @@
 // client completed, exit 0, and its requests were correct), otherwise the
 // refusal proves nothing and the vector is blocked, as in conformance.
 // Listen-only runs cannot see a verdict, so they play no such vector.
+//
+// SelfTest breaks this module's own client transports one behaviour at a
+// time (internal/mutant ClientChecks, hooks in profiles/httpwpt and
+// profiles/httpsig) and reports which scenarios catch each mutant.
 //
 // Experimental: the requirements follow draft-ietf-wimse-wpt-01/-02,
 // draft-ietf-wimse-http-signature-06/-07 and
