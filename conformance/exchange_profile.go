@@ -24,7 +24,7 @@ var allFeatures = []string{vectors.FeatureClientSecretBasic, vectors.FeatureClie
 	vectors.FeatureClientRequired, vectors.FeatureDelegation, vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope,
 	vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP,
 	vectors.FeatureScopeReject, vectors.FeatureScopeNarrow, vectors.FeatureSPIFFEJWT, vectors.FeatureSPIFFEWIT,
-	vectors.FeatureAttestationChallenge, vectors.FeatureSPIFFEX509}
+	vectors.FeatureAttestationChallenge, vectors.FeatureSPIFFEX509, vectors.FeatureReplayProtection}
 
 // ExchangeProfile maps the token endpoint vectors (--profile
 // token-exchange) onto a deployment: how the suite authenticates as a

@@ -97,6 +97,10 @@ const (
 	// to the suite's example.org root (wimse conformance trust-bundle
 	// --x509), over mutual TLS.
 	FeatureSPIFFEX509 = "spiffe_x509"
+	// FeatureReplayProtection: the target refuses a client assertion, a
+	// DPoP proof or an attestation PoP whose jti it has seen (RFC 7523 §3
+	// item 7, RFC 9449 §11.1, attestation-based-client-auth-11 §12.1).
+	FeatureReplayProtection = "replay_protection"
 )
 
 // ExchangeCase is a token request, materialised at play time.
@@ -129,6 +133,10 @@ type ExchangeCase struct {
 	Deviations []string `json:"deviations,omitempty"`
 	// AltStatus lists other statuses that are right too (405 for a GET).
 	AltStatus []int `json:"altStatus,omitempty"`
+	// Sends is how many times the same materialised request is sent; the
+	// expectation is for the last send, and every earlier one must be
+	// accepted (replay vectors use 2). Zero means 1.
+	Sends int `json:"sends,omitempty"`
 	// Certificate, when set, is the ID of a client-role mtls vector whose
 	// chain and key the runner presents in the TLS handshake (spiffe_x509
 	// client authentication); "" presents none.

@@ -151,6 +151,10 @@ func deviation(flag string, codes ...string) exOpt {
 	}
 }
 
+// sendTwice sends the same request twice: the second is judged (the first
+// must be accepted).
+func sendTwice(v *Vector) { v.Exchange.Sends = 2 }
+
 // altStatus lists other statuses that are right too.
 func altStatus(codes ...int) exOpt {
 	return func(v *Vector) { v.Exchange.AltStatus = append(v.Exchange.AltStatus, codes...) }
@@ -186,7 +190,7 @@ func exValid(id, comment string, c *ExchangeCase, reqs []string, opts ...exOpt) 
 // with the OAuth error code (401s with a Basic challenge).
 func exDerived(from Vector, id, change string, mutate func(*ExchangeCase), reqs []string, code string, status int, opts ...exOpt) Vector {
 	c := from.Exchange.clone()
-	c.Accept, c.Deviations, c.AltStatus, c.Issued = nil, nil, nil, nil
+	c.Accept, c.Deviations, c.AltStatus, c.Issued, c.Sends = nil, nil, nil, nil, 0
 	mutate(c)
 	sig := Signal{Status: status}
 	if status == 401 {

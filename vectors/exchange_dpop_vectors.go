@@ -34,6 +34,13 @@ func dpVectors() []Vector {
 			proof(c).Header = map[string]any{"jwk": map[string]any{"$jwk": "other-workload"}}
 		}),
 		bad("dp-two-proofs", "two DPoP header fields", func(c *ExchangeCase) { c.Headers = append(c.Headers, [2]string{"DPoP", "{{token:dpop}}"}) }),
+		func() Vector {
+			v := bad("dp-replayed", "the same DPoP proof (same jti) sent twice: the second is judged", func(*ExchangeCase) {})
+			v.Requirements = reqs("REPLAY-JTI")
+			sendTwice(&v)
+			needFeatures(&v, FeatureReplayProtection)
+			return v
+		}(),
 		bad("dp-not-a-jwt", "the DPoP field is not a JWT", func(c *ExchangeCase) { c.Tokens["dpop"] = &ExchangeToken{Base: TokenOpaque} }),
 	}
 }

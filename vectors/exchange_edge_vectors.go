@@ -184,6 +184,7 @@ func caEdgeVectors(base Vector) []Vector {
 			"CA-ASSERTION", accept("invalid_request")),
 		exDerived(base, "ca-assertion-and-basic", "the client assertion and the client secret in HTTP Basic: two authentication methods", func(c *ExchangeCase) { c.Client = ClientAssertionAndBasic },
 			reqs("TX-ONE-AUTH-METHOD"), "invalid_request", 400, accept("invalid_client"), altStatus(401), needs(FeatureClientSecretBasic), labels("tx-20")),
+		bad("ca-replayed", "the same client assertion (same jti) sent twice: the second is judged", func(*ExchangeCase) {}, "REPLAY-JTI", sendTwice, needs(FeatureReplayProtection), labels("ca-09")),
 		bad("ca-assertion-without-type", "client_assertion without client_assertion_type", func(c *ExchangeCase) { c.drop("client_assertion_type") },
 			"CA-ASSERTION", accept("invalid_request")),
 	}

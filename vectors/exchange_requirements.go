@@ -70,6 +70,9 @@ var exchangeRequirements = []Requirement{
 	{"ABCA-POP", "draft-ietf-oauth-attestation-based-client-auth-11", "5.1, 7.1", MUST, "the PoP is present (no DPoP combined mode here), typed oauth-client-attestation-pop+jwt, asymmetrically signed by the attestation's cnf key, with aud the issuer identifier, a jti and a recent iat; otherwise invalid_client [T-W3, T-W5..T-W10]"},
 	{"ABCA-CHALLENGE", "draft-ietf-oauth-attestation-based-client-auth-11", "6, 7.4", MUST, "a server that requires challenges answers a PoP without one, or with one it did not issue, with use_attestation_challenge and a fresh challenge in OAuth-Client-Attestation-Challenge [T-W12, T-W13]"},
 
+	// Replay (a claimed feature: RFC 7523 makes it a MAY).
+	{"REPLAY-JTI", docJWTAuth, "3 item 7; RFC 9449 11.1; ABCA 12.1", SHOULD, "a target that claims replay protection refuses a client assertion, DPoP proof or attestation PoP whose jti it has seen within its lifetime [CA-09, T-W11]"},
+
 	// Targets and scope (RFC 8707 §2, RFC 8693 §2.1, §2.2).
 	{"TG-RESOURCE-ABSOLUTE", docResource, "2", MUST, "a resource is an absolute URI without fragment; otherwise invalid_target (invalid_request accepted, digest §14.2) [TG-01, TG-02]"},
 	{"TG-TARGET-POLICY", docTX, "2.2.2", SHOULD, "a target the server does not know, or this client may not obtain a token for, is invalid_target [TG-03, TG-04]"},

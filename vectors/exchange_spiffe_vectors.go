@@ -44,6 +44,8 @@ func sjVectors() []Vector {
 		bad("sj-alg-none", "the JWT-SVID is unsigned (alg none)", func(c *ExchangeCase) { svid(c).Alg = "none" }, "SCA-ALG", "t-j14"),
 		bad("sj-hs256", "the JWT-SVID is HMAC-signed with the key's public JWK as the secret", func(c *ExchangeCase) { svid(c).Alg = "HS256" }, "SCA-ALG", "t-j14"),
 		bad("sj-typ-client-authentication", "the JWT-SVID is typed client-authentication+jwt", func(c *ExchangeCase) { svid(c).Header = map[string]any{"typ": "client-authentication+jwt"} }, "SCA-ALG", "t-j14"),
+		exAcceptable(base, "sj-replayed", "the same JWT-SVID sent twice within its lifetime: accepted both times unless the target's policy makes it single-use",
+			func(*ExchangeCase) {}, []string{"SCA-JWT"}, "Replay", labels("t-j17"), sendTwice),
 		bad("sj-client-id-mismatch", "a client_id parameter naming another SPIFFE ID than the JWT-SVID's sub", func(c *ExchangeCase) { c.add("client_id", "spiffe://example.org/workload/other") }, "SCA-CLIENT-ID", "t-j1"),
 	}
 }
@@ -93,6 +95,8 @@ func swVectors() []Vector {
 		bad("sw-pop-old", "the PoP's iat is an hour old", func(c *ExchangeCase) { pop(c).claim(map[string]any{"iat": map[string]any{"$rel": -3600}}) }, "ABCA-POP", "t-w10"),
 		challenge("sw-pop-no-challenge", "the PoP carries no challenge, at a target that requires them", func(c *ExchangeCase) { pop(c).claim(map[string]any{"challenge": nil}) }, "t-w12"),
 		challenge("sw-pop-unknown-challenge", "the PoP carries a challenge the target never issued", func(c *ExchangeCase) { pop(c).claim(map[string]any{"challenge": "never-issued-challenge"}) }, "t-w13"),
+		bad("sw-pop-replayed", "the same attestation and PoP (same jti, same challenge) sent twice: the second is judged", func(*ExchangeCase) {}, "REPLAY-JTI", "t-w11",
+			sendTwice, needs(FeatureReplayProtection), accept("use_attestation_challenge")),
 		bad("sw-wit-expired", "the WIT-SVID expired 15 minutes ago", func(c *ExchangeCase) { wit(c).claim(expiredClaims) }, "SCA-WIT", "t-w14"),
 		bad("sw-wit-no-kid", "the WIT-SVID has no kid", func(c *ExchangeCase) { wit(c).Header = map[string]any{"kid": nil} }, "SCA-WIT", "t-w15"),
 		bad("sw-wit-typ-jwt", "the WIT-SVID is typed JWT", func(c *ExchangeCase) { wit(c).Header = map[string]any{"typ": "JWT"} }, "SCA-WIT", "t-w15"),

@@ -219,7 +219,7 @@ func SuiteProfile(issuer, secret, challengeEndpoint string) *conformance.Profile
 		Resources:         []string{vectors.ExchangeResource, vectors.ExchangeSecondResource},
 		Audience:          vectors.ExchangeAudience,
 		Scopes:            strings.Fields(vectors.ExchangeScope),
-		Features: []string{vectors.FeatureClientSecretPost, vectors.FeatureClientRequired, vectors.FeatureDelegation, vectors.FeatureSPIFFEJWT, vectors.FeatureSPIFFEWIT, vectors.FeatureAttestationChallenge, vectors.FeatureSPIFFEX509,
+		Features: []string{vectors.FeatureClientSecretPost, vectors.FeatureClientRequired, vectors.FeatureDelegation, vectors.FeatureSPIFFEJWT, vectors.FeatureSPIFFEWIT, vectors.FeatureAttestationChallenge, vectors.FeatureSPIFFEX509, vectors.FeatureReplayProtection,
 			vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope, vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP, vectors.FeatureScopeReject},
 	}}
 }
