@@ -13,11 +13,17 @@ package mutant
 // body parses to no parameters), exchange.resource_malformed and
 // exchange.too_many_targets (the policy's exact allow-lists and its
 // one-target default refuse them too), and the subject and actor token
-// expiry on their own (an expired token leaves the issued token no
-// lifetime: exchange.lifetime).
+// expiry on their own (oidc.expired: an expired token leaves the issued
+// token no lifetime, exchange.lifetime). The oidc.* checks are those of
+// the OIDCValidator that validates the suite's subject and actor tokens
+// at the in-process STS (its Policy carries the Set).
 var exchangeChecks = []Check{
 	{"exchange.grant_type", MUST, []string{"TX-GRANT-TYPE"}, "any grant_type is read as token exchange"},
 	{"may_act.mismatch", SHOULD, []string{"DG-MAY-ACT"}, "the subject token's may_act is not enforced: any actor may act for the subject"},
+	{"oidc.aud_mismatch", SHOULD, []string{"TX-SUBJECT-AUDIENCE"}, "a federated subject or actor token's aud is not compared with the accepted audiences"},
+	{"oidc.not_yet_valid", MUST, []string{"TX-SUBJECT-INVALID"}, "a federated token whose nbf or iat lies in the future is accepted"},
+	{"oidc.signature", MUST, []string{"TX-SUBJECT-INVALID", "DG-ACTOR-INVALID"}, "a federated token's signature is not verified"},
+	{"oidc.sub_missing", SHOULD, []string{"TX-SUBJECT-CLAIMS"}, "a federated token without sub is read with an empty subject"},
 	{"sts.act_chain", MUST, []string{"DG-ACT"}, "the issued token carries no act: delegation reads as impersonation"},
 	{"sts.actor_pair", MUST, []string{"TX-ACTOR-PAIR"}, "an actor_token without actor_token_type (or the reverse) is ignored instead of refused"},
 	{"sts.actor_token", MUST, []string{"DG-ACTOR-INVALID"}, "an actor token that fails validation is read unverified"},

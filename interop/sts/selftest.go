@@ -187,6 +187,9 @@ func serveSuite(ln net.Listener, setup suiteSetup) (*SuiteDeployment, error) {
 			return fail(fmt.Errorf("sts: the token endpoint is a %T, not an exchange.Handler", h))
 		}
 		mutant.Put(xh, mut)
+		if ov, ok := xh.Validators[oauth.TokenTypeIDToken].(*exchange.OIDCValidator); ok {
+			mutant.Put(&ov.Policy, mut)
+		}
 	}
 	pem, err := os.ReadFile(d.CA)
 	if err != nil {
