@@ -2,15 +2,18 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/wimse-wg/wimse/conformance"
+	"github.com/wimse-wg/wimse/interop/sts"
 	"github.com/wimse-wg/wimse/vectors"
 )
 
@@ -101,4 +104,45 @@ func explainExchange(w io.Writer, v *vectors.Vector) {
 		b, _ := json.MarshalIndent(x.Issued, "", "  ")
 		fmt.Fprintf(w, "expected of the issued token, beyond the checks of every 200:\n%s\n", b)
 	}
+}
+
+// exchangeSelftest runs the reference STS's self-test (sts.SelfTest: one
+// mutant per token endpoint check) and plays its variants (sts.Variants),
+// printing a line each.
+func exchangeSelftest(ctx context.Context, e *env) error {
+	start := time.Now()
+	res, err := sts.SelfTest(ctx, conformance.Config{})
+	if err != nil {
+		return failErr("%v", err)
+	}
+	detected := 0
+	for _, m := range res {
+		mark, by := "MISSED  ", ""
+		if m.Detected() {
+			detected++
+			mark, by = "detected", "by "+strings.Join(m.DetectedBy, ", ")
+		}
+		fmt.Fprintf(e.stdout, "%s %-28s %-6s %s\n         %s\n", mark, m.Check.Reason, m.Check.Level, m.Check.Description, by)
+	}
+	fmt.Fprintf(e.stdout, "\n%d of %d mutants detected (%s)\n\n", detected, len(res), time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	clean := 0
+	for _, v := range sts.Variants {
+		rep, err := sts.RunVariant(ctx, conformance.Config{}, v)
+		if err != nil {
+			return failErr("variant %s: %v", v.Name, err)
+		}
+		c := rep.Summary.Counts
+		if rep.Conformant && c[conformance.StatusWarn] == 0 {
+			clean++
+			fmt.Fprintf(e.stdout, "conformant  %s  %d pass, %d unsupported\n", v.Name, c[conformance.StatusPass], c[conformance.StatusUnsupported])
+			continue
+		}
+		fmt.Fprintf(e.stdout, "FALSE ALARM %s: %s\n", v.Name, rep.SummaryLine())
+	}
+	fmt.Fprintf(e.stdout, "\n%d of %d conformant variants pass (%s)\n", clean, len(sts.Variants), time.Since(start).Round(time.Millisecond))
+	if detected != len(res) || clean != len(sts.Variants) {
+		return quietExit(exitFailure)
+	}
+	return nil
 }

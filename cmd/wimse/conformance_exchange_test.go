@@ -169,3 +169,18 @@ func TestConformanceExplainExchange(t *testing.T) {
 		}
 	}
 }
+
+// TestSelftestTokenExchange: every STS mutant is detected and every
+// variant is conformant; an unknown --profile is a usage error.
+func TestSelftestTokenExchange(t *testing.T) {
+	code, out, errOut := cli(t, "", "conformance", "selftest", "--profile", "token-exchange")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if !regexp.MustCompile(`(?m)^(\d+) of (\d+) mutants detected`).MatchString(out) || strings.Contains(out, "MISSED") || strings.Contains(out, "FALSE ALARM") {
+		t.Errorf("selftest output:\n%s", out)
+	}
+	if code, _, _ := cli(t, "", "conformance", "selftest", "--profile", "mtls"); code != exitConfig {
+		t.Errorf("--profile mtls: exit %d, want 2", code)
+	}
+}

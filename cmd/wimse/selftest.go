@@ -13,7 +13,8 @@ import (
 )
 
 func selftestCmd(e *env) *cobra.Command {
-	return &cobra.Command{
+	var profile string
+	c := &cobra.Command{
 		Use:   "selftest",
 		Short: "Run the suite against mutants and conformant policy variants of the reference server",
 		Long: `Prove the suite catches broken servers and only those. Both halves start the
@@ -33,10 +34,21 @@ come out conformant. Prints "conformant  <variant>  N pass, N unsupported" or
 variants pass".
 
 Exits 0 when every mutant is detected and no variant raises a false alarm,
-1 otherwise.`,
-		Example: "  wimse conformance selftest",
+1 otherwise.
+
+With --profile token-exchange the same is done for the reference STS and the
+token endpoint vectors: its token endpoint checks as mutants, its policy and
+client authentication variants as conformant deployments.`,
+		Example: "  wimse conformance selftest\n  wimse conformance selftest --profile token-exchange",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch profile {
+			case "":
+			case profileTokenExchange:
+				return exchangeSelftest(cmd.Context(), e)
+			default:
+				return usageErr("--profile %q: the self-test covers the reference server (no --profile) or %s", profile, profileTokenExchange)
+			}
 			start := time.Now()
 			res, err := server.SelfTest(cmd.Context(), conformance.Config{})
 			if err != nil {
@@ -68,6 +80,8 @@ Exits 0 when every mutant is detected and no variant raises a false alarm,
 			return nil
 		},
 	}
+	c.Flags().StringVar(&profile, "profile", "", "token-exchange: the reference STS and the token endpoint vectors instead of the reference server")
+	return c
 }
 
 // printVariants writes one line per policy variant (and, under it, the
