@@ -175,6 +175,14 @@ func checkIssued(v *vectors.Vector, m *vectors.ExchangeRequest, a *answer) []pro
 		if tt, _ := a.str("token_type"); is.TokenType != "" && !strings.EqualFold(tt, is.TokenType) {
 			add("DP-BOUND", "token_type %q instead of %s", tt, is.TokenType)
 		}
+		if len(m.IssuedAudience) > 0 {
+			aud := audList(claims["aud"])
+			for _, want := range m.IssuedAudience {
+				if !slices.Contains(aud, want) {
+					add("TG-MULTI-TARGET", "the issued aud %v lacks the requested target %q", aud, want)
+				}
+			}
+		}
 		if is.Scope != "" {
 			issued, announced := a.str("scope")
 			if !announced {

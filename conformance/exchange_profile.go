@@ -24,7 +24,8 @@ var allFeatures = []string{vectors.FeatureClientSecretBasic, vectors.FeatureClie
 	vectors.FeatureClientRequired, vectors.FeatureDelegation, vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope,
 	vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP,
 	vectors.FeatureScopeReject, vectors.FeatureScopeNarrow, vectors.FeatureSPIFFEJWT, vectors.FeatureSPIFFEWIT,
-	vectors.FeatureAttestationChallenge, vectors.FeatureSPIFFEX509, vectors.FeatureReplayProtection}
+	vectors.FeatureAttestationChallenge, vectors.FeatureSPIFFEX509, vectors.FeatureReplayProtection,
+	vectors.FeatureMultiTarget}
 
 // ExchangeProfile maps the token endpoint vectors (--profile
 // token-exchange) onto a deployment: how the suite authenticates as a
@@ -149,6 +150,9 @@ func (p *ExchangeProfile) check() error {
 		if !slices.Contains(allFeatures, f) {
 			return bad("features", "%q is not one of %s", f, strings.Join(allFeatures, ", "))
 		}
+	}
+	if slices.Contains(p.Features, vectors.FeatureSingleTarget) && slices.Contains(p.Features, vectors.FeatureMultiTarget) {
+		return bad("features", "single_target and multi_target exclude each other: declare the one your endpoint follows")
 	}
 	if slices.Contains(p.Features, vectors.FeatureScopeReject) && slices.Contains(p.Features, vectors.FeatureScopeNarrow) {
 		return bad("features", "scope_reject and scope_narrow exclude each other: declare the one your policy follows")

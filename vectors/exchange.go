@@ -101,6 +101,10 @@ const (
 	// DPoP proof or an attestation PoP whose jti it has seen (RFC 7523 §3
 	// item 7, RFC 9449 §11.1, attestation-based-client-auth-11 §12.1).
 	FeatureReplayProtection = "replay_protection"
+	// FeatureMultiTarget: the target issues one token for two targets
+	// (two resources, or a resource and an audience), with both in aud
+	// (RFC 8693 §2.1; digest §14.5: the other answer is invalid_target).
+	FeatureMultiTarget = "multi_target"
 )
 
 // ExchangeCase is a token request, materialised at play time.
@@ -239,6 +243,9 @@ type IssuedExpect struct {
 	// DPoPBound: the issued JWT's cnf.jkt is the RFC 7638 thumbprint of
 	// the DPoP proof's key (RFC 9449 §6.1).
 	DPoPBound bool `json:"dpopBound,omitempty"`
+	// Audience lists values the issued JWT's aud must each contain (with
+	// the {{NAME}} placeholders).
+	Audience []string `json:"audience,omitempty"`
 	// Scope, when set, is the scope that must be issued (the response's
 	// scope, else the issued JWT's), compared as a set; it may hold the
 	// {{NAME}} placeholders.

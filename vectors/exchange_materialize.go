@@ -133,8 +133,10 @@ type ExchangeRequest struct {
 	// Thumbprints are the RFC 7638 SHA-256 thumbprints (base64url) of the
 	// keys that signed the minted DPoP proofs, by token name.
 	Thumbprints map[string]string
-	// IssuedScope is the case's Issued.Scope with its placeholders filled.
-	IssuedScope string
+	// IssuedScope and IssuedAudience are the case's Issued.Scope and
+	// Issued.Audience with their placeholders filled.
+	IssuedScope    string
+	IssuedAudience []string
 }
 
 // MaterializeExchange mints the case's tokens at env.Now and fills its
@@ -186,6 +188,15 @@ func MaterializeExchange(c *ExchangeCase, env ExchangeEnv) (*ExchangeRequest, er
 	if c.Issued != nil && c.Issued.Scope != "" {
 		if out.IssuedScope, err = exchangeExpand(c.Issued.Scope, env.Values, out.Tokens); err != nil {
 			return nil, err
+		}
+	}
+	if c.Issued != nil {
+		for _, a := range c.Issued.Audience {
+			e, err := exchangeExpand(a, env.Values, out.Tokens)
+			if err != nil {
+				return nil, err
+			}
+			out.IssuedAudience = append(out.IssuedAudience, e)
 		}
 	}
 	return out, nil

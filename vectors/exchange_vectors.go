@@ -144,6 +144,18 @@ func tgVectors() []Vector {
 			reqs("TG-TARGET-POLICY"), "invalid_target", 400, labels("tg-04"), needs(FeatureForbiddenResource)),
 		exAcceptable(base, "tg-two-resources", "two resources the client may each obtain a token for", func(c *ExchangeCase) { c.add("resource", "{{second-resource}}") },
 			[]string{"TG-MULTI-TARGET", "TX-AUD-TARGET"}, "MultiTarget", labels("tg-05")),
+		exValid("tg-two-resources-issued", "two resources at a target that issues one token for several: aud holds both", func() *ExchangeCase {
+			c := exchangeBase()
+			c.add("resource", "{{second-resource}}")
+			c.Issued = &IssuedExpect{Audience: []string{"{{resource}}", "{{second-resource}}"}}
+			return c
+		}(), append(reqsSuccess, "TG-MULTI-TARGET", "TX-AUD-TARGET"), labels("tg-05"), needs(FeatureMultiTarget)),
+		exValid("tg-resource-and-audience-issued", "the profile's resource and audience at a target that issues one token for several: aud holds both", func() *ExchangeCase {
+			c := exchangeBase()
+			c.add("audience", "{{audience}}")
+			c.Issued = &IssuedExpect{Audience: []string{"{{resource}}", "{{audience}}"}}
+			return c
+		}(), append(reqsSuccess, "TG-MULTI-TARGET", "TX-AUD-TARGET"), labels("tg-06"), needs(FeatureMultiTarget, FeatureAudience)),
 		exDerived(base, "tg-two-resources-refused", "two resources, at a target that issues a token for one target only", func(c *ExchangeCase) { c.add("resource", "{{second-resource}}") },
 			reqs("TG-MULTI-TARGET"), "invalid_target", 400, labels("tg-05"), needs(FeatureSingleTarget)),
 		exAcceptable(aud, "tg-resource-and-audience", "the profile's resource and audience together", func(c *ExchangeCase) { c.add("resource", "{{resource}}") },

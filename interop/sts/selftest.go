@@ -78,11 +78,12 @@ func StartSuite() (*SuiteDeployment, error) { return startSuite(suiteSetup{}) }
 
 // suiteSetup is how a suite deployment departs from the default: the
 // token endpoint checks mut disables (the self-test's mutants), a policy
-// that narrows scope overreach instead of refusing it, and the profile
-// changes that declare it.
+// that narrows scope overreach instead of refusing it, one that issues a
+// token for two targets, and the profile changes that declare them.
 type suiteSetup struct {
 	mut     *mutant.Set
 	narrow  bool
+	multi   bool
 	profile func(*conformance.ExchangeProfile)
 }
 
@@ -158,7 +159,7 @@ func serveSuite(ln net.Listener, setup suiteSetup) (*SuiteDeployment, error) {
 	if err != nil {
 		return fail(err)
 	}
-	policyFile, err := write("suite-policy.json", suitePolicy(setup.narrow))
+	policyFile, err := write("suite-policy.json", suitePolicy(setup.narrow, setup.multi))
 	if err != nil {
 		return fail(err)
 	}
@@ -179,12 +180,17 @@ func serveSuite(ln net.Listener, setup suiteSetup) (*SuiteDeployment, error) {
 	if err != nil {
 		return fail(err)
 	}
-	if mut != nil {
+	if mut != nil || setup.multi {
 		h, _ := srv.mux.Handler(&http.Request{Method: http.MethodPost, URL: &url.URL{Path: TokenPath}})
 		xh, ok := h.(*exchange.Handler)
 		if !ok {
 			srv.Close()
 			return fail(fmt.Errorf("sts: the token endpoint is a %T, not an exchange.Handler", h))
+		}
+		if setup.multi {
+			// The handler's own bound (exchange.Handler.MaxTargets, one by
+			// default) besides the policy's maxTargets.
+			xh.MaxTargets = 2
 		}
 		mutant.Put(xh, mut)
 		if ov, ok := xh.Validators[oauth.TokenTypeIDToken].(*exchange.OIDCValidator); ok {
@@ -230,7 +236,11 @@ func SuiteProfile(issuer, secret, challengeEndpoint string) *conformance.Profile
 // suitePolicy lets the suite's clients exchange the suite issuer's tokens
 // for the vectors' targets and scopes, refusing scope overreach (or, with
 // narrow, narrowing it).
-func suitePolicy(narrow bool) any {
+func suitePolicy(narrow, multi bool) any {
+	maxTargets := 1
+	if multi {
+		maxTargets = 2
+	}
 	overreach := "reject"
 	if narrow {
 		overreach = "narrow"
@@ -243,7 +253,7 @@ func suitePolicy(narrow bool) any {
 			"impersonation": true, "delegation": true, "actorIssuers": []string{vectors.ExchangeIssuer},
 			"resources": []string{vectors.ExchangeResource, vectors.ExchangeSecondResource},
 			"audiences": []string{vectors.ExchangeAudience},
-			"scopes":    strings.Fields(vectors.ExchangeScope), "maxLifetime": "10m",
+			"scopes":    strings.Fields(vectors.ExchangeScope), "maxLifetime": "10m", "maxTargets": maxTargets,
 		}
 	}
 	spiffe := rule("suite-spiffe-jwt", "")
@@ -312,10 +322,10 @@ func readSecret(file, name string) (string, error) {
 }
 
 // RunSuite plays the token endpoint vectors (cfg's selection) against the
-// reference STS started in-process (StartSuite), and then the vectors of
-// the scope-narrowing policy, which the default deployment (it refuses
-// scope overreach) leaves unsupported, against the NarrowScope variant:
-// every vector is played. cfg's Target, Profile, Kinds, Draft and Client
+// reference STS started in-process (StartSuite), and then the vectors the
+// default deployment leaves unsupported (it refuses scope overreach and
+// two targets) against the NarrowScope and MultiTarget variants: every
+// vector is played. cfg's Target, Profile, Kinds, Draft and Client
 // are set here.
 func RunSuite(ctx context.Context, cfg conformance.Config) (*conformance.Report, error) {
 	return runSuiteWithVariants(ctx, cfg, nil)
@@ -338,22 +348,24 @@ func runSuiteWithVariants(ctx context.Context, cfg conformance.Config, mut *muta
 	if len(ids) == 0 {
 		return rep, nil
 	}
-	vcfg := cfg
-	vcfg.IDs = ids
-	vrep, err := runSuite(ctx, vcfg, suiteSetup{mut: mut, narrow: true, profile: NarrowScope.Profile})
-	if errors.Is(err, conformance.ErrNoVectors) {
-		return rep, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("sts: variant %s: %w", NarrowScope.Name, err)
-	}
-	for _, res := range vrep.Results {
-		if i, asked := idx[res.ID]; asked && res.Status != conformance.StatusUnsupported {
-			res.Message = strings.TrimSpace(res.Message + " (played against the reference STS with " + NarrowScope.Name + ")")
-			rep.Results[i] = res
+	for _, v := range []Variant{NarrowScope, MultiTarget} {
+		vcfg := cfg
+		vcfg.IDs = ids
+		vrep, err := runSuite(ctx, vcfg, suiteSetup{mut: mut, narrow: v.NarrowScope, multi: v.MultiTarget, profile: v.Profile})
+		if errors.Is(err, conformance.ErrNoVectors) {
+			continue
 		}
+		if err != nil {
+			return nil, fmt.Errorf("sts: variant %s: %w", v.Name, err)
+		}
+		for _, res := range vrep.Results {
+			if i, asked := idx[res.ID]; asked && res.Status != conformance.StatusUnsupported {
+				res.Message = strings.TrimSpace(res.Message + " (played against the reference STS with " + v.Name + ")")
+				rep.Results[i] = res
+			}
+		}
+		rep.Duration += vrep.Duration
 	}
-	rep.Duration += vrep.Duration
 	rep.Finalize()
 	return rep, nil
 }

@@ -68,7 +68,17 @@ type Variant struct {
 	// NarrowScope deploys a policy that narrows scope overreach
 	// (scopeOverreach narrow) instead of refusing it.
 	NarrowScope bool
+	// MultiTarget deploys a policy (and token endpoint) that issue one
+	// token for two targets instead of refusing them.
+	MultiTarget bool
 }
+
+// MultiTarget is the variant that issues one token for two targets, both
+// in aud (digest §14.5), declared with feature multi_target instead of
+// single_target.
+var MultiTarget = Variant{Name: "two targets", MultiTarget: true, Profile: func(p *conformance.ExchangeProfile) {
+	p.Features = append(slices.DeleteFunc(slices.Clone(p.Features), func(f string) bool { return f == "single_target" }), "multi_target")
+}}
 
 // NarrowScope is the variant whose policy narrows a scope beyond the
 // grant to the part within, announced in the response (digest §14.3),
@@ -81,19 +91,20 @@ var NarrowScope = Variant{Name: "scopeOverreach narrow", NarrowScope: true, Prof
 // authenticates with client_secret_post, or with private_key_jwt (the
 // suite's key), or claims no optional feature at all (only the vectors
 // every token endpoint must pass are played), or the policy narrows scope
-// overreach.
+// overreach, or it issues one token for two targets.
 var Variants = []Variant{
-	{"client_secret_post", func(p *conformance.ExchangeProfile) { p.Client.Method = conformance.AuthClientSecretPost }, false},
+	{"client_secret_post", func(p *conformance.ExchangeProfile) { p.Client.Method = conformance.AuthClientSecretPost }, false, false},
 	{"private_key_jwt", func(p *conformance.ExchangeProfile) {
 		p.Client = conformance.ExchangeClient{Method: conformance.AuthPrivateKeyJWT, ClientID: SuiteClientJWT}
 		p.Features = slices.DeleteFunc(slices.Clone(p.Features), func(f string) bool { return f == "client_secret_post" })
-	}, false},
-	{"no optional feature", func(p *conformance.ExchangeProfile) { p.Features = nil }, false},
+	}, false, false},
+	{"no optional feature", func(p *conformance.ExchangeProfile) { p.Features = nil }, false, false},
 	NarrowScope,
+	MultiTarget,
 }
 
 // RunVariant plays the token endpoint vectors against the in-process
 // reference STS under a variant's profile.
 func RunVariant(ctx context.Context, cfg conformance.Config, v Variant) (*conformance.Report, error) {
-	return runSuite(ctx, cfg, suiteSetup{narrow: v.NarrowScope, profile: v.Profile})
+	return runSuite(ctx, cfg, suiteSetup{narrow: v.NarrowScope, multi: v.MultiTarget, profile: v.Profile})
 }
