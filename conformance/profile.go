@@ -380,7 +380,9 @@ func ProfileExample() string {
     "spiffeClientId": "spiffe://example.org/workload/client",
     "challengeEndpoint": "https://as.example.com/challenge",
     // client_secret_basic, client_secret_post, private_key_jwt, client_required,
-    // delegation, may_act, audience, scope, forbidden_resource, jwt, single_target,
+    // delegation, may_act, audience, scope, forbidden_resource, jwt,
+    // single_target or multi_target (two targets refused, or one token for both),
+    // replay_protection (a seen client assertion, DPoP proof or PoP is refused),
     // rfc7523bis (a client assertion's aud is your issuer alone), dpop, and
     // scope_reject or scope_narrow (what you do with a scope beyond the grant),
     // spiffe_jwt (JWT-SVIDs of example.org, whose JWT-SVID authority is the
