@@ -17,6 +17,7 @@ import (
 	"github.com/wimse-wg/wimse/profiles/httpsig"
 	"github.com/wimse-wg/wimse/profiles/httpwpt"
 	"github.com/wimse-wg/wimse/profiles/mtls"
+	"github.com/wimse-wg/wimse/tokens/wit"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
@@ -24,6 +25,9 @@ import (
 // convention.
 type callFlags struct {
 	url, wit, key, cert, ca, body, draft, trustDomain string
+	headers, contextFields                            []string
+	signResponse                                      bool
+	trustBundle, serverID                             string
 	timeout                                           time.Duration
 }
 
@@ -64,6 +68,13 @@ on a 2xx answer, 1 on any other answer or a refused connection or handshake,
 			if f.body != "" {
 				req.Header.Set("Content-Type", "application/json")
 			}
+			for _, h := range f.headers {
+				name, value, ok := strings.Cut(h, ":")
+				if !ok || strings.TrimSpace(name) == "" {
+					return usageErr("--header %q: want \"Name: value\"", h)
+				}
+				req.Header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+			}
 			resp, err := client.Do(req)
 			if err != nil {
 				return failErr("%v", err)
@@ -92,6 +103,11 @@ on a 2xx answer, 1 on any other answer or a refused connection or handshake,
 	fl.StringVar(&f.trustDomain, "trust-domain", "", "with --cert: the server's trust domain (default: from --ca's URI SAN)")
 	fl.StringVar(&f.body, "body", "", "JSON request body; sent with POST")
 	fl.StringVar(&f.draft, "draft", "wpt-02", "with --wit: wpt-02, wpt-01, http-signature-07 or http-signature-06")
+	fl.StringArrayVar(&f.headers, "header", nil, `extra request field "Name: value" (repeatable)`)
+	fl.StringArrayVar(&f.contextFields, "context-field", nil, "with a WPT: a request field holding a context token to bind with oth (repeatable)")
+	fl.BoolVar(&f.signResponse, "sign-response", false, "with an HTTP message signature: ask for a signed response and refuse an answer that is not signed by --server-id")
+	fl.StringVar(&f.trustBundle, "trust-bundle", "", "with --sign-response: JWK Set of the issuer of the server's WIT")
+	fl.StringVar(&f.serverID, "server-id", "", "with --sign-response: the Workload Identifier that must sign the response")
 	fl.DurationVar(&f.timeout, "timeout", 15*time.Second, "time bound of the whole call")
 	return c
 }
@@ -146,13 +162,51 @@ func (f *callFlags) client() (*http.Client, error) {
 	w := strings.TrimSpace(string(witRaw))
 	switch rev := wimse.Revision(f.draft); rev {
 	case wimse.RevisionWPT01, wimse.RevisionWPT02:
-		client.Transport = &httpwpt.Transport{Base: base, WIT: w, Key: key, Alg: alg, Revision: rev}
+		if f.signResponse {
+			return nil, usageErr("--sign-response needs an HTTP message signature draft")
+		}
+		client.Transport = &httpwpt.Transport{Base: base, WIT: w, Key: key, Alg: alg, Revision: rev, ContextTokenFields: f.contextFields}
 	case wimse.RevisionHTTPSig06, wimse.RevisionHTTPSig07:
-		client.Transport = &httpsig.Transport{Base: base, Signer: &httpsig.Signer{WIT: w, Key: key, Alg: alg, Revision: rev}}
+		if len(f.contextFields) > 0 {
+			return nil, usageErr("--context-field needs a WPT draft")
+		}
+		t := &httpsig.Transport{Base: base, Signer: &httpsig.Signer{WIT: w, Key: key, Alg: alg, Revision: rev}}
+		if f.signResponse {
+			if err := f.requireSignedResponse(t); err != nil {
+				return nil, err
+			}
+		}
+		client.Transport = t
 	default:
 		return nil, usageErr("--draft %q is not wpt-02, wpt-01, http-signature-07 or http-signature-06", f.draft)
 	}
 	return client, nil
+}
+
+// requireSignedResponse makes t ask for a signed response and accept only
+// one signed by --server-id with a WIT from --trust-bundle.
+func (f *callFlags) requireSignedResponse(t *httpsig.Transport) error {
+	if f.trustBundle == "" || f.serverID == "" {
+		return usageErr("--sign-response needs --trust-bundle and --server-id")
+	}
+	id, err := wimse.ParseID(f.serverID)
+	if err != nil {
+		return usageErr("--server-id: %v", err)
+	}
+	b, err := os.ReadFile(f.trustBundle)
+	if err != nil {
+		return usageErr("--trust-bundle: %v", err)
+	}
+	keys, err := wimse.ParseJWKSet(b)
+	if err != nil {
+		return usageErr("--trust-bundle: %v", err)
+	}
+	store := wimse.NewTrustStore()
+	store.Set(id.TrustDomain(), wimse.Anchors{Keys: keys})
+	t.RequireSignedResponse = true
+	t.Responses = &wit.Verifier{Trust: store}
+	t.Responder = httpsig.AuthorizeID(id)
+	return nil
 }
 
 // serverTrustDomain is --trust-domain, or the trust domain of the first

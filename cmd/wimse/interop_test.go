@@ -75,6 +75,12 @@ func TestInteropCall(t *testing.T) {
 		{"unknown draft", witArgs("wpt-03"), 2, ""},
 		{"cert without ca", []string{"interop", "call", "--url", url, "--cert", creds.ClientCert, "--key", creds.ClientKey}, 2, ""},
 		{"missing wit file", []string{"interop", "call", "--url", url, "--wit", filepath.Join(t.TempDir(), "none"), "--key", creds.WITKey}, 2, ""},
+		{"extra field", append(witArgs("wpt-02"), "--header", "X-Request-Id: 7"), 0, creds.WITSubject},
+		{"field not Name: value", append(witArgs("wpt-02"), "--header", "no-colon"), 2, ""},
+		{"context field on a signature draft", append(witArgs("http-signature-07"), "--context-field", "Txn-Token"), 2, ""},
+		{"signed response on a WPT draft", append(witArgs("wpt-02"), "--sign-response"), 2, ""},
+		{"signed response without the server's trust", append(witArgs("http-signature-07"), "--sign-response"), 2, ""},
+		{"signed response, bad server id", append(witArgs("http-signature-07"), "--sign-response", "--trust-bundle", creds.TrustBundle, "--server-id", "not an id"), 2, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
