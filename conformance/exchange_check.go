@@ -192,6 +192,14 @@ func checkIssued(v *vectors.Vector, m *vectors.ExchangeRequest, a *answer) []pro
 				add("TG-SCOPE-SUBSET", "issued scope %q instead of %q", issued, m.IssuedScope)
 			}
 		}
+		if is.Unbound {
+			if tt, _ := a.str("token_type"); strings.EqualFold(tt, "DPoP") {
+				add("WI-NO-UPGRADE", "token_type DPoP: the token is bound to a key nothing proved")
+			}
+			if _, bound := claims["cnf"]; bound {
+				add("WI-NO-UPGRADE", "the issued token carries cnf: it is bound to a key nothing proved")
+			}
+		}
 		if is.DPoPBound && claims != nil {
 			cnf, _ := claims["cnf"].(map[string]any)
 			if jkt, _ := cnf["jkt"].(string); jkt != m.Thumbprints["dpop"] {

@@ -143,3 +143,26 @@ func TestExchangeCheckError(t *testing.T) {
 		}
 	}
 }
+
+// TestExchangeCheckUnbound: with Issued.Unbound, a token bound to a key
+// (token_type DPoP, or cnf in the JWT) misses WI-NO-UPGRADE; a bearer
+// token does not.
+func TestExchangeCheckUnbound(t *testing.T) {
+	v := &vectors.Vector{Exchange: &vectors.ExchangeCase{Issued: &vectors.IssuedExpect{Unbound: true}}}
+	m := &vectors.ExchangeRequest{Tokens: map[string]string{}, Claims: map[string]map[string]any{}}
+	for _, tc := range []struct {
+		tokenType string
+		claims    map[string]any
+		want      int
+	}{
+		{"Bearer", map[string]any{"sub": "x"}, 0},
+		{"DPoP", map[string]any{"sub": "x"}, 1},
+		{"Bearer", map[string]any{"sub": "x", "cnf": map[string]any{"jkt": "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"}}, 1},
+	} {
+		a := answerOf(t, nil, map[string]any{"access_token": jwtOf(t, tc.claims), "issued_token_type": vectors.TokenTypeAccess, "token_type": tc.tokenType, "expires_in": 60})
+		got := reqIDs(checkIssued(v, m, a))
+		if n := len(slices.DeleteFunc(got, func(id string) bool { return id != "WI-NO-UPGRADE" })); n != tc.want {
+			t.Errorf("token_type %s, claims %v: %d WI-NO-UPGRADE problems, want %d", tc.tokenType, tc.claims, n, tc.want)
+		}
+	}
+}

@@ -388,7 +388,9 @@ func ProfileExample() string {
     // spiffe_jwt (JWT-SVIDs of example.org, whose JWT-SVID authority is the
     // suite's "issuer-es384" key, authenticate spiffeClientId), spiffe_wit
     // (WIT-SVIDs, authority "issuer"), attestation_challenge, spiffe_x509
-    // (X.509-SVIDs of the suite's example.org root: trust-bundle --x509).
+    // (X.509-SVIDs of the suite's example.org root: trust-bundle --x509),
+    // wit_subject (WITs of example.org, authority "issuer", iss subjectIssuer,
+    // as subject tokens of type ...:jwt with a Workload-Proof-Token).
     "features": ["client_required", "delegation", "audience", "scope"]
   }
 }

@@ -105,6 +105,13 @@ const (
 	// (two resources, or a resource and an audience), with both in aud
 	// (RFC 8693 §2.1; digest §14.5: the other answer is invalid_target).
 	FeatureMultiTarget = "multi_target"
+	// FeatureWITSubject: the target accepts a WIT of the suite's trust
+	// domain example.org (signed by the suite's "issuer" key, its WIT-SVID
+	// authority, iss the profile's subject issuer) as subject token of type
+	// urn:ietf:params:oauth:token-type:jwt, proved by a Workload Proof
+	// Token in the Workload-Proof-Token field (draft-ietf-wimse-wpt-01 §3)
+	// whose aud is the token endpoint URL (digest §15.10).
+	FeatureWITSubject = "wit_subject"
 )
 
 // ExchangeCase is a token request, materialised at play time.
@@ -208,6 +215,11 @@ const (
 	// TokenAttestationPoP: a Client Attestation PoP for the issuer, signed
 	// with the "workload" key, carrying the challenge the runner fetched.
 	TokenAttestationPoP = "attestation-pop"
+	// TokenWPT: a Workload Proof Token (draft-ietf-wimse-wpt-01) for the
+	// token endpoint (aud), signed with the "workload" key, whose wth is
+	// the hash of the token named "subject" (mint order is by name, so the
+	// subject is minted first), with a fresh jti and a one-minute exp.
+	TokenWPT = "wpt"
 )
 
 // ExchangeToken describes a token to mint: a base, with header members and
@@ -250,6 +262,10 @@ type IssuedExpect struct {
 	// scope, else the issued JWT's), compared as a set; it may hold the
 	// {{NAME}} placeholders.
 	Scope string `json:"scope,omitempty"`
+	// Unbound: the issued token is bound to no key: token_type is not
+	// DPoP and the issued JWT has no cnf (a bearer input yields no
+	// key-bound output without a proof of the key, digest §15.10 WI-06).
+	Unbound bool `json:"unbound,omitempty"`
 }
 
 // lintExchange checks an exchange vector: a case, a signal for the
@@ -275,7 +291,7 @@ func lintExchange(v *Vector) error {
 	}
 	for n, t := range c.Tokens {
 		switch t.Base {
-		case TokenSubject, TokenActor, TokenAssertion, TokenOpaque, TokenDPoP, TokenJWTSVID, TokenWITSVID, TokenAttestationPoP:
+		case TokenSubject, TokenActor, TokenAssertion, TokenOpaque, TokenDPoP, TokenJWTSVID, TokenWITSVID, TokenAttestationPoP, TokenWPT:
 		default:
 			return fmt.Errorf("token %s: base %q", n, t.Base)
 		}

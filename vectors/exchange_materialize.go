@@ -147,13 +147,14 @@ func MaterializeExchange(c *ExchangeCase, env ExchangeEnv) (*ExchangeRequest, er
 	if out.Method == "" {
 		out.Method = "POST"
 	}
-	m := &materializer{env: Env{Now: env.Now, Keys: env.Keys, JTI: env.JTI}}
+	m := &materializer{env: Env{Now: env.Now, Keys: env.Keys, JTI: env.JTI}, tokens: map[string]string{}}
 	for _, name := range slices.Sorted(maps.Keys(c.Tokens)) {
 		tok, claims, err := mintExchangeToken(m, env, name, c.Tokens[name])
 		if err != nil {
 			return nil, fmt.Errorf("vectors: token %s: %w", name, err)
 		}
 		out.Tokens[name] = tok
+		m.tokens[name] = tok
 		if claims != nil {
 			out.Claims[name] = claims
 		}
@@ -311,6 +312,15 @@ func mintExchangeToken(m *materializer, env ExchangeEnv, name string, t *Exchang
 		if key == "" {
 			key = "workload"
 		}
+	case TokenWPT:
+		header = map[string]any{"typ": "wpt+jwt"}
+		claims = map[string]any{
+			"aud": "{{" + ValueTokenEndpoint + "}}", "iat": map[string]any{"$rel": 0}, "exp": map[string]any{"$rel": 60},
+			"jti": map[string]any{"$jti": true}, "wth": map[string]any{"$hash": "token:subject"},
+		}
+		if key == "" {
+			key = "workload"
+		}
 	case TokenAssertion:
 		header = map[string]any{"typ": "JWT"}
 		claims = map[string]any{
@@ -331,7 +341,7 @@ func mintExchangeToken(m *materializer, env ExchangeEnv, name string, t *Exchang
 	if t.Alg != "" {
 		header["alg"] = t.Alg
 	}
-	if k.KeyID != "" && t.Base != TokenDPoP && t.Base != TokenAttestationPoP {
+	if k.KeyID != "" && t.Base != TokenDPoP && t.Base != TokenAttestationPoP && t.Base != TokenWPT {
 		header["kid"] = k.KeyID
 	}
 	override := func(dst, src map[string]any) {

@@ -70,6 +70,13 @@ var exchangeRequirements = []Requirement{
 	{"ABCA-POP", "draft-ietf-oauth-attestation-based-client-auth-11", "5.1, 7.1", MUST, "the PoP is present (no DPoP combined mode here), typed oauth-client-attestation-pop+jwt, asymmetrically signed by the attestation's cnf key, with aud the issuer identifier, a jti and a recent iat; otherwise invalid_client [T-W3, T-W5..T-W10]"},
 	{"ABCA-CHALLENGE", "draft-ietf-oauth-attestation-based-client-auth-11", "6, 7.4", MUST, "a server that requires challenges answers a PoP without one, or with one it did not issue, with use_attestation_challenge and a fresh challenge in OAuth-Client-Attestation-Challenge [T-W12, T-W13]"},
 
+	// WIMSE workload credentials at the token endpoint (digest §15.10).
+	{"WI-PROOF", docWPT01, "3; workload-creds-02 5.1", MUST, "a WIT presented as subject token is accepted only with proof of its cnf key: a Workload Proof Token in Workload-Proof-Token, signed by that key, aud the token endpoint URL, wth the WIT's hash; without one it is refused with invalid_request [WI-08]"},
+	{"WI-WIT", docCreds, "5.1", MUST, "a WIT consumer refuses a WIT that is unsigned (alg none), whose cnf.jwk is a symmetric key, or that has no cnf.jwk: invalid_request at the token endpoint [WI-07]"},
+	{"WI-WPT", docWPT01, "3", MUST, "a WPT consumer refuses a WPT whose alg is not the WIT's cnf.jwk.alg, whose wth is not the WIT's hash, whose aud is another URL or that another key signed: invalid_request at the token endpoint [WI-08]"},
+	{"WI-NO-UPGRADE", "draft-schwenkschuster-wimse-credential-exchange-02", "considerations (an exchange cannot raise trust)", SHOULD, "a bearer subject token exchanged with a request for a key-bound token (dpop_jkt, RFC 9449 §10) and no proof of that key is refused, or answered with a token bound to no key (no cnf, token_type not DPoP) [WI-06]"},
+	{"WI-LIFETIME", docCreds, "credential exchange (expanding lifetime)", SHOULD, "the exchange of a 5-minute WIT issues a token that expires no later than the WIT, or is refused [WI-05]"},
+
 	// Replay (a claimed feature: RFC 7523 makes it a MAY).
 	{"REPLAY-JTI", docJWTAuth, "3 item 7; RFC 9449 11.1; ABCA 12.1", SHOULD, "a target that claims replay protection refuses a client assertion, DPoP proof or attestation PoP whose jti it has seen within its lifetime [CA-09, T-W11]"},
 

@@ -16,9 +16,11 @@ package mutant
 // expiry on their own (oidc.expired: an expired token leaves the issued
 // token no lifetime, exchange.lifetime). The oidc.* checks are those of
 // the OIDCValidator that validates the suite's subject and actor tokens
-// at the in-process STS (its Policy carries the Set).
+// at the in-process STS (its Policy carries the Set); exchange.proof_missing
+// is the WITValidator's proof of a WIT subject token's key.
 var exchangeChecks = []Check{
 	{"exchange.grant_type", MUST, []string{"TX-GRANT-TYPE"}, "any grant_type is read as token exchange"},
+	{"exchange.proof_missing", MUST, []string{"WI-PROOF"}, "a WIT subject token is accepted without proof of its key: the Workload-Proof-Token is neither required nor verified"},
 	{"may_act.mismatch", SHOULD, []string{"DG-MAY-ACT"}, "the subject token's may_act is not enforced: any actor may act for the subject"},
 	{"oidc.aud_mismatch", SHOULD, []string{"TX-SUBJECT-AUDIENCE"}, "a federated subject or actor token's aud is not compared with the accepted audiences"},
 	{"oidc.not_yet_valid", MUST, []string{"TX-SUBJECT-INVALID"}, "a federated token whose nbf or iat lies in the future is accepted"},

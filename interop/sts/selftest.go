@@ -196,6 +196,11 @@ func serveSuite(ln net.Listener, setup suiteSetup) (*SuiteDeployment, error) {
 		if ov, ok := xh.Validators[oauth.TokenTypeIDToken].(*exchange.OIDCValidator); ok {
 			mutant.Put(&ov.Policy, mut)
 		}
+		if jv, ok := xh.Validators[oauth.TokenTypeJWT].(*jwtValidator); ok {
+			if wv, ok := jv.wit.(*exchange.WITValidator); ok {
+				mutant.Put(wv, mut)
+			}
+		}
 	}
 	pem, err := os.ReadFile(d.CA)
 	if err != nil {
@@ -229,7 +234,7 @@ func SuiteProfile(issuer, secret, challengeEndpoint string) *conformance.Profile
 		Audience:          vectors.ExchangeAudience,
 		Scopes:            strings.Fields(vectors.ExchangeScope),
 		Features: []string{vectors.FeatureClientSecretPost, vectors.FeatureClientRequired, vectors.FeatureDelegation, vectors.FeatureSPIFFEJWT, vectors.FeatureSPIFFEWIT, vectors.FeatureAttestationChallenge, vectors.FeatureSPIFFEX509, vectors.FeatureReplayProtection,
-			vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope, vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP, vectors.FeatureScopeReject},
+			vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope, vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP, vectors.FeatureScopeReject, vectors.FeatureWITSubject},
 	}}
 }
 
@@ -249,7 +254,7 @@ func suitePolicy(narrow, multi bool) any {
 		return map[string]any{
 			"scopeOverreach": overreach,
 			"name":           name, "client": map[string]any{"clientId": client},
-			"subjectIssuers": []string{vectors.ExchangeIssuer}, "subjectTokenTypes": []string{oauth.TokenTypeIDToken},
+			"subjectIssuers": []string{vectors.ExchangeIssuer}, "subjectTokenTypes": []string{oauth.TokenTypeIDToken, oauth.TokenTypeJWT},
 			"impersonation": true, "delegation": true, "actorIssuers": []string{vectors.ExchangeIssuer},
 			"resources": []string{vectors.ExchangeResource, vectors.ExchangeSecondResource},
 			"audiences": []string{vectors.ExchangeAudience},
