@@ -42,7 +42,7 @@ func (r *Runner) scoreExchange(v *vectors.Vector, m *vectors.ExchangeRequest, a 
 	}
 	var probs []problem
 	if got == "accept" {
-		probs = checkIssued(v, m, a)
+		probs = append(checkIssued(v, m, a), r.checkCertificateBound(v, m, a)...)
 	} else {
 		if a.status >= 500 {
 			return StatusFail, fmt.Sprintf("answered %d: a server error is not a rejection (RFC 6749 §5.2: 400 with an error code)", a.status), []string{"TX-ERROR-FORMAT"}
@@ -74,6 +74,44 @@ func (r *Runner) scoreExchange(v *vectors.Vector, m *vectors.ExchangeRequest, a 
 		prefix = "the token was issued, but "
 	}
 	return status, prefix + strings.Join(msgs, "; "), ids
+}
+
+// checkCertificateBound: with Issued.CertificateBound, the issued token
+// lies within the validity of the client certificate presented, and no
+// refresh_token comes with it (the X.509 certificate profile, WI-01).
+func (r *Runner) checkCertificateBound(v *vectors.Vector, m *vectors.ExchangeRequest, a *answer) []problem {
+	if is := v.Exchange.Issued; is == nil || !is.CertificateBound {
+		return nil
+	}
+	var out []problem
+	add := func(format string, args ...any) {
+		out = append(out, problem{"WI-X509-ACCEPT", fmt.Sprintf(format, args...)})
+	}
+	if _, ok := a.body["refresh_token"]; ok {
+		add("a refresh_token for an exchanged certificate")
+	}
+	chain, err := r.chain(m.Certificate)
+	if err != nil || len(chain) == 0 {
+		add("the vector's client certificate cannot be read: %v", err)
+		return out
+	}
+	tok, _ := a.str("access_token")
+	claims := decodeJWTClaims(tok)
+	if claims == nil {
+		return out // an opaque token: its lifetime is not observable
+	}
+	leaf := chain[0]
+	exp, ok := number(claims["exp"])
+	switch {
+	case !ok:
+		add("the issued token has no exp: it may outlive the certificate")
+	case int64(exp) > leaf.NotAfter.Unix():
+		add("the issued token expires %d s after the certificate's notAfter", int64(exp)-leaf.NotAfter.Unix())
+	}
+	if nbf, ok := number(claims["nbf"]); ok && int64(nbf) < leaf.NotBefore.Unix() {
+		add("the issued token's nbf is %d s before the certificate's notBefore", leaf.NotBefore.Unix()-int64(nbf))
+	}
+	return out
 }
 
 // checkError checks the signalling of a rejection (RFC 6749 §5.2).

@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -62,6 +63,8 @@ func (r *Runner) playExchange(ctx context.Context, group string, v *vectors.Vect
 	}
 	xp := prof.Exchange
 	values := xp.values(r.target)
+	values[vectors.ValueCertificateX5C] = r.x5c(v.Exchange.Certificate)
+	values[vectors.ValueOtherCertificateX5C] = r.x5c(vectors.X5COtherCertificate)
 	if usesPoP(v.Exchange) && xp.ChallengeEndpoint != "" && slices.Contains(xp.features(), vectors.FeatureAttestationChallenge) {
 		ch, err := r.fetchChallenge(ctx, xp.ChallengeEndpoint)
 		if err != nil {
@@ -256,6 +259,34 @@ func (r *Runner) certificateClient(id string) (*http.Client, error) {
 	c := *r.client
 	c.Transport = tr
 	return &c, nil
+}
+
+// x5c is the chain of the mtls vector id as a JOSE x5c JSON array
+// (standard base64 DER, leaf first); "" when id is "" or names no vector
+// with a chain.
+func (r *Runner) x5c(id string) string {
+	if id == "" {
+		return ""
+	}
+	chain, err := r.chain(id)
+	if err != nil || len(chain) == 0 {
+		return ""
+	}
+	out := make([]string, len(chain))
+	for i, c := range chain {
+		out[i] = base64.StdEncoding.EncodeToString(c.Raw)
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
+}
+
+// chain is the parsed chain of the mtls vector id.
+func (r *Runner) chain(id string) ([]*x509.Certificate, error) {
+	v, ok := r.cfg.Set.Find(id)
+	if !ok || v.Input == nil || v.Input.Certificates == nil {
+		return nil, fmt.Errorf("no mtls vector %q with certificates", id)
+	}
+	return v.Input.Certificates.ParseChain()
 }
 
 // usesPoP reports whether a case mints an attestation PoP.

@@ -25,7 +25,7 @@ var allFeatures = []string{vectors.FeatureClientSecretBasic, vectors.FeatureClie
 	vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP,
 	vectors.FeatureScopeReject, vectors.FeatureScopeNarrow, vectors.FeatureSPIFFEJWT, vectors.FeatureSPIFFEWIT,
 	vectors.FeatureAttestationChallenge, vectors.FeatureSPIFFEX509, vectors.FeatureReplayProtection,
-	vectors.FeatureMultiTarget, vectors.FeatureWITSubject}
+	vectors.FeatureMultiTarget, vectors.FeatureWITSubject, vectors.FeatureX509Subject}
 
 // ExchangeProfile maps the token endpoint vectors (--profile
 // token-exchange) onto a deployment: how the suite authenticates as a

@@ -390,7 +390,9 @@ func ProfileExample() string {
     // (WIT-SVIDs, authority "issuer"), attestation_challenge, spiffe_x509
     // (X.509-SVIDs of the suite's example.org root: trust-bundle --x509),
     // wit_subject (WITs of example.org, authority "issuer", iss subjectIssuer,
-    // as subject tokens of type ...:jwt with a Workload-Proof-Token).
+    // as subject tokens of type ...:jwt with a Workload-Proof-Token),
+    // x509_subject (the X.509-to-access-token profile: the spiffe_x509
+    // client's certificate as subject token of type ...:mtls, with audience).
     "features": ["client_required", "delegation", "audience", "scope"]
   }
 }

@@ -112,6 +112,13 @@ const (
 	// Token in the Workload-Proof-Token field (draft-ietf-wimse-wpt-01 §3)
 	// whose aud is the token endpoint URL (digest §15.10).
 	FeatureWITSubject = "wit_subject"
+	// FeatureX509Subject: the target implements the X.509 certificate to
+	// access token profile (digest §8.3): a spiffe_x509 client whose
+	// X.509-SVID chains to the suite's example.org root exchanges it
+	// (subject_token mtls_client_certificate, subject_token_type
+	// urn:ietf:params:oauth:token-type:mtls) for an access token for the
+	// profile's audience.
+	FeatureX509Subject = "x509_subject"
 )
 
 // ExchangeCase is a token request, materialised at play time.
@@ -266,6 +273,12 @@ type IssuedExpect struct {
 	// DPoP and the issued JWT has no cnf (a bearer input yields no
 	// key-bound output without a proof of the key, digest §15.10 WI-06).
 	Unbound bool `json:"unbound,omitempty"`
+	// CertificateBound: the issued token does not outlive the client
+	// certificate the case presents (Certificate): the issued JWT's exp is
+	// no later than its notAfter, its nbf (when present) no earlier than
+	// its notBefore, and the response has no refresh_token (the X.509
+	// certificate profile, digest §8.3).
+	CertificateBound bool `json:"certificateBound,omitempty"`
 }
 
 // lintExchange checks an exchange vector: a case, a signal for the

@@ -40,6 +40,14 @@ const (
 	// ValueX509ClientID is the SPIFFE ID of the spiffe_x509 client: the URI
 	// SAN of the mtls vector mtls-client-valid-spiffe.
 	ValueX509ClientID = "certificate-client-id"
+	// ValueCertificateX5C is the chain of the case's Certificate (the mtls
+	// vector it names) as a JOSE x5c JSON array (standard base64 DER, leaf
+	// first), filled by the runner; "" when the case presents none.
+	ValueCertificateX5C = "certificate-chain"
+	// ValueOtherCertificateX5C is, in the same form, the chain of the mtls
+	// vector mtls-client-valid: a certificate that is not the spiffe_x509
+	// client's. Filled by the runner.
+	ValueOtherCertificateX5C = "other-certificate-chain"
 	// ValueChallenge is the attestation challenge the runner fetched for
 	// this request; "" when the target uses none.
 	ValueChallenge = "challenge"
@@ -105,6 +113,7 @@ func DefaultExchangeValues() map[string]string {
 	return map[string]string{
 		ValueIssuer: "https://as.example.com", ValueTokenEndpoint: "https://as.example.com/token", ValueClientID: "client",
 		ValueSPIFFEClientID: ExchangeSPIFFEClient, ValueChallenge: "", ValueX509ClientID: mtlsClientSPIFFE, ValueAssertionClientID: "client",
+		ValueCertificateX5C: "", ValueOtherCertificateX5C: "",
 		ValueSubjectIssuer: ExchangeIssuer, ValueSubjectAudience: "https://as.example.com",
 		ValueSubjectTokenType: ExchangeTokenType, ValueSubject: ExchangeSubject, ValueActor: ExchangeActor,
 		ValueResource: ExchangeResource, ValueSecondResource: ExchangeSecondResource,

@@ -9,6 +9,7 @@ const (
 	docJWTAuthBis = "draft-ietf-oauth-rfc7523bis"
 	docHTTP       = "RFC 9110"
 	docSCA        = "draft-ietf-oauth-spiffe-client-auth-02"
+	docX509       = "draft-mccracken-wimse-x509-to-access-token-exchange-profile"
 )
 
 // exchangeRequirements are the token endpoint requirements the exchange
@@ -76,6 +77,12 @@ var exchangeRequirements = []Requirement{
 	{"WI-WPT", docWPT01, "3", MUST, "a WPT consumer refuses a WPT whose alg is not the WIT's cnf.jwk.alg, whose wth is not the WIT's hash, whose aud is another URL or that another key signed: invalid_request at the token endpoint [WI-08]"},
 	{"WI-NO-UPGRADE", "draft-schwenkschuster-wimse-credential-exchange-02", "considerations (an exchange cannot raise trust)", SHOULD, "a bearer subject token exchanged with a request for a key-bound token (dpop_jkt, RFC 9449 §10) and no proof of that key is refused, or answered with a token bound to no key (no cnf, token_type not DPoP) [WI-06]"},
 	{"WI-LIFETIME", docCreds, "credential exchange (expanding lifetime)", SHOULD, "the exchange of a 5-minute WIT issues a token that expires no later than the WIT, or is refused [WI-05]"},
+
+	// The X.509 certificate to access token profile (digest §8.3, §15.10).
+	{"WI-X509-ACCEPT", docX509, "token exchange request and response", MUST, "a client certificate chaining to a configured anchor, presented in the TLS handshake with subject_token mtls_client_certificate of type urn:ietf:params:oauth:token-type:mtls, an audience and requested_token_type access_token, is exchanged for an access token: issued_token_type access_token, no refresh_token, exp not after the certificate's notAfter and nbf not before its notBefore [WI-01]"},
+	{"WI-X509-ANCHOR", docX509, "processing", MUST, "the exchange is accepted only if the certificate chain validates to a configured trust anchor: a certificate of an unconfigured CA is refused [WI-02]"},
+	{"WI-X509-LEAF", docX509, "token exchange request", MUST, "an x5c subject_token is accepted only when its leaf is the TLS client certificate: another leaf is refused [WI-03]"},
+	{"WI-X509-REQUEST", docX509, "token exchange request", MUST, "audience is REQUIRED and requested_token_type MUST be access_token: a request without audience, or asking for another type, is refused with invalid_request [WI-04]"},
 
 	// Replay (a claimed feature: RFC 7523 makes it a MAY).
 	{"REPLAY-JTI", docJWTAuth, "3 item 7; RFC 9449 11.1; ABCA 12.1", SHOULD, "a target that claims replay protection refuses a client assertion, DPoP proof or attestation PoP whose jti it has seen within its lifetime [CA-09, T-W11]"},

@@ -2,7 +2,7 @@ package vectors
 
 // The exchange catalogue: token endpoint vectors of the implementation
 // digest §15.1 (TX), §15.2 (TG), §15.3 (TT), §15.4 (DG), §15.6 (CA) and
-// §15.9 (DP, at the token endpoint), §15.10 (WI: WIT subject tokens),
+// §15.9 (DP, at the token endpoint), §15.10 (WI: WIT subject tokens, the X.509 certificate profile),
 // one table per group. Every negative vector is derived from a valid one
 // by one change; expiry offsets are "clearly beyond" any reasonable skew
 // (UndeclaredClockSkew), so no vector rests on the target's skew.
@@ -14,6 +14,7 @@ var exchangeNotes = map[string]Note{
 	"ScopeOverreach":         {BugType: "POLICY", Description: "a server may refuse a scope beyond what it grants (invalid_scope) or narrow it and say so in the response's scope (RFC 6749 §3.3, RFC 8693 §2.2.1, digest §14.3): either is right, a token with the extra scope never is."},
 	"MultiTarget":            {BugType: "POLICY", Description: "RFC 8693 §2.1 permits several resource and audience values; a server issues one token for all of them or refuses with invalid_target (digest §14.5). Either is right; a token for only some of them is not."},
 	"BearerUpgrade":          {BugType: "POLICY", Description: "a bearer subject token cannot buy a key-bound token without a proof of the key (digest §15.10 WI-06): a server refuses such a request or issues a token bound to no key; either is right, a token bound to the unproven key never is."},
+	"X5CSubjectToken":        {BugType: "POLICY", Description: "the X.509 certificate profile's newer text lets subject_token be the client's chain as a JOSE x5c array whose leaf is the TLS client certificate (digest §8.3); a server that takes only the literal mtls_client_certificate refuses it. Either is right; a token for an x5c whose leaf is another certificate never is (wi-x509-x5c-other-leaf)."},
 	"DefaultTarget":          {BugType: "POLICY", Description: "with neither resource nor audience, RFC 8693 §2.1 lets the server pick a default target or refuse (digest §14.4)."},
 }
 
@@ -27,7 +28,7 @@ var exchangeHeader = []string{
 
 func exchangeVectors() []Vector {
 	var out []Vector
-	for _, g := range [][]Vector{txVectors(), tgVectors(), ttVectors(), dgVectors(), caVectors(), dpVectors(), sjVectors(), swVectors(), sxVectors(), wiVectors()} {
+	for _, g := range [][]Vector{txVectors(), tgVectors(), ttVectors(), dgVectors(), caVectors(), dpVectors(), sjVectors(), swVectors(), sxVectors(), wiVectors(), wiX509Vectors()} {
 		out = append(out, g...)
 	}
 	return out

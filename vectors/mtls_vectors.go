@@ -471,6 +471,8 @@ func mtlsVectors() []Vector {
 			comment: "the client certificate is self-signed", reqs: r("MTLS-CHAIN"), flags: f("AuthBypass")},
 		{id: "mtls-client-unknown-root", role: cl, issuer: caRogue, uris: []string{Subject}, from: fromClient, reason: rChain,
 			comment: "the client certificate chains to an example.org root that is not trusted", reqs: r("MTLS-CHAIN"), flags: f("AuthBypass")},
+		{id: "mtls-client-spiffe-unknown-root", role: cl, issuer: caRogue, uris: []string{mtlsClientSPIFFE}, from: "mtls-client-valid-spiffe", reason: rChain,
+			comment: "the X.509-SVID-shaped client certificate chains to an example.org root that is not trusted", reqs: r("MTLS-CHAIN"), flags: f("AuthBypass")},
 		{id: "mtls-client-missing-intermediate", role: cl, issuer: caIntermediate, leafOnly: true, uris: []string{Subject}, from: fromInter, reason: rChain,
 			comment: "the client sends its leaf without the intermediate CA that issued it", reqs: r("MTLS-CHAIN"), flags: f("Malformed")},
 

@@ -941,6 +941,16 @@ const (
 	// does not identify a SPIFFE client: its identifier is not a spiffe://
 	// ID (spiffe-client-auth-02 §3.2), or not a known client: invalid_client.
 	ReasonExchangeClientCertificate Reason = "exchange.client_certificate"
+	// ReasonExchangeX509Subject: a subject token of type
+	// urn:ietf:params:oauth:token-type:mtls (the X.509-to-access-token
+	// profile) is neither the literal mtls_client_certificate nor an x5c
+	// chain whose leaf is the TLS client certificate, or the request came
+	// without a verified client certificate (spiffe_x509): invalid_request.
+	ReasonExchangeX509Subject Reason = "exchange.x509_subject"
+	// ReasonExchangeAudienceRequired: the subject token is of type mtls and
+	// the request names no audience, which that profile makes REQUIRED:
+	// invalid_request.
+	ReasonExchangeAudienceRequired Reason = "exchange.audience_required"
 )
 
 // Revocation and introspection reasons: the RFC 7009 revocation and RFC

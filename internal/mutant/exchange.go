@@ -19,6 +19,7 @@ package mutant
 // at the in-process STS (its Policy carries the Set); exchange.proof_missing
 // is the WITValidator's proof of a WIT subject token's key.
 var exchangeChecks = []Check{
+	{"exchange.audience_required", MUST, []string{"WI-X509-REQUEST"}, "a subject token of type mtls (the X.509 certificate profile) is exchanged without the audience the profile requires"},
 	{"exchange.grant_type", MUST, []string{"TX-GRANT-TYPE"}, "any grant_type is read as token exchange"},
 	{"exchange.proof_missing", MUST, []string{"WI-PROOF"}, "a WIT subject token is accepted without proof of its key: the Workload-Proof-Token is neither required nor verified"},
 	{"may_act.mismatch", SHOULD, []string{"DG-MAY-ACT"}, "the subject token's may_act is not enforced: any actor may act for the subject"},

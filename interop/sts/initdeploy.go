@@ -360,27 +360,33 @@ func (w *initWriter) all() (*Deployment, error) {
 
 // policy is the demo policy: each classic client, and every SPIFFE
 // workload of the trust domain, may exchange the trust domain's WITs
-// and JWT-SVIDs for the payments API.
+// and JWT-SVIDs for the payments API; a SPIFFE workload also its own
+// X.509-SVID (subject token type mtls), for the audience of that API.
 func (w *initWriter) policy() string {
-	rule := func(name, client string) string {
+	rule := func(name, client, types, audiences string) string {
 		return fmt.Sprintf(`    {
       "name": %q,
       "client": %s,
       "subjectIssuers": [%q],
-      "subjectTokenTypes": [%q],
+      "subjectTokenTypes": [%s],
       "impersonation": true,
       "delegation": true,
       "actorIssuers": [%q],
-      "resources": [%q],
+      "resources": [%q],%s
       "scopes": [%q, "payments:charge"],
       "maxLifetime": "10m"
-    }`, name, client, w.spiffeID(""), oauth.TokenTypeJWT, w.spiffeID(""), DemoResource, DemoScope)
+    }`, name, client, w.spiffeID(""), types, w.spiffeID(""), DemoResource, audiences, DemoScope)
 	}
+	jwt := fmt.Sprintf("%q", oauth.TokenTypeJWT)
+	// SPIFFE workloads may also exchange their own X.509-SVID (subject
+	// token type mtls, the X.509-to-access-token profile), which requires
+	// an audience: the resource's URL.
+	workloads := jwt + ", " + fmt.Sprintf("%q", oauth.TokenTypeMTLS)
 	return "// The demo policy written by wimse sts init: who may obtain a token for what.\n{\n  \"version\": 1,\n  \"rules\": [\n" +
-		rule("basic-client", fmt.Sprintf(`{"clientId": %q}`, DemoClientBasic)) + ",\n" +
-		rule("post-client", fmt.Sprintf(`{"clientId": %q}`, DemoClientPost)) + ",\n" +
-		rule("private-key-jwt-client", fmt.Sprintf(`{"clientId": %q}`, DemoClientJWT)) + ",\n" +
-		rule("spiffe-workloads", fmt.Sprintf(`{"trustDomain": %q, "scheme": "spiffe"}`, w.td.String())) + "\n  ]\n}\n"
+		rule("basic-client", fmt.Sprintf(`{"clientId": %q}`, DemoClientBasic), jwt, "") + ",\n" +
+		rule("post-client", fmt.Sprintf(`{"clientId": %q}`, DemoClientPost), jwt, "") + ",\n" +
+		rule("private-key-jwt-client", fmt.Sprintf(`{"clientId": %q}`, DemoClientJWT), jwt, "") + ",\n" +
+		rule("spiffe-workloads", fmt.Sprintf(`{"trustDomain": %q, "scheme": "spiffe"}`, w.td.String()), workloads, fmt.Sprintf("\n      \"audiences\": [%q],", DemoResource)) + "\n  ]\n}\n"
 }
 
 // renew mints the workload credentials: the demo workload's WIT-SVID and

@@ -157,6 +157,29 @@ func TestInitDeploymentEveryMethod(t *testing.T) {
 		})
 	}
 
+	// The X.509-to-access-token profile: the spiffe_x509 client exchanges
+	// its own certificate for the payments API's audience.
+	t.Run("x509 subject", func(t *testing.T) {
+		c := d.Clients[oauth.AuthMethodSPIFFEX509]
+		pair, err := tls.LoadX509KeyPair(c.Cert, c.CertKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		client := &exchange.Client{TokenURL: md.TokenEndpoint, Auth: &exchange.SPIFFEX509{ClientID: c.ClientID}, HTTPClient: dm.httpClient(t, pair)}
+		resp, err := client.Exchange(ctx, exchange.Request{SubjectToken: exchange.X509ClientCertificateToken, SubjectTokenType: oauth.TokenTypeMTLS,
+			Audience: []string{sts.DemoResource}, RequestedTokenType: oauth.TokenTypeAccessToken})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.IssuedTokenType != oauth.TokenTypeAccessToken || resp.RefreshToken != "" {
+			t.Fatalf("response %+v", resp)
+		}
+		if _, err := client.Exchange(ctx, exchange.Request{SubjectToken: exchange.X509ClientCertificateToken, SubjectTokenType: oauth.TokenTypeMTLS,
+			Resource: []string{sts.DemoResource}}); err == nil {
+			t.Fatal("an mtls subject token without audience was exchanged")
+		}
+	})
+
 	t.Run("dpop", func(t *testing.T) {
 		k, err := wimse.LoadPrivateJWK(d.DPoPKey())
 		if err != nil {
@@ -229,8 +252,8 @@ func TestInitDeploymentEveryMethod(t *testing.T) {
 			revoked++
 		}
 	}
-	if issued != 7 || revoked != 1 {
-		t.Errorf("audit: %d issued, %d revoked; want 7 and 1", issued, revoked)
+	if issued != 8 || revoked != 1 {
+		t.Errorf("audit: %d issued, %d revoked; want 8 and 1", issued, revoked)
 	}
 	pub, err := sts.CheckpointPublic(dm.srv.Config())
 	if err != nil {

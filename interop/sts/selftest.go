@@ -234,7 +234,7 @@ func SuiteProfile(issuer, secret, challengeEndpoint string) *conformance.Profile
 		Audience:          vectors.ExchangeAudience,
 		Scopes:            strings.Fields(vectors.ExchangeScope),
 		Features: []string{vectors.FeatureClientSecretPost, vectors.FeatureClientRequired, vectors.FeatureDelegation, vectors.FeatureSPIFFEJWT, vectors.FeatureSPIFFEWIT, vectors.FeatureAttestationChallenge, vectors.FeatureSPIFFEX509, vectors.FeatureReplayProtection,
-			vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope, vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP, vectors.FeatureScopeReject, vectors.FeatureWITSubject},
+			vectors.FeatureMayAct, vectors.FeatureAudience, vectors.FeatureScope, vectors.FeatureForbiddenResource, vectors.FeatureJWT, vectors.FeatureSingleTarget, vectors.FeatureRFC7523bis, vectors.FeatureDPoP, vectors.FeatureScopeReject, vectors.FeatureWITSubject, vectors.FeatureX509Subject},
 	}}
 }
 
@@ -263,7 +263,14 @@ func suitePolicy(narrow, multi bool) any {
 	}
 	spiffe := rule("suite-spiffe-jwt", "")
 	spiffe["client"] = map[string]any{"trustDomain": vectors.TrustDomain, "scheme": "spiffe"}
-	return map[string]any{"version": 1, "rules": []any{rule("suite-secret", DemoClientBasic), rule("suite-private-key-jwt", SuiteClientJWT), spiffe}}
+	// The X.509-to-access-token profile (feature x509_subject): a
+	// spiffe_x509 client exchanges its own certificate, whose issuer is
+	// its trust domain's SPIFFE ID.
+	x509Subject := rule("suite-x509-subject", "")
+	x509Subject["client"] = spiffe["client"]
+	x509Subject["subjectIssuers"] = []string{"spiffe://" + vectors.TrustDomain}
+	x509Subject["subjectTokenTypes"] = []string{oauth.TokenTypeMTLS}
+	return map[string]any{"version": 1, "rules": []any{rule("suite-secret", DemoClientBasic), rule("suite-private-key-jwt", SuiteClientJWT), spiffe, x509Subject}}
 }
 
 // suiteBundle writes the SPIFFE bundle of the suite's trust domain: the

@@ -250,6 +250,11 @@ func (s *Server) validators(t *trust, revocations exchange.Revocations) map[stri
 	if len(t.oidc) > 0 {
 		vs[oauth.TokenTypeIDToken] = &exchange.OIDCValidator{Issuers: t.oidc}
 	}
+	// The X.509-to-access-token profile: the subject is the client
+	// certificate that spiffe_x509 verified, so only with that method.
+	if slices.Contains(s.cfg.AuthMethods, oauth.AuthMethodSPIFFEX509) {
+		vs[oauth.TokenTypeMTLS] = exchange.X509SubjectValidator{}
+	}
 	return vs
 }
 

@@ -130,6 +130,15 @@
 //     to client authentication) whose WPT has aud = the token endpoint URL
 //     from configuration and wth = the WIT's hash, single-use by its replay
 //     cache (WITValidator). No proof is exchange.proof_missing.
+//   - X.509 certificate to access token (subject_token_type mtls,
+//     draft-mccracken-wimse-x509-to-access-token-exchange-profile): the
+//     subject is the client certificate that spiffe_x509 verified
+//     (X509SubjectValidator; subject_token mtls_client_certificate, or an
+//     x5c chain whose leaf is that certificate byte for byte), and the
+//     issued token expires no later than its notAfter. The Handler adds
+//     the profile's request rules: audience REQUIRED
+//     (exchange.audience_required) and requested_token_type access_token
+//     (exchange.requested_token_type), both invalid_request.
 //   - Access tokens this server issued are read with an accesstoken.Verifier
 //     that trusts only this server; a cnf-bound one needs the client's proof
 //     of that key or certificate. JWT-SVIDs must name this server as sole

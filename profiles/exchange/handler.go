@@ -186,6 +186,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, d *Decision) (*R
 	default:
 		return nil, invalid(oauth.ErrorInvalidRequest, wimse.ReasonExchangeRequestedTokenType, "requested_token_type %q is not issued here", truncate(tokenType))
 	}
+	if req.SubjectTokenType == oauth.TokenTypeMTLS {
+		if err := h.x509Profile(req, tokenType); err != nil {
+			return nil, err
+		}
+	}
 
 	if err := h.targets(req); err != nil {
 		return nil, err
@@ -307,6 +312,23 @@ func (h *Handler) validate(ctx context.Context, r *http.Request, client ClientId
 		return nil, serverError(wimse.Errorf(wimse.ReasonInternal, "exchange: the %s token validator returned no subject", role))
 	}
 	return p, nil
+}
+
+// x509Profile enforces the request rules of the X.509 certificate to
+// access token profile (subject_token_type mtls; digest §8.3) that no
+// validator sees: audience is REQUIRED (the relying party's identifier
+// assigned by the AS), exchange.audience_required without one, and
+// requested_token_type MUST be access_token (absent reads as access_token
+// here, the Handler's default), exchange.requested_token_type otherwise.
+// Both are invalid_request.
+func (h *Handler) x509Profile(req *Request, tokenType string) error {
+	if len(req.Audience) == 0 && !mutant.Of(h).Off(mutX509Audience) {
+		return invalid(oauth.ErrorInvalidRequest, wimse.ReasonExchangeAudienceRequired, "audience is required with subject_token_type %s", oauth.TokenTypeMTLS)
+	}
+	if tokenType != oauth.TokenTypeAccessToken {
+		return invalid(oauth.ErrorInvalidRequest, wimse.ReasonExchangeRequestedTokenType, "requested_token_type must be %s with subject_token_type %s", oauth.TokenTypeAccessToken, oauth.TokenTypeMTLS)
+	}
+	return nil
 }
 
 // targets checks the number of targets and, again, the resources (RFC

@@ -42,6 +42,9 @@ const (
 	// token issued unbound); mutDPoPBinding: every proof is ignored.
 	mutDPoPProof   = "sts.dpop_proof"
 	mutDPoPBinding = "sts.dpop_binding"
+	// mutX509Audience: a subject token of type mtls is exchanged without
+	// the audience its profile requires.
+	mutX509Audience = "exchange.audience_required"
 )
 
 // mutateForm applies the form mutants before ParseRequest: repeated
