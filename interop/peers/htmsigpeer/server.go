@@ -11,6 +11,7 @@ import (
 
 	"github.com/lestrrat-go/jwx/v3/jwk"
 
+	"github.com/wimse-wg/wimse/interop/peers/internal/peercli"
 	"github.com/wimse-wg/wimse/interop/peers/jwxpeer"
 )
 
@@ -39,7 +40,7 @@ type Server struct {
 	// Log, if set, is called once per request with its outcome.
 	Log func(r *http.Request, status int, peer string, err error)
 
-	nonces nonceCache
+	nonces peercli.Seen // nonces until their signature expires (-07 §3.4: SHOULD reject any nonce already seen)
 }
 
 // Answer is the body of a successful /hello.
@@ -65,18 +66,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) (int, string, error) {
-	switch {
-	case r.URL.Path == "/healthz" && r.Method == http.MethodGet:
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = w.Write([]byte("ok\n"))
-		return http.StatusOK, "", nil
-	case r.URL.Path != "/hello":
-		http.NotFound(w, r)
-		return http.StatusNotFound, "", nil
-	case r.Method != http.MethodGet && r.Method != http.MethodPost:
-		w.Header().Set("Allow", "GET, POST")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return http.StatusMethodNotAllowed, "", nil
+	if status, done := peercli.Route(w, r); done {
+		return status, "", nil
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil || len(body) > maxBody {
@@ -127,7 +118,7 @@ func (s *Server) verify(m *message, body []byte) (*checkResult, error) {
 	if s.WIT.Now != nil {
 		now = s.WIT.Now()
 	}
-	if !s.nonces.add(nonce, time.Unix(exp, 0).Add(time.Hour), now) {
+	if !s.nonces.Add(nonce, time.Unix(exp, 0).Add(time.Hour), now) {
 		return nil, errors.New("nonce replayed")
 	}
 	return res, nil

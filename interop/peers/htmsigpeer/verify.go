@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/wimse-wg/wimse/interop/peers/jwxpeer"
@@ -97,31 +96,6 @@ func (c checker) check(m *message, body []byte, always []string, reqBound bool, 
 		return nil, errors.New("expires is too far in the future")
 	}
 	return &checkResult{wit: w, sig: sig}, nil
-}
-
-// nonceCache remembers nonces until their signature expires (-07 §3.4:
-// SHOULD reject any nonce already seen).
-type nonceCache struct {
-	mu   sync.Mutex
-	seen map[string]time.Time
-}
-
-func (c *nonceCache) add(nonce string, until, now time.Time) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.seen == nil {
-		c.seen = map[string]time.Time{}
-	}
-	for k, e := range c.seen {
-		if now.After(e) {
-			delete(c.seen, k)
-		}
-	}
-	if _, ok := c.seen[nonce]; ok {
-		return false
-	}
-	c.seen[nonce] = until
-	return true
 }
 
 // requestAlways are the components every request covers.

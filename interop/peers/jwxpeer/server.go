@@ -5,10 +5,10 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/lestrrat-go/jwx/v3/jwk"
+	"github.com/wimse-wg/wimse/interop/peers/internal/peercli"
 )
 
 // DefaultMaxLifetime bounds exp - now of a WPT (wpt-02 §2: an unreasonably
@@ -28,7 +28,7 @@ type Server struct {
 	// Log, if set, is called once per request with its outcome.
 	Log func(r *http.Request, status int, peer string, err error)
 
-	replay replayCache
+	replay peercli.Seen // (sender, jti) until the proof expires
 }
 
 // Answer is the body of a successful /hello.
@@ -62,18 +62,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) (int, string, error) {
-	switch {
-	case r.URL.Path == "/healthz" && r.Method == http.MethodGet:
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = w.Write([]byte("ok\n"))
-		return http.StatusOK, "", nil
-	case r.URL.Path != "/hello":
-		http.NotFound(w, r)
-		return http.StatusNotFound, "", nil
-	case r.Method != http.MethodGet && r.Method != http.MethodPost:
-		w.Header().Set("Allow", "GET, POST")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return http.StatusMethodNotAllowed, "", nil
+	if status, done := peercli.Route(w, r); done {
+		return status, "", nil
 	}
 	wit, carriage, status, err := s.authenticate(r)
 	if err != nil {
@@ -107,28 +97,3 @@ func cutScheme(v string) (scheme, rest string, ok bool) {
 func equalFoldASCII(a, b string) bool { return strings.EqualFold(a, b) }
 
 func exportKey(k jwk.Key, dst *any) error { return jwk.Export(k, dst) }
-
-// replayCache remembers (sender, jti) until the proof expires.
-type replayCache struct {
-	mu   sync.Mutex
-	seen map[string]time.Time
-}
-
-// add records key until expiry; false if it is already there.
-func (c *replayCache) add(key string, expiry, now time.Time) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.seen == nil {
-		c.seen = map[string]time.Time{}
-	}
-	for k, e := range c.seen {
-		if now.After(e) {
-			delete(c.seen, k)
-		}
-	}
-	if _, ok := c.seen[key]; ok {
-		return false
-	}
-	c.seen[key] = expiry
-	return true
-}

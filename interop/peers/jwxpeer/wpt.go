@@ -198,7 +198,7 @@ func (s *Server) authenticate(r *http.Request) (*WIT, string, int, error) {
 	if err != nil {
 		return fail(err)
 	}
-	if !s.replay.add(w.Subject+"\x00"+jti, exp.Add(s.WIT.skew()), s.WIT.now()) {
+	if !s.replay.Add(w.Subject+"\x00"+jti, exp.Add(s.WIT.skew()), s.WIT.now()) {
 		return fail(errors.New("wpt: jti replayed"))
 	}
 	return w, carriage, 0, nil

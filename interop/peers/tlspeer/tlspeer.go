@@ -13,6 +13,7 @@ import (
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 	"github.com/spiffe/go-spiffe/v2/spiffetls/tlsconfig"
 	"github.com/spiffe/go-spiffe/v2/svid/x509svid"
+	"github.com/wimse-wg/wimse/interop/peers/internal/peercli"
 )
 
 // Config is one side's credentials and policy.
@@ -130,19 +131,8 @@ func Handler(log func(r *http.Request, status int, peer string, err error)) http
 		log = func(*http.Request, int, string, error) {}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.URL.Path == "/healthz" && r.Method == http.MethodGet:
-			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			_, _ = w.Write([]byte("ok\n"))
-			log(r, http.StatusOK, "", nil)
-			return
-		case r.URL.Path != "/hello":
-			http.NotFound(w, r)
-			log(r, http.StatusNotFound, "", nil)
-			return
-		case r.Method != http.MethodGet && r.Method != http.MethodPost:
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			log(r, http.StatusMethodNotAllowed, "", nil)
+		if status, done := peercli.Route(w, r); done {
+			log(r, status, "", nil)
 			return
 		}
 		if r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
