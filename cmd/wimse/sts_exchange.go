@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -16,14 +15,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wimse-wg/wimse/internal/jose"
 	"github.com/wimse-wg/wimse/profiles/exchange"
 	"github.com/wimse-wg/wimse/tokens/dpop"
 	"github.com/wimse-wg/wimse/tokens/jwtgrant"
 	"github.com/wimse-wg/wimse/tokens/oauth"
 	"github.com/wimse-wg/wimse/tokens/scope"
-	"github.com/wimse-wg/wimse/tokens/wit"
-	"github.com/wimse-wg/wimse/tokens/wpt"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
@@ -191,7 +187,7 @@ func (f *stsExchangeFlags) run(ctx context.Context, e *env) error {
 		if err != nil {
 			return usageErr("--subject-key: %v", err)
 		}
-		auth = &withWPT{ClientAuth: auth, key: k, wit: req.SubjectToken, aud: md.TokenEndpoint}
+		auth = &exchange.WITProof{ClientAuth: auth, WIT: req.SubjectToken, Key: k.Signer, Alg: k.Algorithm, Audience: md.TokenEndpoint}
 	}
 	client := &exchange.Client{TokenURL: md.TokenEndpoint, Auth: auth, HTTPClient: hc}
 	if f.dpopKey != "" {
@@ -299,32 +295,4 @@ func certSPIFFEID(path string) (string, error) {
 		}
 	}
 	return "", usageErr("--cert: the certificate has no spiffe:// URI SAN")
-}
-
-// withWPT adds a Workload-Proof-Token for a WIT, audience the token
-// endpoint, to every request of an authentication.
-type withWPT struct {
-	exchange.ClientAuth
-	key      *wimse.PrivateKey
-	wit, aud string
-}
-
-func (a *withWPT) Authenticate(ctx context.Context, r *http.Request, form url.Values) error {
-	if a.ClientAuth != nil {
-		if err := a.ClientAuth.Authenticate(ctx, r, form); err != nil {
-			return err
-		}
-	}
-	jti, err := jose.NewID(nil)
-	if err != nil {
-		return err
-	}
-	proof, err := (&wpt.Signer{Key: a.key.Signer, Alg: a.key.Algorithm}).Sign(wpt.Claims{
-		Audience: a.aud, Expiry: time.Now().Add(time.Minute), ID: jti, WITHash: wit.Hash(a.wit),
-	})
-	if err != nil {
-		return fmt.Errorf("workload proof token: %w", err)
-	}
-	r.Header.Set(exchange.HeaderWPT, proof)
-	return nil
 }

@@ -7,12 +7,10 @@ import (
 	"encoding/pem"
 	"errors"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 	"github.com/spiffe/go-spiffe/v2/workloadapi"
@@ -20,11 +18,8 @@ import (
 	"github.com/wimse-wg/wimse/internal/fakeagent"
 	"github.com/wimse-wg/wimse/interop/sts"
 	"github.com/wimse-wg/wimse/profiles/exchange"
-	"github.com/wimse-wg/wimse/tokens/jwtgrant"
 	"github.com/wimse-wg/wimse/tokens/oauth"
 	"github.com/wimse-wg/wimse/tokens/scope"
-	"github.com/wimse-wg/wimse/tokens/wit"
-	"github.com/wimse-wg/wimse/tokens/wpt"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
@@ -100,31 +95,6 @@ func deploymentAgent(t *testing.T, d *sts.Deployment, id spiffeid.ID) (*fakeagen
 	return a, c
 }
 
-// subjectProof adds to each token request a WPT for the subject token, a
-// WIT whose key is not the client's (so the client attestation does not
-// prove it).
-type subjectProof struct {
-	exchange.ClientAuth
-	key      crypto.Signer
-	wit, aud string
-}
-
-func (a *subjectProof) Authenticate(ctx context.Context, r *http.Request, form url.Values) error {
-	if err := a.ClientAuth.Authenticate(ctx, r, form); err != nil {
-		return err
-	}
-	jti, err := jwtgrant.NewID(nil)
-	if err != nil {
-		return err
-	}
-	p, err := (&wpt.Signer{Key: a.key}).Sign(wpt.Claims{Audience: a.aud, Expiry: time.Now().Add(time.Minute), ID: jti, WITHash: wit.Hash(a.wit)})
-	if err != nil {
-		return err
-	}
-	r.Header.Set(exchange.HeaderWPT, p)
-	return nil
-}
-
 // TestSTSAcceptsWorkloadAPIWITSVID: the reference STS of an sts.Init
 // deployment accepts, as spiffe_wit client authentication (OAuth
 // attestation-based client authentication with a WIT-SVID), WIT-SVIDs that
@@ -168,7 +138,7 @@ func TestSTSAcceptsWorkloadAPIWITSVID(t *testing.T) {
 			},
 		}
 		c := &exchange.Client{TokenURL: md.TokenEndpoint, HTTPClient: &http.Client{Transport: w.Transport(hc.Transport)},
-			Auth: &subjectProof{ClientAuth: w, key: orders.Signer, wit: subject, aud: md.TokenEndpoint}}
+			Auth: &exchange.WITProof{ClientAuth: w, WIT: subject, Key: orders.Signer, Audience: md.TokenEndpoint}}
 		return c.Exchange(ctx, req)
 	}
 

@@ -8,12 +8,10 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/spiffe/go-spiffe/v2/bundle/spiffebundle"
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
@@ -23,11 +21,8 @@ import (
 	"github.com/wimse-wg/wimse/interop/spire"
 	"github.com/wimse-wg/wimse/interop/sts"
 	"github.com/wimse-wg/wimse/profiles/exchange"
-	"github.com/wimse-wg/wimse/tokens/jwtgrant"
 	"github.com/wimse-wg/wimse/tokens/oauth"
 	"github.com/wimse-wg/wimse/tokens/scope"
-	"github.com/wimse-wg/wimse/tokens/wit"
-	"github.com/wimse-wg/wimse/tokens/wpt"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
@@ -121,31 +116,8 @@ func demoWorkload(t *testing.T, d *sts.Deployment) (string, func(exchange.Client
 	}
 	tok := strings.TrimSpace(string(raw))
 	return tok, func(auth exchange.ClientAuth, aud string) exchange.ClientAuth {
-		return &withWPT{ClientAuth: auth, key: key, wit: tok, aud: aud}
+		return &exchange.WITProof{ClientAuth: auth, WIT: tok, Key: key.Signer, Alg: key.Algorithm, Audience: aud}
 	}
-}
-
-// withWPT adds a Workload-Proof-Token for the WIT to a token request.
-type withWPT struct {
-	exchange.ClientAuth
-	key      *wimse.PrivateKey
-	wit, aud string
-}
-
-func (a *withWPT) Authenticate(ctx context.Context, r *http.Request, form url.Values) error {
-	if err := a.ClientAuth.Authenticate(ctx, r, form); err != nil {
-		return err
-	}
-	jti, err := jwtgrant.NewID(nil)
-	if err != nil {
-		return err
-	}
-	p, err := (&wpt.Signer{Key: a.key.Signer}).Sign(wpt.Claims{Audience: a.aud, Expiry: time.Now().Add(time.Minute), ID: jti, WITHash: wit.Hash(a.wit)})
-	if err != nil {
-		return err
-	}
-	r.Header.Set(exchange.HeaderWPT, p)
-	return nil
 }
 
 // startSTS serves an sts.Init deployment for trust domain td on loopback

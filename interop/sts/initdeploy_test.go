@@ -6,12 +6,10 @@ import (
 	"crypto/tls"
 	"errors"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/wimse-wg/wimse/interop/sts"
 	"github.com/wimse-wg/wimse/interop/sts/audit"
@@ -20,8 +18,6 @@ import (
 	"github.com/wimse-wg/wimse/tokens/jwtgrant"
 	"github.com/wimse-wg/wimse/tokens/oauth"
 	"github.com/wimse-wg/wimse/tokens/scope"
-	"github.com/wimse-wg/wimse/tokens/wit"
-	"github.com/wimse-wg/wimse/tokens/wpt"
 	"github.com/wimse-wg/wimse/wimse"
 )
 
@@ -62,26 +58,6 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return strings.TrimSpace(string(b))
-}
-
-// wptFor signs a Workload-Proof-Token for the WIT, for the token endpoint.
-type wptAuth struct {
-	exchange.ClientAuth
-	key      *wimse.PrivateKey
-	wit, aud string
-}
-
-func (a *wptAuth) Authenticate(ctx context.Context, r *http.Request, form url.Values) error {
-	if err := a.ClientAuth.Authenticate(ctx, r, form); err != nil {
-		return err
-	}
-	jti, _ := jwtgrant.NewID(nil)
-	p, err := (&wpt.Signer{Key: a.key.Signer}).Sign(wpt.Claims{Audience: a.aud, Expiry: time.Now().Add(time.Minute), ID: jti, WITHash: wit.Hash(a.wit)})
-	if err != nil {
-		return err
-	}
-	r.Header.Set(exchange.HeaderWPT, p)
-	return nil
 }
 
 // TestInitDeploymentEveryMethod: the deployment sts init writes serves,
@@ -143,7 +119,7 @@ func TestInitDeploymentEveryMethod(t *testing.T) {
 				auth = w
 			}
 			if m != oauth.AuthMethodSPIFFEWIT {
-				auth = &wptAuth{ClientAuth: auth, key: orders, wit: witSVID, aud: md.TokenEndpoint}
+				auth = &exchange.WITProof{ClientAuth: auth, WIT: witSVID, Key: orders.Signer, Audience: md.TokenEndpoint}
 			}
 			client := &exchange.Client{TokenURL: md.TokenEndpoint, Auth: auth, HTTPClient: hc}
 			resp, err := client.Exchange(ctx, req)
@@ -187,7 +163,7 @@ func TestInitDeploymentEveryMethod(t *testing.T) {
 		}
 		c := d.Clients[oauth.AuthMethodClientSecretBasic]
 		client := &exchange.Client{TokenURL: md.TokenEndpoint, HTTPClient: dm.httpClient(t),
-			Auth: &wptAuth{ClientAuth: &exchange.ClientSecretBasic{ClientID: c.ClientID, Secret: dm.secrets[c.SecretEnv]}, key: orders, wit: witSVID, aud: md.TokenEndpoint},
+			Auth: &exchange.WITProof{ClientAuth: &exchange.ClientSecretBasic{ClientID: c.ClientID, Secret: dm.secrets[c.SecretEnv]}, WIT: witSVID, Key: orders.Signer, Audience: md.TokenEndpoint},
 			DPoP: exchange.DPoPSigner(&dpop.Signer{Key: k.Signer})}
 		resp, err := client.Exchange(ctx, req)
 		if err != nil {

@@ -128,8 +128,7 @@ func newEnv(t testing.TB) *env {
 	t.Helper()
 	own := wimse.NewTrustStore()
 	own.Set(hxTD, wimse.Anchors{Issuers: []string{hxIssuer}, Keys: []wimse.IssuerKey{{KeyID: "k1", Public: stsKey(t).Public()}}})
-	witTrust := wimse.NewTrustStore()
-	witTrust.Set(wimse.MustParseTrustDomain("td.example"), wimse.Anchors{Keys: []wimse.IssuerKey{{KeyID: "w1", Public: witIssuerKey.Public()}}})
+	witTrust := witTrustStore()
 	pol := wimse.Policy{Now: hxClock}
 	e := &env{policy: &testPolicy{scope: scope.MustParse("orders profile history status feed"), delegate: true, impersonate: true}}
 	e.h = &exchange.Handler{
