@@ -3,7 +3,6 @@ package conformance_test
 import (
 	"bytes"
 	"context"
-	"io/fs"
 	"strings"
 	"testing"
 
@@ -16,19 +15,7 @@ import (
 
 func reportSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	raw, err := fs.ReadFile(conformance.ReportSchemaFS, conformance.ReportSchemaFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("report.schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("report.schema.json")
+	sch, err := conformance.CompileReportSchema()
 	if err != nil {
 		t.Fatal(err)
 	}
