@@ -3,11 +3,12 @@ package exchange
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/wimse-wg/wimse/internal/joseerr"
 
 	"github.com/wimse-wg/wimse/internal/jose"
 	"github.com/wimse-wg/wimse/internal/mutant"
@@ -151,13 +152,7 @@ var oidcJOSEReasons = map[jose.Code]wimse.Reason{
 }
 
 func oidcFromJOSE(err error) error {
-	var je *jose.Error
-	if errors.As(err, &je) {
-		if r, ok := oidcJOSEReasons[je.Code]; ok {
-			return &wimse.Error{Reason: r, Detail: "oidc: " + je.Detail}
-		}
-	}
-	return &wimse.Error{Reason: wimse.ReasonInternal, Detail: "oidc: unexpected failure", Err: err}
+	return joseerr.Wrap(err, oidcJOSEReasons, "oidc")
 }
 
 func oidcFail(r wimse.Reason, format string, args ...any) error {

@@ -2,9 +2,10 @@ package accesstoken
 
 import (
 	"encoding/json"
-	"errors"
 	"slices"
 	"time"
+
+	"github.com/wimse-wg/wimse/internal/joseerr"
 
 	"github.com/wimse-wg/wimse/internal/jose"
 	"github.com/wimse-wg/wimse/tokens/confirmation"
@@ -54,13 +55,7 @@ var joseToReason = map[jose.Code]wimse.Reason{
 }
 
 func fromJOSE(err error) error {
-	var je *jose.Error
-	if errors.As(err, &je) {
-		if r, ok := joseToReason[je.Code]; ok {
-			return &wimse.Error{Reason: r, Detail: "accesstoken: " + je.Detail}
-		}
-	}
-	return &wimse.Error{Reason: wimse.ReasonInternal, Detail: "accesstoken: unexpected failure", Err: err}
+	return joseerr.Wrap(err, joseToReason, "accesstoken")
 }
 
 func fail(r wimse.Reason, format string, args ...any) error {

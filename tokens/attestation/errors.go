@@ -1,7 +1,7 @@
 package attestation
 
 import (
-	"errors"
+	"github.com/wimse-wg/wimse/internal/joseerr"
 
 	"github.com/wimse-wg/wimse/internal/jose"
 	"github.com/wimse-wg/wimse/wimse"
@@ -47,13 +47,7 @@ var attReasons = map[jose.Code]wimse.Reason{
 
 // fromJOSE maps a JOSE failure through table.
 func fromJOSE(err error, table map[jose.Code]wimse.Reason) error {
-	var je *jose.Error
-	if errors.As(err, &je) {
-		if r, ok := table[je.Code]; ok {
-			return &wimse.Error{Reason: r, Detail: "attestation: " + je.Detail}
-		}
-	}
-	return &wimse.Error{Reason: wimse.ReasonInternal, Detail: "attestation: unexpected failure", Err: err}
+	return joseerr.Wrap(err, table, "attestation")
 }
 
 func fail(r wimse.Reason, format string, args ...any) error {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/joseerr"
+
 	"github.com/wimse-wg/wimse/internal/jose"
 	"github.com/wimse-wg/wimse/internal/mutant"
 	"github.com/wimse-wg/wimse/wimse"
@@ -63,13 +65,7 @@ var cnfJOSEToReason = map[jose.Code]wimse.Reason{
 }
 
 func fromJOSE(err error, table map[jose.Code]wimse.Reason) error {
-	var je *jose.Error
-	if errors.As(err, &je) {
-		if r, ok := table[je.Code]; ok {
-			return &wimse.Error{Reason: r, Detail: "wit: " + je.Detail}
-		}
-	}
-	return &wimse.Error{Reason: wimse.ReasonInternal, Detail: "wit: unexpected failure", Err: err}
+	return joseerr.Wrap(err, table, "wit")
 }
 
 func fail(r wimse.Reason, format string, args ...any) error {

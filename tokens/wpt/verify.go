@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wimse-wg/wimse/internal/joseerr"
+
 	"github.com/wimse-wg/wimse/internal/jose"
 	"github.com/wimse-wg/wimse/internal/mutant"
 	"github.com/wimse-wg/wimse/tokens/wit"
@@ -66,13 +68,7 @@ var joseToReason = map[jose.Code]wimse.Reason{
 }
 
 func fromJOSE(err error) error {
-	var je *jose.Error
-	if errors.As(err, &je) {
-		if r, ok := joseToReason[je.Code]; ok {
-			return &wimse.Error{Reason: r, Detail: "wpt: " + je.Detail}
-		}
-	}
-	return &wimse.Error{Reason: wimse.ReasonInternal, Detail: "wpt: unexpected failure", Err: err}
+	return joseerr.Wrap(err, joseToReason, "wpt")
 }
 
 func fail(r wimse.Reason, format string, args ...any) error {
