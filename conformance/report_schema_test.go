@@ -9,13 +9,14 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/wimse-wg/wimse/conformance"
+	"github.com/wimse-wg/wimse/conformance/internal/reportschema"
 	"github.com/wimse-wg/wimse/interop/server"
 	"github.com/wimse-wg/wimse/vectors"
 )
 
 func reportSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	sch, err := conformance.CompileReportSchema()
+	sch, err := reportschema.Compile()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wimse-wg/wimse/conformance"
 	"github.com/wimse-wg/wimse/conformance/clientrole"
+	"github.com/wimse-wg/wimse/conformance/internal/reportschema"
 	"github.com/wimse-wg/wimse/vectors"
 )
 
@@ -18,7 +19,7 @@ import (
 // unsupported results, validates against the published report schema and
 // renders in every format conformance run writes.
 func TestReports(t *testing.T) {
-	sch, err := conformance.CompileReportSchema()
+	sch, err := reportschema.Compile()
 	if err != nil {
 		t.Fatal(err)
 	}
